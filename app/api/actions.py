@@ -1,0 +1,96 @@
+"""Staff API on records, listings and restoration requests by id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.api import schemas as s
+from app.api.auth import current_actor, staff_required
+from app.services import listings, records, restoration
+
+blp = Blueprint("actions", __name__, url_prefix="/api/v1", description="Decisions and changes")
+
+
+@blp.route("/records/<int:record_id>/payments")
+class Payments(MethodView):
+    @staff_required("officer", "supervisor")
+    @blp.arguments(s.PaymentIn)
+    @blp.response(201, s.PaymentOut)
+    def post(self, args: dict[str, Any], record_id: int) -> Any:
+        """Record that a penalty's fine was paid (in part or in full)."""
+        return records.record_payment(current_actor(), record_id, **args)
+
+
+@blp.route("/records/<int:record_id>/rectifications")
+class Rectifications(MethodView):
+    @staff_required("officer", "supervisor")
+    @blp.arguments(s.RectificationIn)
+    @blp.response(201, s.RectificationOut)
+    def post(self, args: dict[str, Any], record_id: int) -> Any:
+        """Record accepted rectification of hazards, or the lifting of a coercive measure."""
+        return records.record_rectification(current_actor(), record_id, **args)
+
+
+@blp.route("/records/<int:record_id>/revoke")
+class RevokeRecord(MethodView):
+    @staff_required("supervisor")
+    @blp.arguments(s.ReasonIn)
+    @blp.response(200, s.RecordOut)
+    def post(self, args: dict[str, Any], record_id: int) -> Any:
+        """Revoke a decision; its public entry is withdrawn within 3 days."""
+        return records.revoke_record(current_actor(), record_id, args["reason"])
+
+
+@blp.route("/listings/<int:listing_id>/approve")
+class ApproveListing(MethodView):
+    @staff_required("supervisor")
+    @blp.arguments(s.VersionIn)
+    @blp.response(200, s.ListingOut)
+    def post(self, args: dict[str, Any], listing_id: int) -> Any:
+        """Approve a proposal (never one's own): the unit is listed."""
+        return listings.approve_listing(current_actor(), listing_id, args.get("version"))
+
+
+@blp.route("/listings/<int:listing_id>/reject")
+class RejectListing(MethodView):
+    @staff_required("supervisor")
+    @blp.arguments(s.ReasonIn)
+    @blp.response(200, s.ListingOut)
+    def post(self, args: dict[str, Any], listing_id: int) -> Any:
+        """Turn a proposal down with a reason."""
+        return listings.reject_listing(current_actor(), listing_id, args["reason"])
+
+
+@blp.route("/restoration-requests/<int:request_id>/approve")
+class ApproveRequest(MethodView):
+    @staff_required("supervisor")
+    @blp.arguments(s.VersionIn)
+    @blp.response(200, s.RequestOut)
+    def post(self, args: dict[str, Any], request_id: int) -> Any:
+        """Approve a restoration (a supervisor who did not file it; every checklist item met)."""
+        return restoration.approve_request(current_actor(), request_id, args.get("version"))
+
+
+@blp.route("/restoration-requests/<int:request_id>/reject")
+class RejectRequest(MethodView):
+    @staff_required("supervisor")
+    @blp.arguments(s.ReasonIn)
+    @blp.response(200, s.RequestOut)
+    def post(self, args: dict[str, Any], request_id: int) -> Any:
+        """Reject a restoration with a reason the unit sees."""
+        return restoration.reject_request(
+            current_actor(), request_id, args["reason"], args.get("version")
+        )
+
+
+@blp.route("/restoration-requests/<int:request_id>/withdraw")
+class WithdrawRequest(MethodView):
+    @staff_required("officer", "supervisor")
+    @blp.arguments(s.VersionIn)
+    @blp.response(200, s.RequestOut)
+    def post(self, args: dict[str, Any], request_id: int) -> Any:
+        """Withdraw a request on the unit's behalf; the unit is listed again."""
+        return restoration.withdraw_request(current_actor(), request_id, args.get("version"))

@@ -1,0 +1,44 @@
+"""Bearer-token authentication and role checks for the staff API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import g, request
+
+from app.errors import Forbidden, Unauthorized
+from app.services.accounts import actor_of, user_for_token
+from app.workflows.facts import Actor
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def current_actor() -> Actor:
+    """The staff actor of this request (set by ``staff_required``)."""
+    actor: Actor = g.actor
+    return actor
+
+
+def staff_required(*roles: str) -> Callable[[F], F]:
+    """Require a valid bearer token, and one of ``roles`` when given."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            header = request.headers.get("Authorization", "")
+            scheme, _, token = header.partition(" ")
+            user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token else None
+            if user is None:
+                raise Unauthorized("缺少或无效的访问令牌（Authorization: Bearer …）。")
+            if roles and user.role not in roles:
+                raise Forbidden(
+                    f"此操作需要角色：{' / '.join(roles)}。", required_roles=list(roles)
+                )
+            g.actor = actor_of(user)
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

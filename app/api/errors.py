@@ -1,0 +1,79 @@
+"""The one place that maps errors to HTTP: ``{"code", "message", "errors"}`` bodies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from app import errors
+
+STATUS = {
+    errors.Unauthorized: 401,
+    errors.ValidationFailed: 422,
+    errors.NotFound: 404,
+    errors.Forbidden: 403,
+    errors.Conflict: 409,
+}
+
+
+def body(code: str, message: str, field_errors: dict[str, Any] | None = None, **extra: Any):
+    """The error body every API error uses."""
+    return {"code": code, "message": message, "errors": field_errors or {}, **extra}
+
+
+def flatten(messages: Any) -> dict[str, Any]:
+    """webargs nests errors by location (``{"json": {...}}``); clients want the fields."""
+    if isinstance(messages, dict):
+        out: dict[str, Any] = {}
+        for location, fields in messages.items():
+            if isinstance(fields, dict):
+                out.update(fields)
+            else:
+                out[location] = fields
+        return out
+    return {"_schema": messages}
+
+
+def http_error(error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Werkzeug and webargs errors (404 route, 405, 400 bad JSON, 422 schema) in our format."""
+    data = getattr(error, "data", None) or {}
+    field_errors = flatten(data.get("errors") or data.get("messages") or {})
+    code = (error.name or "error").lower().replace(" ", "_")
+    message = data.get("message") or error.description or error.name
+    if error.code == 422:
+        code, message = "validation_failed", data.get("message") or "请求内容有误。"
+    headers = dict(data.get("headers") or {})
+    return body(code, message, field_errors), error.code or 500, headers
+
+
+def register(app: Flask) -> None:
+    """Install the handlers for the domain errors, stale versions and the last resort."""
+
+    @app.errorhandler(errors.DomainError)
+    def _domain(exc: errors.DomainError):  # type: ignore[no-untyped-def]
+        status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+        return jsonify(body(exc.code, exc.message, exc.errors, **exc.extra)), status, headers
+
+    @app.errorhandler(StaleDataError)
+    def _stale(_exc: StaleDataError):  # type: ignore[no-untyped-def]
+        return jsonify(body("stale_version", "该单位已被他人同时修改，请刷新后重试。")), 409
+
+    @app.errorhandler(OperationalError)
+    def _busy(exc: OperationalError):  # type: ignore[no-untyped-def]
+        if "locked" in str(exc.orig).lower():
+            return jsonify(body("busy", "数据库繁忙，请稍后重试。")), 503
+        app.logger.exception("database error")
+        return jsonify(body("internal_error", "服务器内部错误，已记录。")), 500
+
+    @app.errorhandler(Exception)
+    def _last_resort(exc: Exception):  # type: ignore[no-untyped-def]
+        if isinstance(exc, HTTPException):
+            payload, status, headers = http_error(exc)
+            return jsonify(payload), status, headers
+        app.logger.exception("unhandled error")
+        return jsonify(body("internal_error", "服务器内部错误，已记录。")), 500

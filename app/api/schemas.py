@@ -1,0 +1,249 @@
+"""marshmallow schemas at the HTTP boundary: load requests into plain values, dump results."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields as f
+from marshmallow import validate as v
+
+from app.models.records import CATEGORIES, TIERS
+from app.models.units import CREDIT_STATUSES
+from app.services.record_rules import LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
+from app.workflows.credit import TRIGGERS
+from app.workflows.guards import REVOCATION_GROUNDS
+
+Text = f.String
+
+
+class Strict(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+class UnitIn(Strict):
+    uscc = Text(required=True, validate=v.Length(max=40))
+    name = Text(required=True, validate=v.Length(min=1, max=200))
+    address = Text(load_default=None, validate=v.Length(max=300))
+    street = Text(load_default=None, validate=v.Length(max=100))
+    legal_representative = Text(load_default=None, validate=v.Length(max=100))
+    contact_phone = Text(load_default=None, validate=v.Length(max=40))
+
+
+class UnitQuery(Strict):
+    q = Text(load_default=None, validate=v.Length(max=200))
+    status = Text(load_default=None, validate=v.OneOf(CREDIT_STATUSES))
+    street = Text(load_default=None, validate=v.Length(max=100))
+    page = f.Integer(load_default=1, validate=v.Range(min=1, max=100000))
+    per_page = f.Integer(load_default=20, validate=v.Range(min=1, max=200))
+
+
+class ListingOut(ma.Schema):
+    id = f.Integer()
+    level = Text()
+    reason = Text()
+    document_no = Text()
+    decided_on = f.Date()
+    min_until = f.Date(metadata={"description": "earliest date to apply for restoration"})
+    max_until = f.Date(metadata={"description": "publicity ends by itself at this date"})
+    status = Text()
+    proposed_by = f.Integer()
+    decided_by = f.Integer(allow_none=True)
+    decision_note = Text(allow_none=True)
+    ended_on = f.Date(allow_none=True)
+    basis_record_ids = f.List(f.Integer())
+
+
+class TriggerStateOut(ma.Schema):
+    trigger = Text()
+    allowed = f.Boolean()
+    reasons = f.List(f.Dict())
+
+
+class UnitOut(ma.Schema):
+    id = f.Integer()
+    uscc = Text()
+    name = Text()
+    address = Text(allow_none=True)
+    street = Text(allow_none=True)
+    legal_representative = Text(allow_none=True)
+    contact_phone = Text(allow_none=True)
+    credit_status = Text()
+    version = f.Integer()
+    created_at = f.DateTime()
+
+
+class UnitDetailOut(UnitOut):
+    allowed_triggers = f.List(Text())
+    triggers = f.List(f.Nested(TriggerStateOut))
+    active_listing = f.Nested(ListingOut, allow_none=True)
+
+
+class UnitPageOut(ma.Schema):
+    items = f.List(f.Nested(UnitOut))
+    total = f.Integer()
+    page = f.Integer()
+    per_page = f.Integer()
+
+
+class RecordIn(Strict):
+    category = Text(required=True, validate=v.OneOf(CATEGORIES))
+    document_no = Text(required=True, validate=v.Length(min=1, max=100))
+    decided_on = f.Date(required=True)
+    facts = Text(load_default=None, validate=v.Length(max=5000))
+    legal_basis = Text(load_default=None, validate=v.Length(max=2000))
+    tier = Text(load_default=None, validate=v.OneOf(TIERS))
+    penalty_types = f.List(Text(validate=v.OneOf(list(PENALTY_TYPES))), load_default=None)
+    fine_amount = f.Decimal(load_default=None, places=2, as_string=True, allow_nan=False)
+    hazards_found = f.Integer(load_default=None, strict=True, validate=v.Range(min=0))
+    hazards_rectified = f.Integer(load_default=None, strict=True, validate=v.Range(min=0))
+    measure_type = Text(load_default=None, validate=v.OneOf(MEASURE_TYPES))
+    started_on = f.Date(load_default=None)
+    lifted_on = f.Date(load_default=None)
+    licence_type = Text(load_default=None, validate=v.OneOf(list(LICENCE_TYPES)))
+    licence_no = Text(load_default=None, validate=v.Length(max=100))
+    valid_from = f.Date(load_default=None)
+    valid_to = f.Date(load_default=None)
+
+
+class RecordOut(ma.Schema):
+    id = f.Integer()
+    unit_id = f.Integer()
+    category = Text()
+    document_no = Text()
+    decided_on = f.Date()
+    publish_by = f.Date(metadata={"description": "statutory disclosure deadline"})
+    publish_by_provisional = f.Boolean()
+    status = Text()
+    disclosure_state = Text(metadata={"description": "pending, claimed or delivered"})
+    facts = Text(allow_none=True)
+    legal_basis = Text(allow_none=True)
+    tier = Text(allow_none=True)
+    penalty_types = f.List(Text(), allow_none=True)
+    fine_amount = f.Decimal(as_string=True, allow_none=True)
+    paid_amount = f.Decimal(as_string=True)
+    hazards_found = f.Integer(allow_none=True)
+    hazards_rectified = f.Integer(allow_none=True)
+    measure_type = Text(allow_none=True)
+    started_on = f.Date(allow_none=True)
+    lifted_on = f.Date(allow_none=True)
+    licence_type = Text(allow_none=True)
+    licence_no = Text(allow_none=True)
+    valid_from = f.Date(allow_none=True)
+    valid_to = f.Date(allow_none=True)
+    revoked_reason = Text(allow_none=True)
+
+
+class RecordQuery(Strict):
+    category = Text(load_default=None, validate=v.OneOf(CATEGORIES))
+
+
+class PaymentIn(Strict):
+    amount = f.Decimal(required=True, as_string=True, allow_nan=False)
+    paid_on = f.Date(required=True)
+    receipt_no = Text(load_default=None, validate=v.Length(max=100))
+
+
+class PaymentOut(ma.Schema):
+    id = f.Integer()
+    record_id = f.Integer()
+    amount = f.Decimal(as_string=True)
+    paid_on = f.Date()
+    receipt_no = Text(allow_none=True)
+
+
+class RectificationIn(Strict):
+    rectified_on = f.Date(required=True)
+    hazards_count = f.Integer(load_default=None, strict=True)
+    acceptance_no = Text(load_default=None, validate=v.Length(max=100))
+    note = Text(load_default=None, validate=v.Length(max=2000))
+
+
+class RectificationOut(ma.Schema):
+    id = f.Integer()
+    record_id = f.Integer()
+    hazards_count = f.Integer()
+    rectified_on = f.Date()
+    acceptance_no = Text(allow_none=True)
+
+
+class ReasonIn(Strict):
+    reason = Text(required=True, validate=v.Length(min=1, max=2000))
+    version = f.Integer(load_default=None, metadata={"description": "expected unit version"})
+
+
+class VersionIn(Strict):
+    version = f.Integer(load_default=None, metadata={"description": "expected unit version"})
+
+
+class ListingIn(Strict):
+    level = Text(required=True, validate=v.OneOf(TIERS))
+    reason = Text(required=True, validate=v.Length(min=1, max=2000))
+    basis_record_ids = f.List(f.Integer(strict=True), required=True, validate=v.Length(min=1))
+    document_no = Text(required=True, validate=v.Length(min=1, max=100))
+    decided_on = f.Date(required=True)
+
+
+class ListingRevokeIn(ReasonIn):
+    ground = Text(required=True, validate=v.OneOf(REVOCATION_GROUNDS))
+
+
+class RequestIn(Strict):
+    commitment_signed = f.Boolean(required=True)
+    note = Text(load_default=None, validate=v.Length(max=2000))
+    version = f.Integer(load_default=None)
+
+
+class RequestOut(ma.Schema):
+    id = f.Integer()
+    unit_id = f.Integer()
+    listing_id = f.Integer()
+    status = Text()
+    commitment_signed = f.Boolean()
+    note = Text(allow_none=True)
+    filed_by = f.Integer(allow_none=True)
+    filed_at = f.DateTime()
+    due_on = f.Date(metadata={"description": "decision due (10 working days)"})
+    due_on_provisional = f.Boolean()
+    decided_by = f.Integer(allow_none=True)
+    decision_reason = Text(allow_none=True)
+
+
+class StepOut(ma.Schema):
+    key = Text()
+    done = f.Boolean()
+    detail = f.Dict()
+
+
+class StepsOut(ma.Schema):
+    credit_status = Text()
+    listing_id = f.Integer(allow_none=True)
+    earliest_apply_on = f.Date(allow_none=True)
+    can_apply_now = f.Boolean()
+    open_request_id = f.Integer(allow_none=True)
+    barred = f.List(Text())
+    steps = f.List(f.Nested(StepOut))
+
+
+class EventOut(ma.Schema):
+    seq = f.Integer()
+    trigger = Text(metadata={"description": f"one of {', '.join(TRIGGERS)} or a key step"})
+    from_status = Text()
+    to_status = Text()
+    actor = Text()
+    role = Text()
+    reason = Text(allow_none=True)
+    refs = f.Dict()
+    occurred_at = f.DateTime()
+    prev_hash = Text()
+    hash = Text()
+
+
+class EventsOut(ma.Schema):
+    chain_valid = f.Boolean()
+    events = f.List(f.Nested(EventOut))
+
+
+class ErrorOut(ma.Schema):
+    code = Text()
+    message = Text()
+    errors = f.Dict()

@@ -1,0 +1,147 @@
+"""Staff API on units: register, search, detail, records, audit trail, steps, listings, requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from app.api import schemas as s
+from app.api.auth import current_actor, staff_required
+from app.extensions import db
+from app.models import DisclosureItem
+from app.services import listings, records, restoration, units
+from app.services.audit import unit_events, verify_chain
+from app.services.credit import active_listing
+from app.services.triggers import trigger_states
+
+blp = Blueprint("units", __name__, url_prefix="/api/v1", description="Units and their credit")
+STAFF = ("officer", "supervisor", "admin")
+
+
+def lang() -> str:
+    """``en`` when the client prefers English, else Simplified Chinese."""
+    best = request.accept_languages.best_match(["zh", "en"], default="zh")
+    return best or "zh"
+
+
+def unit_detail(unit: Any) -> dict[str, Any]:
+    """A unit with its allowed triggers for the caller and its active listing."""
+    states = trigger_states(unit, current_actor(), lang())
+    data = s.UnitOut().dump(unit)
+    data["allowed_triggers"] = [t.trigger for t in states if t.allowed]
+    data["triggers"] = [vars(t) for t in states]
+    data["active_listing"] = active_listing(db.session, unit.id)
+    return data
+
+
+@blp.route("/units")
+class Units(MethodView):
+    @staff_required(*STAFF)
+    @blp.arguments(s.UnitQuery, location="query")
+    @blp.response(200, s.UnitPageOut)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Search units by name fragment or code prefix, status and street, one page at a time."""
+        items, total = units.search_units(**args)
+        return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+    @staff_required("officer", "supervisor")
+    @blp.arguments(s.UnitIn)
+    @blp.response(201, s.UnitDetailOut)
+    def post(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Register a unit; the code is normalised and checked (GB 32100)."""
+        unit = units.register_unit(current_actor(), **args)
+        return unit_detail(unit)
+
+
+@blp.route("/units/<uscc>")
+class UnitDetail(MethodView):
+    @staff_required(*STAFF)
+    @blp.response(200, s.UnitDetailOut)
+    def get(self, uscc: str) -> dict[str, Any]:
+        """The unit, its version, the triggers allowed now (and why others are not), its listing."""
+        return unit_detail(units.get_unit(uscc))
+
+
+@blp.route("/units/<uscc>/records")
+class UnitRecords(MethodView):
+    @staff_required(*STAFF)
+    @blp.arguments(s.RecordQuery, location="query")
+    @blp.response(200, s.RecordOut(many=True))
+    def get(self, args: dict[str, Any], uscc: str) -> list[Any]:
+        """The unit's records with their disclosure state and deadline."""
+        rows = records.unit_records(uscc, args.get("category"))
+        latest = db.session.execute(
+            select(DisclosureItem.record_id, DisclosureItem.status)
+            .where(DisclosureItem.record_id.in_([r.id for r in rows]))
+            .order_by(DisclosureItem.id)
+        )
+        states = {record_id: status for record_id, status in latest}
+        for r in rows:
+            r.disclosure_state = states.get(r.id)
+        return rows
+
+    @staff_required("officer", "supervisor")
+    @blp.arguments(s.RecordIn)
+    @blp.response(201, s.RecordOut)
+    def post(self, args: dict[str, Any], uscc: str) -> Any:
+        """Add an enforcement record; its disclosure deadline is computed on the calendar."""
+        record = records.add_record(current_actor(), uscc, args)
+        record.disclosure_state = "pending"
+        return record
+
+
+@blp.route("/units/<uscc>/events")
+class UnitEvents(MethodView):
+    @staff_required(*STAFF)
+    @blp.response(200, s.EventsOut)
+    def get(self, uscc: str) -> dict[str, Any]:
+        """The audit trail, oldest first, and whether its hash chain verifies."""
+        events = unit_events(db.session, units.get_unit(uscc).id)
+        return {"chain_valid": verify_chain(events) is None, "events": events}
+
+
+@blp.route("/units/<uscc>/restoration-steps")
+class UnitSteps(MethodView):
+    @staff_required(*STAFF)
+    @blp.response(200, s.StepsOut)
+    def get(self, uscc: str) -> Any:
+        """The restoration checklist and the earliest date to apply."""
+        return restoration.restoration_steps(uscc)
+
+
+@blp.route("/units/<uscc>/listings")
+class UnitListings(MethodView):
+    @staff_required("officer", "supervisor")
+    @blp.arguments(s.ListingIn)
+    @blp.response(201, s.ListingOut)
+    def post(self, args: dict[str, Any], uscc: str) -> Any:
+        """Propose a listing; another supervisor must approve it."""
+        return listings.propose_listing(current_actor(), uscc, **args)
+
+
+@blp.route("/units/<uscc>/listing/revoke")
+class UnitListingRevoke(MethodView):
+    @staff_required("supervisor")
+    @blp.arguments(s.ListingRevokeIn)
+    @blp.response(200, s.ListingOut)
+    def post(self, args: dict[str, Any], uscc: str) -> Any:
+        """Revoke the active listing (basis revoked, reconsideration or litigation)."""
+        return listings.revoke_listing(
+            current_actor(), uscc, args["reason"], args["ground"], args.get("version")
+        )
+
+
+@blp.route("/units/<uscc>/restoration-requests")
+class UnitRequests(MethodView):
+    @staff_required("officer", "supervisor")
+    @blp.arguments(s.RequestIn)
+    @blp.response(201, s.RequestOut)
+    def post(self, args: dict[str, Any], uscc: str) -> Any:
+        """File a restoration request on the unit's behalf."""
+        return restoration.file_request(
+            current_actor(), uscc, args["commitment_signed"], args.get("note"), args.get("version")
+        )

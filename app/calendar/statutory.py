@@ -1,0 +1,30 @@
+"""Statutory public holidays of a year, known before its official schedule is published.
+
+《全国年节及纪念日放假办法》 (revised 2024, in force 2025-01-01): 元旦 1 day, 春节 4 days
+(除夕 and 正月初一 to 初三), 清明节 1 day (the 清明 solar term), 劳动节 2 days (1-2 May),
+端午节 1 day (农历五月初五), 中秋节 1 day (农历八月十五), 国庆节 3 days (1-3 October).
+Only the adjusted working weekends (调休) stay unknown until the State Council's notice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import chinese_calendar
+from lunardate import LunarDate
+
+
+@lru_cache(maxsize=256)
+def statutory_holidays(year: int) -> frozenset[dt.date]:
+    """The statutory holidays falling in ``year`` (Gregorian)."""
+    days: set[dt.date] = {dt.date(year, 1, 1), dt.date(year, 5, 1), dt.date(year, 5, 2)}
+    days.update(dt.date(year, 10, d) for d in (1, 2, 3))
+    spring = LunarDate(year, 1, 1).to_solar_date()
+    days.update(spring + dt.timedelta(days=n) for n in (-1, 0, 1, 2))
+    days.add(LunarDate(year, 5, 5).to_solar_date())
+    days.add(LunarDate(year, 8, 15).to_solar_date())
+    terms = chinese_calendar.get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 10))
+    days.update(day for day, name in terms if name == "清明")
+    # 春节 falls between 21 January and 20 February, so 除夕 is always in the same year.
+    return frozenset(d for d in days if d.year == year)

@@ -1,0 +1,102 @@
+"""The ``creditflow`` command: a Flask CLI group with the commands of API.md."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+
+from app import create_app
+from app.errors import DomainError
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def main() -> None:
+    """creditflow: credit work of a fire-rescue detachment."""
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host: str, port: int, threads: int) -> None:
+    """Upgrade the database, then run the web service and the scheduler in one process."""
+    from flask_migrate import upgrade
+    from waitress import serve as waitress_serve
+
+    from app.scheduler import start_in_process
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    upgrade()
+    scheduler = start_in_process(app) if app.config["SCHEDULER_IN_SERVE"] else None
+    click.echo(f"creditflow serving on http://{host}:{port}/  (API docs: /api/docs)")
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads)
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+
+
+@main.command("scheduler")
+def scheduler_command() -> None:
+    """Run the scheduler alone (scaled-out deployments; web processes then run without it)."""
+    from app.scheduler import run_forever
+
+    run_forever(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+@main.group("users")
+def users() -> None:
+    """Staff accounts."""
+
+
+@users.command("create")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["officer", "supervisor", "admin"]))
+@click.option("--display-name", default=None)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(name: str, role: str, display_name: str | None, password_stdin: bool) -> None:
+    """Create a staff account; the password comes from a prompt or standard input."""
+    from app.services.accounts import create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        create_user(name, role, password, display_name)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"created {role} {name}")
+
+
+@main.group("tokens")
+def tokens() -> None:
+    """API tokens."""
+
+
+@tokens.command("create")
+@click.argument("name")
+@click.option("--label", default="api", show_default=True, help="What the token is for.")
+def tokens_create(name: str, label: str) -> None:
+    """Print a new API token for user NAME (shown once; only its hash is stored)."""
+    from app.services.accounts import create_token
+
+    try:
+        click.echo(create_token(name, label))
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+
+
+@main.command("demo-data")
+@click.option("--units", "unit_count", default=300, show_default=True, type=int)
+@click.option("--seed", default=2023, show_default=True, type=int)
+def demo_data(unit_count: int, seed: int) -> None:
+    """Load a realistic demo district (Dongli streets, records, listings at every stage)."""
+    from app.demo import load_demo
+
+    summary = load_demo(unit_count, seed)
+    for key, value in summary.items():
+        click.echo(f"{key}: {value}")

@@ -1,0 +1,70 @@
+"""Configuration: defaults here, overridden by ``CREDITFLOW_*`` environment variables.
+
+Every number a regulation sets lives here with its source, so that nobody has to hunt for it
+in the code. Values in the environment are parsed as JSON where they can be, so
+``CREDITFLOW_PUBLICITY_MONTHS='{"general": [3, 12]}'`` works.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    "SECRET_KEY": None,  # generated into the instance folder when not given
+    "DATABASE_URL": None,  # default: SQLite file in the instance folder
+    "TIMEZONE": "Asia/Shanghai",
+    # Publicity window of a listing by level, in months from the decision date:
+    # (minimum before restoration may be requested, maximum after which publicity ends).
+    # NDRC Order No. 36 (2025) 《信用修复管理办法》, in force 2026-04-01.
+    "PUBLICITY_MONTHS": {"minor": [0, 3], "general": [3, 12], "serious": [12, 36]},
+    # Disclosure deadlines in working days after the decision (国办发〔2018〕118号).
+    "DISCLOSURE_WORKDAYS": {"penalty": 7, "licensing": 7, "inspection": 20, "coercive_measure": 20},
+    # Withdrawal or correction of a published decision, calendar days (行政处罚法 2021 第48条).
+    "WITHDRAWAL_DAYS": 3,
+    # A restoration decision is due this many working days after the application (Order No. 36).
+    "RESTORATION_DECISION_WORKDAYS": 10,
+    # Policy: stop-business orders and licence revocations decided before this date stay
+    # published and cannot be restored (发改办财金〔2019〕527号). Empty string switches it off.
+    "RESTORATION_BAR_BEFORE": "2023-01-01",
+    # Optional local policy: no restoration within N days of the last one, and at most
+    # M restorations in 5 years. 0 switches each rule off (no national limit exists).
+    "RESTORATION_COOLDOWN_DAYS": 0,
+    "RESTORATION_MAX_IN_5_YEARS": 0,
+    # The authority that publishes (处罚机关 / 许可机关 / 数据来源单位 in the 双公示 fields).
+    "AUTHORITY_NAME": "天津市东丽区消防救援支队",
+    "AUTHORITY_USCC": "11120110MB1234567X",
+    # The scheduler runs inside `creditflow serve` unless this is false (scaled-out setups).
+    "SCHEDULER_IN_SERVE": True,
+}
+
+
+def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the configuration: defaults, then the environment, then explicit overrides."""
+    from flask import Config
+
+    cfg = Config(instance_path)
+    cfg.update(DEFAULTS)
+    cfg.from_prefixed_env("CREDITFLOW")
+    if overrides:
+        cfg.update(overrides)
+    if not cfg.get("DATABASE_URL"):
+        cfg["DATABASE_URL"] = "sqlite:///" + os.path.join(instance_path, "creditflow.db")
+    cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["DATABASE_URL"])
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"])
+    return dict(cfg)
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain ``postgresql://`` URLs at psycopg 3, the driver we ship."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def engine_options(url: str) -> dict[str, Any]:
+    """Engine options per backend: a busy timeout for SQLite, a pre-ping for PostgreSQL."""
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}

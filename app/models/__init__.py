@@ -1,0 +1,24 @@
+"""Typed SQLAlchemy 2 models. Import from here: ``from app.models import Unit``."""
+
+from app.models.audit import AuditEvent
+from app.models.calendar import Holiday
+from app.models.disclosure import DisclosureItem
+from app.models.listings import Listing, ListingBasis, RestorationRequest
+from app.models.records import EnforcementRecord, FinePayment, HazardRectification
+from app.models.units import Unit
+from app.models.users import ApiToken, User
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "DisclosureItem",
+    "EnforcementRecord",
+    "FinePayment",
+    "HazardRectification",
+    "Holiday",
+    "Listing",
+    "ListingBasis",
+    "RestorationRequest",
+    "Unit",
+    "User",
+]

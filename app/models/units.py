@@ -1,0 +1,46 @@
+"""The regulated unit and its credit status."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models._types import UTCDateTime, utcnow
+
+CREDIT_STATUSES = ("normal", "listed", "restoration_requested", "restored")
+
+
+class Unit(db.Model):  # type: ignore[name-defined]
+    """A regulated unit (单位), identified by its 统一社会信用代码.
+
+    ``credit_status`` is the single source of truth of the credit state machine; ``version``
+    is the optimistic lock: every status change bumps it, and a stale writer gets a conflict.
+    """
+
+    __tablename__ = "units"
+    __table_args__ = (
+        CheckConstraint(
+            "credit_status IN ('normal','listed','restoration_requested','restored')",
+            name="credit_status",
+        ),
+        Index("ix_units_credit_status", "credit_status"),
+        Index("ix_units_street", "street"),
+        Index("ix_units_name", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+    street: Mapped[str | None] = mapped_column(String(100))
+    legal_representative: Mapped[str | None] = mapped_column(String(100))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    credit_status: Mapped[str] = mapped_column(String(32), default="normal")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    access_code_hash: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,212 @@
+"""Listing a unit as dishonest: proposal, four-eyes decision, and ending a listing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.database import unit_of_work
+from app.errors import Conflict, Duplicate, NotFound, ValidationFailed
+from app.extensions import db
+from app.models import EnforcementRecord, Listing, ListingBasis, Unit
+from app.models.records import TIERS
+from app.services import outbox
+from app.services.audit import append_event
+from app.services.context import require_role, setting, today
+from app.services.credit import active_listing, listing_facts, obligations, transition
+from app.services.units import get_unit
+from app.workflows.facts import Actor, CreditFacts
+
+
+def publicity_window(level: str, decided_on: dt.date) -> tuple[dt.date, dt.date]:
+    """Minimum and maximum publicity end dates for a listing of ``level`` (Order No. 36)."""
+    low, high = setting("PUBLICITY_MONTHS")[level]
+    return decided_on + relativedelta(months=int(low)), decided_on + relativedelta(months=int(high))
+
+
+def propose_listing(
+    actor: Actor,
+    uscc: str,
+    level: str,
+    reason: str,
+    basis_record_ids: Sequence[int],
+    document_no: str,
+    decided_on: dt.date,
+) -> Listing:
+    """An officer proposes to list a unit; a different supervisor must decide."""
+    require_role(actor, "officer", "supervisor")
+    unit = get_unit(uscc)
+    errors: dict[str, list[str]] = {}
+    if level not in TIERS:
+        errors["level"] = [f"失信等级须为 {', '.join(TIERS)} 之一。"]
+    if not (reason or "").strip():
+        errors["reason"] = ["须填写列入理由。"]
+    if not (document_no or "").strip():
+        errors["document_no"] = ["须填写决定书文号。"]
+    if decided_on > today():
+        errors["decided_on"] = ["决定日期不能晚于今天。"]
+    ids = sorted(set(basis_record_ids or []))
+    records = db.session.scalars(
+        select(EnforcementRecord).where(EnforcementRecord.id.in_(ids))
+    ).all()
+    if not ids or len(records) != len(ids) or any(
+        r.unit_id != unit.id or r.category not in ("penalty", "coercive_measure")
+        or r.status != "active" for r in records
+    ):  # fmt: skip
+        errors["basis_record_ids"] = ["列入依据须为本单位有效的行政处罚或行政强制记录。"]
+    elif any(r.decided_on > decided_on for r in records):
+        errors["decided_on"] = ["列入决定日期不能早于所依据的决定。"]
+    if errors:
+        raise ValidationFailed("列入建议内容有误。", errors)
+    low, high = publicity_window(level, decided_on)
+    try:
+        with unit_of_work() as session:
+            if session.scalar(select(Listing.id).where(Listing.document_no == document_no.strip())):
+                raise Duplicate("决定书文号已存在。", {"document_no": ["already used"]})
+            listing = Listing(
+                unit_id=unit.id, level=level, reason=reason.strip(),
+                document_no=document_no.strip(), decided_on=decided_on, min_until=low,
+                max_until=high, status="proposed", proposed_by=actor.id,
+                basis=[ListingBasis(record_id=i) for i in ids],
+            )  # fmt: skip
+            session.add(listing)
+            session.flush()
+            append_event(session, unit.id, "listing_proposed", unit.credit_status,
+                         unit.credit_status, actor, reason.strip(),
+                         {"listing_id": listing.id, "basis_record_ids": ids})  # fmt: skip
+    except IntegrityError as exc:
+        raise Duplicate("决定书文号已存在。", {"document_no": ["already used"]}) from exc
+    return listing
+
+
+def get_listing(session: Session, listing_id: int) -> Listing:
+    """The listing with this id, or ``NotFound``."""
+    listing = session.get(Listing, listing_id)
+    if listing is None:
+        raise NotFound(f"未找到编号为 {listing_id} 的列入记录。")
+    return listing
+
+
+def _enqueue_basis(
+    session: Session, op: str, listing: Listing, on: dt.date, due_by: dt.date | None = None
+) -> None:
+    for basis in listing.basis:
+        if basis.record.status == "active":
+            outbox.enqueue(session, op, basis.record, on, listing, due_by)
+
+
+def approve_listing(actor: Actor, listing_id: int, expected_version: int | None = None) -> Listing:
+    """A supervisor other than the proposer approves: the unit is listed."""
+    with unit_of_work() as session:
+        listing = get_listing(session, listing_id)
+        unit = session.get_one(Unit, listing.unit_id)
+        facts = CreditFacts(unit.id, today(), actor, listing=listing_facts(listing))
+        transition(
+            session,
+            unit,
+            "list_as_dishonest",
+            facts,
+            expected_version,
+            {"listing_id": listing.id, "basis_record_ids": listing.basis_record_ids},
+        )
+        listing.status, listing.decided_by = "active", actor.id
+        listing.decided_at = dt.datetime.now(dt.UTC)
+        session.flush()
+        _enqueue_basis(session, "update", listing, listing.decided_on)
+    return listing
+
+
+def reject_listing(actor: Actor, listing_id: int, reason: str) -> Listing:
+    """A supervisor other than the proposer turns a proposal down, with a reason."""
+    require_role(actor, "supervisor")
+    if not (reason or "").strip():
+        raise ValidationFailed.on("reason", "须填写不予列入的理由。")
+    with unit_of_work() as session:
+        listing = get_listing(session, listing_id)
+        if listing.status != "proposed":
+            raise Conflict("该建议已有决定。")
+        if listing.proposed_by == actor.id:
+            raise Conflict("建议人不能审核自己的建议。")
+        listing.status, listing.decided_by = "rejected", actor.id
+        listing.decided_at, listing.decision_note = dt.datetime.now(dt.UTC), reason.strip()
+        unit = session.get_one(Unit, listing.unit_id)
+        append_event(
+            session,
+            unit.id,
+            "listing_rejected",
+            unit.credit_status,
+            unit.credit_status,
+            actor,
+            reason.strip(),
+            {"listing_id": listing.id},
+        )
+    return listing
+
+
+def end_listing(session: Session, listing: Listing, status: str, reason: str | None) -> None:
+    """Close an active listing and end its publicity within 3 days (行政处罚法 第48条).
+
+    Restored or expired: the basis records' public entries are withdrawn. Revoked: the records
+    may still stand, so their entries are corrected (``update`` without the listing).
+    """
+    listing.status, listing.ended_on, listing.end_reason = status, today(), reason
+    session.flush()
+    op = "update" if status == "revoked" else "withdraw"
+    due = today() + dt.timedelta(days=int(setting("WITHDRAWAL_DAYS")))
+    _enqueue_basis(session, op, listing, today(), due)
+
+
+def revoke_listing(
+    actor: Actor, uscc: str, reason: str, ground: str, expected_version: int | None = None
+) -> Listing:
+    """A supervisor revokes a listing whose basis was revoked or found unlawful."""
+    with unit_of_work() as session:
+        unit = get_unit(uscc)
+        listing = active_listing(session, unit.id)
+        if listing is None:
+            raise Conflict("该单位没有生效的失信名单记录。")
+        facts = CreditFacts(
+            unit.id,
+            today(),
+            actor,
+            listing=listing_facts(listing),
+            reason=reason,
+            revocation_ground=ground,
+        )
+        transition(
+            session,
+            unit,
+            "revoke_listing",
+            facts,
+            expected_version,
+            {"listing_id": listing.id, "ground": ground},
+        )
+        from app.services.restoration import close_open_request
+
+        close_open_request(session, listing, actor, "listing revoked")
+        end_listing(session, listing, "revoked", reason.strip())
+    return listing
+
+
+def expire_listing(actor: Actor, uscc: str) -> Listing:
+    """End a listing at its maximum publicity period, where the obligations are met."""
+    with unit_of_work() as session:
+        unit = get_unit(uscc)
+        listing = active_listing(session, unit.id)
+        if listing is None:
+            raise Conflict("该单位没有生效的失信名单记录。")
+        facts = CreditFacts(
+            unit.id,
+            today(),
+            actor,
+            listing=listing_facts(listing),
+            obligations=obligations(session, unit.id, listing),
+        )
+        transition(session, unit, "expire_listing", facts, None, {"listing_id": listing.id})
+        end_listing(session, listing, "expired", "maximum publicity period passed")
+    return listing

@@ -1,0 +1,82 @@
+"""Writing disclosure items (the outbox) inside the transaction of the change they report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.models import DisclosureItem, EnforcementRecord, Listing
+from app.services.context import calendar, setting
+
+PUBLIC_RECORD_FIELDS = (
+    "document_no", "decided_on", "facts", "legal_basis", "tier", "penalty_types",
+    "fine_amount", "hazards_found", "hazards_rectified", "measure_type", "started_on",
+    "lifted_on", "licence_type", "licence_no", "valid_from", "valid_to", "status",
+)  # fmt: skip
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is not None and not isinstance(value, (str, int, float, bool, list, dict)):
+        return str(value)  # Decimal: exact, as text
+    return value
+
+
+def snapshot(record: EnforcementRecord, listing: Listing | None = None) -> dict[str, Any]:
+    """The public fields of a record (and of the listing based on it) at this moment."""
+    unit = record.unit
+    data: dict[str, Any] = {
+        "record_id": record.id,
+        "category": record.category,
+        "unit": {
+            "uscc": unit.uscc,
+            "name": unit.name,
+            "legal_representative": unit.legal_representative,
+        },
+        "authority": {"name": setting("AUTHORITY_NAME"), "uscc": setting("AUTHORITY_USCC")},
+    }
+    data.update({f: _jsonable(getattr(record, f)) for f in PUBLIC_RECORD_FIELDS})
+    if listing is not None:
+        data["listing"] = {
+            "id": listing.id,
+            "level": listing.level,
+            "status": listing.status,
+            "document_no": listing.document_no,
+            "decided_on": listing.decided_on.isoformat(),
+            "publicity_until": listing.max_until.isoformat(),
+            "ended_on": listing.ended_on.isoformat() if listing.ended_on else None,
+        }
+    return data
+
+
+def due_for(op: str, category: str, on: dt.date) -> dt.date:
+    """Statutory deadline of an item: working days by category, or 3 days for a withdrawal."""
+    if op == "withdraw":
+        return on + dt.timedelta(days=int(setting("WITHDRAWAL_DAYS")))
+    days = int(setting("DISCLOSURE_WORKDAYS")[category])
+    return calendar().add_workdays(on, days).day
+
+
+def enqueue(
+    session: Session,
+    op: str,
+    record: EnforcementRecord,
+    on: dt.date,
+    listing: Listing | None = None,
+    due_by: dt.date | None = None,
+) -> DisclosureItem:
+    """Add one disclosure item for ``record`` to the caller's transaction."""
+    item = DisclosureItem(
+        category=record.category,
+        op=op,
+        record_id=record.id,
+        unit_id=record.unit_id,
+        listing_id=listing.id if listing else None,
+        payload={"op": op, **snapshot(record, listing)},
+        due_by=due_by or due_for(op, record.category, on),
+    )
+    session.add(item)
+    return item

@@ -1,0 +1,185 @@
+"""Enforcement records: adding, paying, rectifying and revoking, each with its disclosure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.database import unit_of_work
+from app.errors import Conflict, Duplicate, NotFound, ValidationFailed
+from app.extensions import db
+from app.models import EnforcementRecord, FinePayment, HazardRectification
+from app.models.records import CATEGORIES
+from app.services import outbox
+from app.services.audit import append_event
+from app.services.context import calendar, setting, today
+from app.services.record_rules import clean_record, money
+from app.services.units import get_unit
+from app.workflows.facts import Actor
+
+
+def _duplicate(category: str, document_no: str) -> Duplicate:
+    return Duplicate(
+        f"文书编号 {document_no} 已存在（{category}）。", {"document_no": ["already used"]}
+    )
+
+
+def add_record(actor: Actor, uscc: str, data: dict[str, Any]) -> EnforcementRecord:
+    """Record a decision for a unit, with its disclosure deadline and an ``add`` item."""
+    unit = get_unit(uscc)
+    fields = clean_record(data, today())
+    days = int(setting("DISCLOSURE_WORKDAYS")[fields["category"]])
+    deadline = calendar().add_workdays(fields["decided_on"], days)
+    try:
+        with unit_of_work() as session:
+            taken = select(EnforcementRecord.id).where(
+                EnforcementRecord.category == fields["category"],
+                EnforcementRecord.document_no == fields["document_no"],
+            )
+            if session.scalar(taken) is not None:
+                raise _duplicate(fields["category"], fields["document_no"])
+            record = EnforcementRecord(
+                unit_id=unit.id,
+                publish_by=deadline.day,
+                publish_by_provisional=deadline.provisional,
+                created_by=actor.id,
+                status="active",
+                **fields,
+            )
+            session.add(record)
+            session.flush()
+            outbox.enqueue(session, "add", record, fields["decided_on"], due_by=deadline.day)
+            append_event(
+                session, unit.id, "record_added", unit.credit_status, unit.credit_status,
+                actor, refs={"record_id": record.id, "category": record.category},
+            )  # fmt: skip
+    except IntegrityError as exc:
+        raise _duplicate(fields["category"], fields["document_no"]) from exc
+    return record
+
+
+def get_record(record_id: int) -> EnforcementRecord:
+    """The record with this id, or ``NotFound``."""
+    record = db.session.get(EnforcementRecord, record_id)
+    if record is None:
+        raise NotFound(f"未找到编号为 {record_id} 的执法记录。")
+    return record
+
+
+def unit_records(uscc: str, category: str | None = None) -> list[EnforcementRecord]:
+    """A unit's records, newest decision first, optionally of one category."""
+    if category is not None and category not in CATEGORIES:
+        raise ValidationFailed.on("category", f"Unknown category; one of {', '.join(CATEGORIES)}.")
+    unit = get_unit(uscc)
+    query = select(EnforcementRecord).where(EnforcementRecord.unit_id == unit.id)
+    if category:
+        query = query.where(EnforcementRecord.category == category)
+    return list(db.session.scalars(query.order_by(EnforcementRecord.decided_on.desc())))
+
+
+def _active(record: EnforcementRecord) -> None:
+    if record.status != "active":
+        raise Conflict("该记录已撤销，不能再办理。")
+
+
+def _not_future(day: dt.date, field: str) -> None:
+    if day > today():
+        raise ValidationFailed.on(field, "日期不能晚于今天。")
+
+
+def record_payment(
+    actor: Actor, record_id: int, amount: Any, paid_on: dt.date, receipt_no: str | None = None
+) -> FinePayment:
+    """Record that (part of) a penalty's fine was paid. Overpaying is refused."""
+    record = get_record(record_id)
+    value = money(amount, "amount")
+    if value <= 0:
+        raise ValidationFailed.on("amount", "缴款金额须大于零。")
+    _not_future(paid_on, "paid_on")
+    with unit_of_work() as session:
+        record = get_record(record_id)
+        _active(record)
+        if record.category != "penalty" or not record.fine_amount:
+            raise ValidationFailed.on("record_id", "只有含罚款的行政处罚记录可以登记缴款。")
+        if value > record.fine_outstanding:
+            raise ValidationFailed.on(
+                "amount", f"缴款金额超过未缴金额 {record.fine_outstanding} 元。"
+            )
+        payment = FinePayment(
+            record_id=record.id, amount=value, paid_on=paid_on, receipt_no=receipt_no,
+            recorded_by=actor.id,
+        )  # fmt: skip
+        session.add(payment)
+        session.flush()
+        status = record.unit.credit_status
+        append_event(session, record.unit_id, "payment_recorded", status, status, actor,
+                     refs={"record_id": record.id, "payment_id": payment.id,
+                           "amount": str(value)})  # fmt: skip
+    return payment
+
+
+def record_rectification(
+    actor: Actor,
+    record_id: int,
+    rectified_on: dt.date,
+    hazards_count: int | None = None,
+    acceptance_no: str | None = None,
+    note: str | None = None,
+) -> HazardRectification:
+    """Record accepted rectification: hazards of an inspection, or lifting a coercive measure."""
+    _not_future(rectified_on, "rectified_on")
+    with unit_of_work() as session:
+        record = get_record(record_id)
+        _active(record)
+        count = _apply_rectification(record, rectified_on, hazards_count)
+        fix = HazardRectification(
+            record_id=record.id, hazards_count=count, rectified_on=rectified_on,
+            acceptance_no=acceptance_no, note=note, recorded_by=actor.id,
+        )  # fmt: skip
+        session.add(fix)
+        session.flush()
+        outbox.enqueue(session, "update", record, rectified_on)
+        status = record.unit.credit_status
+        append_event(session, record.unit_id, "rectification_recorded", status, status, actor,
+                     refs={"record_id": record.id, "rectification_id": fix.id})  # fmt: skip
+    return fix
+
+
+def _apply_rectification(record: EnforcementRecord, on: dt.date, hazards_count: int | None) -> int:
+    if record.category == "inspection":
+        outstanding = (record.hazards_found or 0) - (record.hazards_rectified or 0)
+        if hazards_count is None or hazards_count <= 0 or hazards_count > outstanding:
+            raise ValidationFailed.on(
+                "hazards_count", f"整改隐患数须在 1 与未整改数 {outstanding} 之间。"
+            )
+        record.hazards_rectified = (record.hazards_rectified or 0) + hazards_count
+        return hazards_count
+    if record.category == "coercive_measure":
+        if record.lifted_on is not None:
+            raise Conflict("该强制措施已解除。")
+        if record.started_on and on < record.started_on:
+            raise ValidationFailed.on("rectified_on", "解除日期不能早于措施开始日期。")
+        record.lifted_on = on
+        return 0
+    raise ValidationFailed.on("record_id", "只有监督检查和行政强制记录可以登记整改。")
+
+
+def revoke_record(actor: Actor, record_id: int, reason: str) -> EnforcementRecord:
+    """Revoke a decision (a supervisor's act); its public entry is withdrawn within 3 days."""
+    if not (reason or "").strip():
+        raise ValidationFailed.on("reason", "须填写撤销理由。")
+    with unit_of_work() as session:
+        record = get_record(record_id)
+        _active(record)
+        record.status = "revoked"
+        record.revoked_reason = reason.strip()
+        record.revoked_at = dt.datetime.now(dt.UTC)
+        session.flush()
+        outbox.enqueue(session, "withdraw", record, today())
+        status = record.unit.credit_status
+        append_event(session, record.unit_id, "record_revoked", status, status, actor,
+                     reason=reason.strip(), refs={"record_id": record.id})  # fmt: skip
+    return record

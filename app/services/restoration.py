@@ -1,0 +1,193 @@
+"""Credit restoration: the checklist, filing a request, and deciding or withdrawing it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.database import unit_of_work
+from app.errors import Conflict, NotFound
+from app.extensions import db
+from app.models import Listing, RestorationRequest, Unit
+from app.services.context import calendar, setting, today
+from app.services.credit import active_listing, bar_reasons, listing_facts, obligations, transition
+from app.services.listings import end_listing
+from app.services.units import get_unit
+from app.workflows.facts import Actor, CreditFacts, RequestFacts
+
+
+@dataclass
+class Step:
+    """One item of the restoration checklist."""
+
+    key: str
+    done: bool
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RestorationSteps:
+    """Where a unit stands on its way back: each step, and the earliest date it may apply."""
+
+    credit_status: str
+    listing_id: int | None
+    earliest_apply_on: dt.date | None
+    can_apply_now: bool
+    steps: list[Step]
+    open_request_id: int | None = None
+    barred: list[str] = field(default_factory=list)
+
+
+def open_request(session: Session, listing_id: int) -> RestorationRequest | None:
+    """The request awaiting a decision on this listing, if any."""
+    return session.scalar(
+        select(RestorationRequest).where(
+            RestorationRequest.listing_id == listing_id, RestorationRequest.status == "submitted"
+        )
+    )
+
+
+def restoration_steps(uscc: str) -> RestorationSteps:
+    """The checklist, derived from the service's own records (not asked of the unit again)."""
+    session = db.session
+    unit = get_unit(uscc)
+    listing = active_listing(session, unit.id)
+    if listing is None:
+        return RestorationSteps(unit.credit_status, None, None, False, [])
+    owed = obligations(session, unit.id, listing)
+    pending = open_request(session, listing.id)
+    barred = bar_reasons(session, unit.id, listing, today())
+    period_done = today() >= listing.min_until
+    steps = [
+        Step("minimum_period", period_done, {"earliest": listing.min_until.isoformat()}),
+        Step("fines_paid", owed.fines_paid, {"outstanding": str(owed.fine_outstanding)}),
+        Step("hazards_rectified", owed.hazards_rectified,
+             {"hazards": owed.hazards_outstanding, "measures": owed.measures_in_force}),
+        Step("commitment_signed", bool(pending and pending.commitment_signed)),
+        Step("no_open_request", pending is None,
+             {"request_id": pending.id if pending else None}),
+    ]  # fmt: skip
+    return RestorationSteps(
+        credit_status=unit.credit_status,
+        listing_id=listing.id,
+        earliest_apply_on=listing.min_until,
+        can_apply_now=period_done and pending is None and not barred,
+        steps=steps,
+        open_request_id=pending.id if pending else None,
+        barred=barred,
+    )
+
+
+def file_request(
+    actor: Actor,
+    uscc: str,
+    commitment_signed: bool,
+    note: str | None = None,
+    expected_version: int | None = None,
+) -> RestorationRequest:
+    """File a restoration request for a listed unit (by the unit, or an officer on its behalf)."""
+    with unit_of_work() as session:
+        unit = get_unit(uscc)
+        listing = active_listing(session, unit.id)
+        if listing is None:
+            raise Conflict("该单位没有生效的失信名单记录，无需信用修复。")
+        facts = CreditFacts(
+            unit.id, today(), actor, listing=listing_facts(listing),
+            commitment_signed=bool(commitment_signed),
+            bar_reasons=tuple(bar_reasons(session, unit.id, listing, today())),
+        )  # fmt: skip
+        due = calendar().add_workdays(today(), int(setting("RESTORATION_DECISION_WORKDAYS")))
+        request = RestorationRequest(
+            unit_id=unit.id, listing_id=listing.id, status="submitted",
+            commitment_signed=bool(commitment_signed), note=(note or "").strip() or None,
+            filed_by=actor.id if actor.role != "unit" else None,
+            due_on=due.day, due_on_provisional=due.provisional,
+        )  # fmt: skip
+        session.add(request)
+        session.flush()
+        transition(
+            session,
+            unit,
+            "request_restoration",
+            facts,
+            expected_version,
+            {"listing_id": listing.id, "request_id": request.id},
+        )
+    return request
+
+
+def get_request(session: Session, request_id: int) -> RestorationRequest:
+    """The restoration request with this id, or ``NotFound``."""
+    request = session.get(RestorationRequest, request_id)
+    if request is None:
+        raise NotFound(f"未找到编号为 {request_id} 的信用修复申请。")
+    return request
+
+
+def _decide(
+    actor: Actor,
+    request_id: int,
+    trigger: str,
+    status: str,
+    reason: str | None,
+    expected_version: int | None,
+) -> RestorationRequest:
+    with unit_of_work() as session:
+        request = get_request(session, request_id)
+        if request.status != "submitted":
+            raise Conflict("该申请已办结。", request_status=request.status)
+        unit = session.get_one(Unit, request.unit_id)
+        listing = request.listing
+        facts = CreditFacts(
+            unit.id, today(), actor, listing=listing_facts(listing),
+            request=RequestFacts(request.id, request.filed_by, request.commitment_signed),
+            obligations=obligations(session, unit.id, listing), reason=reason,
+        )  # fmt: skip
+        transition(
+            session,
+            unit,
+            trigger,
+            facts,
+            expected_version,
+            {"listing_id": listing.id, "request_id": request.id},
+        )
+        request.status, request.decision_reason = status, (reason or "").strip() or None
+        request.decided_by = actor.id if actor.role != "unit" else None
+        request.decided_at = dt.datetime.now(dt.UTC)
+        if status == "approved":
+            end_listing(session, listing, "restored", "restoration approved")
+    return request
+
+
+def approve_request(
+    actor: Actor, request_id: int, expected_version: int | None = None
+) -> RestorationRequest:
+    """A supervisor (not the filer) approves: the listing ends and its publicity is withdrawn."""
+    return _decide(actor, request_id, "approve_restoration", "approved", None, expected_version)
+
+
+def reject_request(
+    actor: Actor, request_id: int, reason: str, expected_version: int | None = None
+) -> RestorationRequest:
+    """A supervisor (not the filer) rejects, with a reason the unit sees."""
+    return _decide(actor, request_id, "reject_restoration", "rejected", reason, expected_version)
+
+
+def withdraw_request(
+    actor: Actor, request_id: int, expected_version: int | None = None
+) -> RestorationRequest:
+    """The unit, or staff on its behalf, withdraws the request; the unit is listed again."""
+    return _decide(actor, request_id, "withdraw_restoration", "withdrawn", None, expected_version)
+
+
+def close_open_request(session: Session, listing: Listing, actor: Actor, why: str) -> None:
+    """Close the open request of a listing that ends by other means (revocation)."""
+    request = open_request(session, listing.id)
+    if request is not None:
+        request.status, request.decision_reason = "closed", why
+        request.decided_by = actor.id
+        request.decided_at = dt.datetime.now(dt.UTC)

@@ -1,0 +1,92 @@
+"""Registering, finding and searching units."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from app import uscc as uscc_codes
+from app.database import unit_of_work
+from app.errors import Duplicate, NotFound, ValidationFailed
+from app.extensions import db
+from app.models import Unit
+from app.models.units import CREDIT_STATUSES
+from app.services.audit import append_event
+from app.workflows.facts import Actor
+
+OPTIONAL_FIELDS = ("address", "street", "legal_representative", "contact_phone")
+
+
+def checked_uscc(raw: str, field: str = "uscc") -> str:
+    """The normalised code, or a validation error on ``field``."""
+    try:
+        return uscc_codes.validate(raw)
+    except uscc_codes.InvalidUSCC as exc:
+        raise ValidationFailed.on(field, str(exc)) from exc
+
+
+def register_unit(actor: Actor, uscc: str, name: str, **optional: str | None) -> Unit:
+    """Register a unit with status ``normal``; its first audit event records who did it."""
+    code = checked_uscc(uscc)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed.on("name", "单位名称不能为空。")
+    unknown = set(optional) - set(OPTIONAL_FIELDS)
+    if unknown:
+        raise ValidationFailed.on(sorted(unknown)[0], "Unknown field.")
+    cleaned = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in optional.items()}
+    try:
+        with unit_of_work() as session:
+            if session.scalar(select(Unit.id).where(Unit.uscc == code)) is not None:
+                raise Duplicate(
+                    f"统一社会信用代码 {code} 已登记。", {"uscc": ["already registered"]}
+                )
+            unit = Unit(uscc=code, name=name, credit_status="normal", **cleaned)
+            session.add(unit)
+            session.flush()
+            append_event(session, unit.id, "unit_registered", "normal", "normal", actor)
+    except IntegrityError as exc:  # a concurrent registration of the same code won
+        raise Duplicate(
+            f"统一社会信用代码 {code} 已登记。", {"uscc": ["already registered"]}
+        ) from exc
+    return unit
+
+
+def get_unit(raw_uscc: str) -> Unit:
+    """The unit with this code (normalised first), or ``NotFound``."""
+    code = uscc_codes.normalise(raw_uscc)
+    unit = db.session.scalar(select(Unit).where(Unit.uscc == code))
+    if unit is None:
+        raise NotFound(f"未找到统一社会信用代码为 {code} 的单位。")
+    return unit
+
+
+def search_units(
+    q: str | None = None,
+    status: str | None = None,
+    street: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> tuple[list[Unit], int]:
+    """Units matching a name fragment or code prefix, a status and a street; one page and the total."""
+    if status is not None and status not in CREDIT_STATUSES:
+        raise ValidationFailed.on("status", f"Unknown status; one of {', '.join(CREDIT_STATUSES)}.")
+    query = select(Unit)
+    if q:
+        term = q.strip()
+        code = uscc_codes.normalise(term)
+        query = query.where(
+            or_(
+                Unit.name.contains(term, autoescape=True),
+                Unit.uscc.startswith(code, autoescape=True),
+            )
+        )
+    if status:
+        query = query.where(Unit.credit_status == status)
+    if street:
+        query = query.where(Unit.street == street)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(
+        query.order_by(Unit.name, Unit.id).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return list(rows), total

@@ -1,0 +1,51 @@
+"""统一社会信用代码 (GB 32100-2015): normalising and validating the unified social credit code.
+
+The check character is computed by ``python-stdnum``; its ``validate`` is not used because it
+requires positions 1-8 to be digits, which rejects valid codes of registration authorities
+such as N (农业) or Y (其他).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from stdnum.cn.uscc import calc_check_digit
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_SHAPE = re.compile(rf"^[{ALPHABET}]{{2}}[0-9]{{6}}[{ALPHABET}]{{10}}$")
+_SEPARATORS = re.compile(r"[\s\-_.·]+")
+
+
+class InvalidUSCC(ValueError):
+    """The code is not a valid 统一社会信用代码; ``reason`` says why."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def normalise(raw: str) -> str:
+    """Full-width to half-width, separators and spaces removed, upper case."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw)).upper()
+
+
+def validate(raw: str) -> str:
+    """Return the normalised code, or raise ``InvalidUSCC`` with a message a person can act on."""
+    code = normalise(raw)
+    if len(code) != 18:
+        raise InvalidUSCC("length", f"统一社会信用代码应为18位，实际为{len(code)}位。")
+    bad = sorted({c for c in code if c not in ALPHABET})
+    if bad:
+        raise InvalidUSCC("alphabet", f"统一社会信用代码含有不允许的字符：{''.join(bad)}。")
+    if not _SHAPE.match(code):
+        raise InvalidUSCC("format", "统一社会信用代码第3至8位（行政区划码）应为数字。")
+    expected = calc_check_digit(code[:17])
+    if code[17] != expected:
+        raise InvalidUSCC("check", "统一社会信用代码校验位不正确，请核对后重新输入。")
+    return code
+
+
+def with_check_character(first17: str) -> str:
+    """Complete 17 characters with their check character (for demo data and tests)."""
+    return first17 + calc_check_digit(first17)

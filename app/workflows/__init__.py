@@ -1,0 +1,1 @@
+"""State machines as data: no Flask, no database session."""

@@ -1,0 +1,90 @@
+"""What the credit guards look at: plain values gathered by the service layer.
+
+The guards never touch a database; the service reads the rows once and hands these over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+SANCTION_CATEGORIES = frozenset({"penalty", "coercive_measure"})
+
+
+@dataclass(frozen=True)
+class BasisRecord:
+    """An enforcement record a listing relies on."""
+
+    id: int
+    unit_id: int
+    category: str
+    status: str = "active"
+
+
+@dataclass(frozen=True)
+class ListingFacts:
+    """A listing (or a proposal for one) as the guards need it."""
+
+    id: int
+    unit_id: int
+    status: str
+    proposed_by: int
+    min_until: dt.date
+    max_until: dt.date
+    basis: tuple[BasisRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class Obligations:
+    """What the unit still owes: unpaid fines, unrectified hazards, measures still in force."""
+
+    fine_outstanding: Decimal = Decimal("0")
+    hazards_outstanding: int = 0
+    measures_in_force: int = 0
+
+    @property
+    def fines_paid(self) -> bool:
+        return self.fine_outstanding <= 0
+
+    @property
+    def hazards_rectified(self) -> bool:
+        return self.hazards_outstanding <= 0 and self.measures_in_force <= 0
+
+    @property
+    def met(self) -> bool:
+        return self.fines_paid and self.hazards_rectified
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """An open restoration request."""
+
+    id: int
+    filed_by: int | None
+    commitment_signed: bool
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asks: a staff member (officer, supervisor, admin), the unit itself, or the system."""
+
+    id: int | None
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class CreditFacts:
+    """Everything the guards of one trigger may look at, as of ``today``."""
+
+    unit_id: int
+    today: dt.date
+    actor: Actor
+    listing: ListingFacts | None = None
+    request: RequestFacts | None = None
+    obligations: Obligations = field(default_factory=Obligations)
+    commitment_signed: bool = False
+    reason: str | None = None
+    revocation_ground: str | None = None
+    bar_reasons: tuple[str, ...] = ()

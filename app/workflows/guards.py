@@ -1,0 +1,125 @@
+"""Guard functions of the credit state machine.
+
+Each guard takes ``CreditFacts`` and returns ``None`` when it holds, or an ``Unmet`` saying
+what is missing in words a person can act on (codes are stable; texts live in messages.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.workflows.facts import SANCTION_CATEGORIES, CreditFacts
+
+REVOCATION_GROUNDS = ("basis_revoked", "reconsideration", "litigation")
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """A guard that does not hold: a stable code and the values its message needs."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+Guard = Callable[[CreditFacts], Unmet | None]
+
+
+def proposal_awaits_decision(f: CreditFacts) -> Unmet | None:
+    if f.listing is None or f.listing.status != "proposed":
+        return Unmet("no_pending_proposal")
+    return None
+
+
+def basis_is_own_sanction(f: CreditFacts) -> Unmet | None:
+    basis = f.listing.basis if f.listing else ()
+    usable = [
+        r
+        for r in basis
+        if r.unit_id == f.unit_id and r.category in SANCTION_CATEGORIES and r.status == "active"
+    ]
+    if not basis or len(usable) != len(basis):
+        return Unmet("basis_not_own_sanction")
+    return None
+
+
+def decider_is_supervisor(f: CreditFacts) -> Unmet | None:
+    return None if f.actor.role == "supervisor" else Unmet("supervisor_required")
+
+
+def approver_is_not_proposer(f: CreditFacts) -> Unmet | None:
+    if f.listing is not None and f.actor.id == f.listing.proposed_by:
+        return Unmet("approver_is_proposer")
+    return None
+
+
+def minimum_period_passed(f: CreditFacts) -> Unmet | None:
+    if f.listing is None:
+        return Unmet("no_active_listing")
+    if f.today < f.listing.min_until:
+        return Unmet("minimum_period_not_passed", {"earliest": f.listing.min_until.isoformat()})
+    return None
+
+
+def restoration_not_barred(f: CreditFacts) -> Unmet | None:
+    return Unmet("restoration_barred", {"reasons": list(f.bar_reasons)}) if f.bar_reasons else None
+
+
+def commitment_signed(f: CreditFacts) -> Unmet | None:
+    signed = f.request.commitment_signed if f.request else f.commitment_signed
+    return None if signed else Unmet("commitment_not_signed")
+
+
+def reviewer_is_not_preparer(f: CreditFacts) -> Unmet | None:
+    if (
+        f.request is not None
+        and f.request.filed_by is not None
+        and f.actor.id == f.request.filed_by
+    ):
+        return Unmet("reviewer_is_preparer")
+    return None
+
+
+def fines_paid(f: CreditFacts) -> Unmet | None:
+    if f.obligations.fines_paid:
+        return None
+    return Unmet("fines_unpaid", {"outstanding": str(f.obligations.fine_outstanding)})
+
+
+def hazards_rectified(f: CreditFacts) -> Unmet | None:
+    if f.obligations.hazards_rectified:
+        return None
+    return Unmet(
+        "hazards_unrectified",
+        {
+            "hazards": f.obligations.hazards_outstanding,
+            "measures": f.obligations.measures_in_force,
+        },
+    )
+
+
+def reason_given(f: CreditFacts) -> Unmet | None:
+    return None if f.reason and f.reason.strip() else Unmet("reason_required")
+
+
+def acted_for_unit(f: CreditFacts) -> Unmet | None:
+    return None if f.actor.role in ("unit", "officer", "supervisor") else Unmet("not_for_unit")
+
+
+def maximum_period_passed(f: CreditFacts) -> Unmet | None:
+    if f.listing is None:
+        return Unmet("no_active_listing")
+    if f.today < f.listing.max_until:
+        return Unmet("maximum_period_not_passed", {"ends": f.listing.max_until.isoformat()})
+    return None
+
+
+def basis_found_unlawful(f: CreditFacts) -> Unmet | None:
+    if f.revocation_ground not in REVOCATION_GROUNDS:
+        return Unmet("revocation_ground_required", {"grounds": list(REVOCATION_GROUNDS)})
+    if f.revocation_ground == "basis_revoked":
+        basis = f.listing.basis if f.listing else ()
+        if not any(r.status == "revoked" for r in basis):
+            return Unmet("basis_not_revoked")
+    return None

@@ -1,0 +1,91 @@
+"""Texts of unmet guards and errors, Simplified Chinese first, English available."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.workflows.guards import Unmet
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "no_pending_proposal": {
+        "zh": "没有待审核的列入失信名单建议。",
+        "en": "There is no listing proposal awaiting a decision.",
+    },
+    "basis_not_own_sanction": {
+        "zh": "列入依据必须是本单位有效的行政处罚或行政强制记录（至少一条）。",
+        "en": "The basis must be at least one of the unit's own active penalty or "
+        "coercive-measure records.",
+    },
+    "supervisor_required": {
+        "zh": "此操作须由审核人完成。",
+        "en": "A supervisor must do this.",
+    },
+    "approver_is_proposer": {
+        "zh": "建议人不能审核自己的建议，请由另一名审核人审核。",
+        "en": "The proposer cannot approve their own proposal; another supervisor must.",
+    },
+    "no_active_listing": {
+        "zh": "该单位没有生效的失信名单记录。",
+        "en": "The unit has no active listing.",
+    },
+    "minimum_period_not_passed": {
+        "zh": "最短公示期未满，最早可于 {earliest} 申请信用修复。",
+        "en": "The minimum publicity period has not passed; the earliest date to apply is "
+        "{earliest}.",
+    },
+    "restoration_barred": {
+        "zh": "按现行政策不予信用修复：{reasons}。",
+        "en": "Restoration is barred by policy: {reasons}.",
+    },
+    "commitment_not_signed": {
+        "zh": "须签署信用承诺书。",
+        "en": "The credit commitment (信用承诺书) must be signed.",
+    },
+    "reviewer_is_preparer": {
+        "zh": "提交申请的执法人员不能审核同一申请，请由另一名审核人审核。",
+        "en": "The officer who filed the request cannot decide it; another supervisor must.",
+    },
+    "fines_unpaid": {
+        "zh": "罚款尚未缴清，未缴金额 {outstanding} 元。",
+        "en": "Fines are not fully paid; CNY {outstanding} outstanding.",
+    },
+    "hazards_unrectified": {
+        "zh": "仍有 {hazards} 处隐患未整改、{measures} 项强制措施未解除。",
+        "en": "{hazards} hazards are not rectified and {measures} coercive measures are "
+        "still in force.",
+    },
+    "reason_required": {"zh": "须填写理由。", "en": "A written reason is required."},
+    "not_for_unit": {
+        "zh": "只能由单位本人或代其办理的执法人员撤回。",
+        "en": "Only the unit, or staff acting on its behalf, can withdraw.",
+    },
+    "maximum_period_not_passed": {
+        "zh": "最长公示期尚未届满（至 {ends}）。",
+        "en": "The maximum publicity period has not ended (it ends on {ends}).",
+    },
+    "revocation_ground_required": {
+        "zh": "须说明撤销依据：{grounds} 之一。",
+        "en": "Give the ground for revoking: one of {grounds}.",
+    },
+    "basis_not_revoked": {
+        "zh": "列入依据的决定尚未撤销；请先撤销该决定，或选择复议、诉讼为撤销依据。",
+        "en": "No basis decision has been revoked; revoke it first, or give reconsideration "
+        "or litigation as the ground.",
+    },
+}
+
+
+def render(unmet: Unmet, lang: str = "zh") -> str:
+    """The message of an unmet guard in ``lang`` (``zh`` or ``en``)."""
+    texts = MESSAGES.get(unmet.code, {"zh": unmet.code, "en": unmet.code})
+    params: dict[str, Any] = {
+        k: (
+            "、".join(v)
+            if isinstance(v, list) and lang == "zh"
+            else ", ".join(v)
+            if isinstance(v, list)
+            else v
+        )
+        for k, v in unmet.params.items()
+    }
+    return texts.get(lang, texts["zh"]).format(**params)

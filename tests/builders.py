@@ -1,0 +1,91 @@
+"""Builders for test data, in one place. Call them inside an app context."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from app.services import listings, records, restoration
+from app.services.accounts import actor_of, create_token, create_user
+from app.services.context import today
+from app.services.units import register_unit
+from app.uscc import with_check_character
+from app.workflows.facts import Actor
+
+_seq = itertools.count(1)
+
+
+def uscc(n: int | None = None) -> str:
+    """A valid code in Dongli District (120110)."""
+    n = next(_seq) if n is None else n
+    return with_check_character(f"91120110MA{n:07d}")
+
+
+def staff(role: str = "officer", name: str | None = None) -> Actor:
+    username = name or f"{role}{next(_seq)}"
+    return actor_of(create_user(username, role, "correct-horse-battery", username))
+
+
+def token(actor: Actor) -> str:
+    from app.extensions import db
+    from app.models import User
+
+    return create_token(db.session.get(User, actor.id).username)
+
+
+def unit(actor: Actor, **kw: Any):  # type: ignore[no-untyped-def]
+    return register_unit(
+        actor, kw.pop("uscc", uscc()), kw.pop("name", f"测试单位{next(_seq)}"), **kw
+    )
+
+
+def penalty(actor: Actor, unit_code: str, **kw: Any):  # type: ignore[no-untyped-def]
+    data = {
+        "category": "penalty",
+        "document_no": f"津东消行罚决字〔2026〕{next(_seq)}号",
+        "decided_on": today() - dt.timedelta(days=400),
+        "tier": "general",
+        "penalty_types": ["fine"],
+        "fine_amount": "5000.00",
+        "facts": "消防设施未保持完好有效",
+        "legal_basis": "《中华人民共和国消防法》第六十条",
+    }
+    data.update(kw)
+    return records.add_record(actor, unit_code, data)
+
+
+def inspection(actor: Actor, unit_code: str, **kw: Any):  # type: ignore[no-untyped-def]
+    data = {
+        "category": "inspection",
+        "document_no": f"津东消监检字〔2026〕{next(_seq)}号",
+        "decided_on": today() - dt.timedelta(days=30),
+        "hazards_found": 3,
+        "hazards_rectified": 0,
+    }
+    data.update(kw)
+    return records.add_record(actor, unit_code, data)
+
+
+def listed_unit(officer: Actor, supervisor: Actor, level: str = "general", days_ago: int = 400):
+    """A unit listed on a penalty decided ``days_ago`` days ago; returns (unit, record, listing)."""
+    u = unit(officer)
+    rec = penalty(officer, u.uscc, decided_on=today() - dt.timedelta(days=days_ago))
+    lst = listings.propose_listing(
+        officer, u.uscc, level, "拒不改正消防违法行为", [rec.id],
+        f"津东消信列字〔2026〕{next(_seq)}号", today() - dt.timedelta(days=days_ago),
+    )  # fmt: skip
+    listings.approve_listing(supervisor, lst.id)
+    return u, rec, lst
+
+
+def pay_in_full(actor: Actor, rec) -> None:  # type: ignore[no-untyped-def]
+    records.record_payment(actor, rec.id, rec.fine_outstanding, today())
+
+
+def restoration_ready(officer: Actor, supervisor: Actor):  # type: ignore[no-untyped-def]
+    """A listed unit with its fine paid and a request filed by ``officer``."""
+    u, rec, lst = listed_unit(officer, supervisor)
+    pay_in_full(officer, rec)
+    req = restoration.file_request(officer, u.uscc, True, "已缴清罚款")
+    return u, rec, lst, req

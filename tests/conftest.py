@@ -1,0 +1,90 @@
+"""Fixtures: an app on a real database whose schema the migrations built.
+
+SQLite by default (a fresh copy of a migrated template file per test); PostgreSQL when
+``TEST_DATABASE_URL`` is set (migrated once per run, tables truncated before each test).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.config import normalise_database_url
+from app.extensions import db
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({"DATABASE_URL": url, "TESTING": True})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The migrated database: a template file (SQLite) or the PostgreSQL test database."""
+    if PG_URL:
+        engine = create_engine(normalise_database_url(PG_URL))
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        _migrate(PG_URL)
+        return PG_URL
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    _migrate(f"sqlite:///{path}")
+    return str(path)
+
+
+def _truncate_all(url: str) -> None:
+    engine = create_engine(normalise_database_url(url))
+    tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(template_db: str, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    """A fresh, migrated, empty database for one test."""
+    if PG_URL:
+        _truncate_all(template_db)
+        return template_db
+    path = tmp_path / "creditflow.db"
+    shutil.copyfile(template_db, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret"})
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[Flask]:
+    """An app context, for calling services directly."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
