@@ -54,24 +54,24 @@ def register(app: Flask) -> None:
     """Install the handlers for the domain errors, stale versions and the last resort."""
 
     @app.errorhandler(errors.DomainError)
-    def _domain(exc: errors.DomainError):  # type: ignore[no-untyped-def]
+    def _domain(exc: errors.DomainError):
         status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
         return jsonify(body(exc.code, exc.message, exc.errors, **exc.extra)), status, headers
 
     @app.errorhandler(StaleDataError)
-    def _stale(_exc: StaleDataError):  # type: ignore[no-untyped-def]
+    def _stale(_exc: StaleDataError):
         return jsonify(body("stale_version", "该单位已被他人同时修改，请刷新后重试。")), 409
 
     @app.errorhandler(OperationalError)
-    def _busy(exc: OperationalError):  # type: ignore[no-untyped-def]
+    def _busy(exc: OperationalError):
         if "locked" in str(exc.orig).lower():
             return jsonify(body("busy", "数据库繁忙，请稍后重试。")), 503
         app.logger.exception("database error")
         return jsonify(body("internal_error", "服务器内部错误，已记录。")), 500
 
     @app.errorhandler(Exception)
-    def _last_resort(exc: Exception):  # type: ignore[no-untyped-def]
+    def _last_resort(exc: Exception):
         if isinstance(exc, HTTPException):
             payload, status, headers = http_error(exc)
             return jsonify(payload), status, headers

@@ -34,7 +34,7 @@ def unit_detail(unit: Any) -> dict[str, Any]:
     data = s.UnitOut().dump(unit)
     data["allowed_triggers"] = [t.trigger for t in states if t.allowed]
     data["triggers"] = [vars(t) for t in states]
-    data["active_listing"] = active_listing(db.session, unit.id)
+    data["active_listing"] = active_listing(db.session(), unit.id)
     return data
 
 
@@ -100,7 +100,7 @@ class UnitEvents(MethodView):
     @blp.response(200, s.EventsOut)
     def get(self, uscc: str) -> dict[str, Any]:
         """The audit trail, oldest first, and whether its hash chain verifies."""
-        events = unit_events(db.session, units.get_unit(uscc).id)
+        events = unit_events(db.session(), units.get_unit(uscc).id)
         return {"chain_valid": verify_chain(events) is None, "events": events}
 
 

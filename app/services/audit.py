@@ -71,7 +71,7 @@ def append_event(
 
 
 def verify_chain(events: Iterable[AuditEvent | Mapping[str, Any]]) -> int | None:
-    """Check a unit's events in ``seq`` order; return the seq of the first broken link, or None."""
+    """Check a unit's events in ``seq`` order; return the position (1-based) of the first broken link, or None."""
     prev = GENESIS
     expected_seq = 1
     for event in events:
@@ -85,7 +85,7 @@ def verify_chain(events: Iterable[AuditEvent | Mapping[str, Any]]) -> int | None
             or fields["prev_hash"] != prev
             or event_hash(prev, fields) != fields["hash"]
         ):
-            return int(fields["seq"])
+            return expected_seq
         prev, expected_seq = fields["hash"], expected_seq + 1
     return None
 

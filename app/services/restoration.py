@@ -53,7 +53,7 @@ def open_request(session: Session, listing_id: int) -> RestorationRequest | None
 
 def restoration_steps(uscc: str) -> RestorationSteps:
     """The checklist, derived from the service's own records (not asked of the unit again)."""
-    session = db.session
+    session = db.session()
     unit = get_unit(uscc)
     listing = active_listing(session, unit.id)
     if listing is None:

@@ -31,7 +31,7 @@ class TriggerState:
 
 def trigger_states(unit: Unit, actor: Actor, lang: str = "zh") -> list[TriggerState]:
     """Every trigger the table defines from the unit's status, evaluated for ``actor``."""
-    session = db.session
+    session = db.session()
     listing = active_listing(session, unit.id)
     if listing is None:
         listing = session.scalar(
