@@ -122,19 +122,15 @@ def check_version(unit: Unit, expected: int | None) -> None:
         raise StaleVersion("该单位已被他人修改，请刷新后重试。", current_version=unit.version)
 
 
-def transition(
-    session: Session,
-    unit: Unit,
-    trigger: str,
-    facts: CreditFacts,
-    expected_version: int | None = None,
-    refs: dict[str, Any] | None = None,
-) -> str:
-    """Fire ``trigger`` on ``unit`` and record it; raise a conflict when it may not happen."""
+def check(unit: Unit, trigger: str, facts: CreditFacts, expected_version: int | None) -> str:
+    """The status ``trigger`` would lead to, or the conflict saying why it may not happen.
+
+    Pure: use it before writing rows that only make sense when the trigger is allowed.
+    """
     check_version(unit, expected_version)
     before = unit.credit_status
     try:
-        after = credit.fire(before, trigger, facts)
+        return credit.fire(before, trigger, facts)
     except credit.InvalidTrigger as exc:
         raise InvalidTransition(
             f"当前信用状态（{before}）不允许操作 {trigger}。", trigger=trigger, status=before
@@ -146,6 +142,19 @@ def transition(
             status=before,
             unmet=[{"code": u.code, "message": render(u), **u.params} for u in exc.unmet],
         ) from exc
+
+
+def transition(
+    session: Session,
+    unit: Unit,
+    trigger: str,
+    facts: CreditFacts,
+    expected_version: int | None = None,
+    refs: dict[str, Any] | None = None,
+) -> str:
+    """Fire ``trigger`` on ``unit`` and record it; raise a conflict when it may not happen."""
+    before = unit.credit_status
+    after = check(unit, trigger, facts, expected_version)
     unit.credit_status = after
     append_event(session, unit.id, trigger, before, after, facts.actor, facts.reason, refs)
     return after

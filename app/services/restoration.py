@@ -14,7 +14,14 @@ from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import Listing, RestorationRequest, Unit
 from app.services.context import calendar, setting, today
-from app.services.credit import active_listing, bar_reasons, listing_facts, obligations, transition
+from app.services.credit import (
+    active_listing,
+    bar_reasons,
+    check,
+    listing_facts,
+    obligations,
+    transition,
+)
 from app.services.listings import end_listing
 from app.services.units import get_unit
 from app.workflows.facts import Actor, CreditFacts, RequestFacts
@@ -100,6 +107,7 @@ def file_request(
             commitment_signed=bool(commitment_signed),
             bar_reasons=tuple(bar_reasons(session, unit.id, listing, today())),
         )  # fmt: skip
+        check(unit, "request_restoration", facts, expected_version)
         due = calendar().add_workdays(today(), int(setting("RESTORATION_DECISION_WORKDAYS")))
         request = RestorationRequest(
             unit_id=unit.id, listing_id=listing.id, status="submitted",
