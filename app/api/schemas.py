@@ -93,7 +93,7 @@ class RecordIn(Strict):
     legal_basis = Text(load_default=None, validate=v.Length(max=2000))
     tier = Text(load_default=None, validate=v.OneOf(TIERS))
     penalty_types = f.List(Text(validate=v.OneOf(list(PENALTY_TYPES))), load_default=None)
-    fine_amount = f.Decimal(load_default=None, places=2, as_string=True, allow_nan=False)
+    fine_amount = f.Decimal(load_default=None, as_string=True, allow_nan=False)
     hazards_found = f.Integer(load_default=None, strict=True, validate=v.Range(min=0))
     hazards_rectified = f.Integer(load_default=None, strict=True, validate=v.Range(min=0))
     measure_type = Text(load_default=None, validate=v.OneOf(MEASURE_TYPES))

@@ -31,7 +31,7 @@ def lang() -> str:
 def unit_detail(unit: Any) -> dict[str, Any]:
     """A unit with its allowed triggers for the caller and its active listing."""
     states = trigger_states(unit, current_actor(), lang())
-    data = s.UnitOut().dump(unit)
+    data = {name: getattr(unit, name) for name in s.UnitOut().fields}
     data["allowed_triggers"] = [t.trigger for t in states if t.allowed]
     data["triggers"] = [vars(t) for t in states]
     data["active_listing"] = active_listing(db.session(), unit.id)

@@ -71,7 +71,10 @@ def append_event(
 
 
 def verify_chain(events: Iterable[AuditEvent | Mapping[str, Any]]) -> int | None:
-    """Check a unit's events in ``seq`` order; return the position (1-based) of the first broken link, or None."""
+    """Check a unit's events in ``seq`` order.
+
+    Returns the position (from 1) of the first broken link, or None when the chain holds.
+    """
     prev = GENESIS
     expected_seq = 1
     for event in events:

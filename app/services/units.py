@@ -68,7 +68,10 @@ def search_units(
     page: int = 1,
     per_page: int = 20,
 ) -> tuple[list[Unit], int]:
-    """Units matching a name fragment or code prefix, a status and a street; one page and the total."""
+    """Units matching a name fragment or code prefix, a status and a street.
+
+    Returns one page and the total count.
+    """
     if status is not None and status not in CREDIT_STATUSES:
         raise ValidationFailed.on("status", f"Unknown status; one of {', '.join(CREDIT_STATUSES)}.")
     query = select(Unit)
