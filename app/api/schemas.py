@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import marshmallow as ma
 from marshmallow import fields as f
 from marshmallow import validate as v
@@ -15,9 +17,27 @@ from app.workflows.guards import REVOCATION_GROUNDS
 Text = f.String
 
 
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class Strict(ma.Schema):
+    """Input schemas: unknown fields are errors, and so are NUL characters anywhere."""
+
     class Meta:
         unknown = ma.RAISE
+
+    @ma.pre_load
+    def refuse_nul(self, data: object, **_kw: object) -> object:
+        if _has_nul(data):
+            raise ma.ValidationError("Text must not contain NUL characters.", "_schema")
+        return data
 
 
 class UnitIn(Strict):

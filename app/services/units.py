@@ -55,9 +55,10 @@ def register_unit(actor: Actor, uscc: str, name: str, **optional: str | None) ->
 def get_unit(raw_uscc: str) -> Unit:
     """The unit with this code (normalised first), or ``NotFound``."""
     code = uscc_codes.normalise(raw_uscc)
-    unit = db.session.scalar(select(Unit).where(Unit.uscc == code))
+    plausible = len(code) == 18 and all(c in uscc_codes.ALPHABET for c in code)
+    unit = db.session.scalar(select(Unit).where(Unit.uscc == code)) if plausible else None
     if unit is None:
-        raise NotFound(f"未找到统一社会信用代码为 {code} 的单位。")
+        raise NotFound(f"未找到统一社会信用代码为 {code[:18]} 的单位。")
     return unit
 
 

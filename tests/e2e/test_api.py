@@ -6,6 +6,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests import builders as b
 from tests.integration.helpers import row_counts
@@ -191,6 +193,8 @@ def test_authentication_and_roles(api):
         ("GET", "/units?per_page=100000", {}),
         ("GET", "/units?status=evil", {}),
         ("GET", "/units/%00%27--", {}),
+        ("GET", "/units?q=%00abc", {}),
+        ("POST", "/units", {"json": {"uscc": UNIT, "name": "a\x00b"}}),
         ("GET", "/units/" + "9" * 5000, {}),
         ("POST", "/records/999999/payments", {"json": {"amount": "1", "paid_on": D}}),
         ("POST", "/records/abc/payments", {"json": {}}),
@@ -218,3 +222,32 @@ def test_openapi_describes_every_route_and_docs_are_local(client):
     asset = client.get("/api/docs/assets/swagger-ui-bundle.js")
     assert asset.status_code == 200 and asset.get_data()
     asset.close()
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+FIELDS = st.sampled_from(["uscc", "name", "category", "document_no", "decided_on", "tier",
+                          "penalty_types", "fine_amount", "hazards_found", "started_on",
+                          "lifted_on", "valid_from", "valid_to", "amount", "paid_on",
+                          "basis_record_ids", "level", "reason", "version",
+                          "commitment_signed"])  # fmt: skip
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    path=st.sampled_from(["/units", f"/units/{UNIT}/records", f"/units/{UNIT}/listings",
+                          "/records/1/payments", "/records/1/rectifications",
+                          "/listings/1/approve", f"/units/{UNIT}/restoration-requests",
+                          "/restoration-requests/1/reject"]),
+    body=st.dictionaries(FIELDS, JSON, max_size=8) | JSON,
+)  # fmt: skip
+def test_random_bodies_never_cause_a_500(api, path, body):
+    r = api.call("POST", path, who="supervisor", json=body)
+    assert r.status_code < 500, (r.status_code, r.get_data(as_text=True)[:300])
