@@ -31,6 +31,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from app.api import init_api
 
     init_api(app)
+
+    from app import cli
+
+    cli.register(app)
     return app
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import current_app
-from flask.cli import FlaskGroup
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from app import create_app
 from app.errors import DomainError
@@ -17,7 +17,14 @@ def main() -> None:
     """creditflow: credit work of a fire-rescue detachment."""
 
 
-@main.command("serve")
+def register(app: Flask) -> None:
+    """Add the commands to the app's CLI (``creditflow`` and ``flask --app app`` alike)."""
+    for command in (serve, scheduler_command, users, tokens, demo_data):
+        app.cli.add_command(command)
+
+
+@click.command("serve")
+@with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
@@ -39,7 +46,8 @@ def serve(host: str, port: int, threads: int) -> None:
             scheduler.shutdown(wait=False)
 
 
-@main.command("scheduler")
+@click.command("scheduler")
+@with_appcontext
 def scheduler_command() -> None:
     """Run the scheduler alone (scaled-out deployments; web processes then run without it)."""
     from app.scheduler import run_forever
@@ -47,7 +55,7 @@ def scheduler_command() -> None:
     run_forever(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
-@main.group("users")
+@click.group("users", cls=AppGroup)
 def users() -> None:
     """Staff accounts."""
 
@@ -72,7 +80,7 @@ def users_create(name: str, role: str, display_name: str | None, password_stdin:
     click.echo(f"created {role} {name}")
 
 
-@main.group("tokens")
+@click.group("tokens", cls=AppGroup)
 def tokens() -> None:
     """API tokens."""
 
@@ -90,7 +98,8 @@ def tokens_create(name: str, label: str) -> None:
         raise click.ClickException(exc.message) from exc
 
 
-@main.command("demo-data")
+@click.command("demo-data")
+@with_appcontext
 @click.option("--units", "unit_count", default=300, show_default=True, type=int)
 @click.option("--seed", default=2023, show_default=True, type=int)
 def demo_data(unit_count: int, seed: int) -> None:
@@ -100,3 +109,7 @@ def demo_data(unit_count: int, seed: int) -> None:
     summary = load_demo(unit_count, seed)
     for key, value in summary.items():
         click.echo(f"{key}: {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""The command line: accounts, tokens, demo data, and `creditflow serve` as a real process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import ApiToken, Unit, User
+from app.services.accounts import user_for_token
+
+
+def test_users_and_tokens(app, runner):
+    result = runner.invoke(
+        args=["users", "create", "wang", "--role", "officer", "--password-stdin"],
+        input="a-long-password\n",
+    )
+    assert result.exit_code == 0, result.output
+    short = runner.invoke(
+        args=["users", "create", "li", "--role", "officer", "--password-stdin"], input="short\n"
+    )
+    assert short.exit_code != 0 and "10" in short.output
+    token = runner.invoke(args=["tokens", "create", "wang"])
+    assert token.exit_code == 0
+    value = token.output.strip()
+    with app.app_context():
+        assert user_for_token(value).username == "wang"
+        stored = db.session.scalar(select(ApiToken.token_hash))
+        assert value not in stored  # only the hash is kept
+    assert runner.invoke(args=["tokens", "create", "nobody"]).exit_code != 0
+
+
+def test_demo_data_fills_every_stage(app, runner):
+    result = runner.invoke(args=["demo-data", "--units", "48"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        statuses = dict(
+            db.session.execute(
+                select(Unit.credit_status, func.count()).group_by(Unit.credit_status)
+            ).all()
+        )
+        assert statuses["normal"] > 30
+        assert sum(statuses.get(s, 0) for s in ("listed", "restoration_requested", "restored")) >= 3
+        assert db.session.scalar(select(func.count()).select_from(User)) == 5
+    again = runner.invoke(args=["demo-data", "--units", "48"])  # loading twice adds nothing
+    assert again.exit_code == 0 and "units: 0" in again.output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_creates_the_database_and_answers(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "CREDITFLOW_DATABASE_URL": f"sqlite:///{tmp_path}/serve.db"}
+    env.pop("TEST_DATABASE_URL", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/openapi.json") as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+                assert time.monotonic() < deadline, "serve did not answer in 30 s"
+                time.sleep(0.2)
+        assert (tmp_path / "serve.db").exists()
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=10)
+    assert f"http://127.0.0.1:{port}/" in out
