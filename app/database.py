@@ -52,9 +52,27 @@ def unit_of_work() -> Iterator[Session]:
         # transaction starts fresh (and, on SQLite, takes the write lock up front).
         session.rollback()
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    session.info["locked_units"] = set()
     try:
         yield session
         session.commit()
     except BaseException:
         session.rollback()
         raise
+    finally:
+        session.info.pop("locked_units", None)
+
+
+def lock_unit_row(session: Session, unit_id: int) -> None:
+    """Serialise writers of one unit: ``SELECT ... FOR UPDATE`` once per transaction.
+
+    SQLite needs nothing: ``BEGIN IMMEDIATE`` already holds the database's write lock.
+    """
+    locked: set[int] = session.info.setdefault("locked_units", set())
+    if unit_id in locked:
+        return
+    if session.get_bind().dialect.name != "sqlite":
+        from app.models import Unit
+
+        session.get(Unit, unit_id, with_for_update=True, populate_existing=True)
+    locked.add(unit_id)

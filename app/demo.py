@@ -108,7 +108,7 @@ def load_demo(unit_count: int = 300, seed: int = 2023) -> dict[str, int]:
     return counts
 
 
-def _list_at_some_stage(rng, uscc, officer, sup, people, n, counts) -> None:  # type: ignore[no-untyped-def]
+def _list_at_some_stage(rng, uscc, officer, sup, people, n, counts) -> None:
     days_ago = rng.choice((30, 200, 400))
     decided = today() - dt.timedelta(days=days_ago)
     penalty = records.add_record(officer, uscc, _record(rng, "penalty", 90000 + n, decided))

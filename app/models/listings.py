@@ -65,7 +65,10 @@ class Listing(db.Model):  # type: ignore[name-defined]
     end_reason: Mapped[str | None] = mapped_column(Text)
 
     basis: Mapped[list[ListingBasis]] = relationship(
-        back_populates="listing", order_by="ListingBasis.record_id", cascade="all, delete-orphan"
+        back_populates="listing",
+        order_by="ListingBasis.record_id",
+        cascade="all, delete-orphan",
+        lazy="selectin",
     )
 
     @property

@@ -74,7 +74,7 @@ class EnforcementRecord(db.Model):  # type: ignore[name-defined]
     started_on: Mapped[dt.date | None] = mapped_column(Date)
     lifted_on: Mapped[dt.date | None] = mapped_column(Date)
     # licensing
-    licence_type: Mapped[str | None] = mapped_column(String(10))
+    licence_type: Mapped[str | None] = mapped_column(String(20))
     licence_no: Mapped[str | None] = mapped_column(String(100))
     valid_from: Mapped[dt.date | None] = mapped_column(Date)
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
@@ -84,7 +84,7 @@ class EnforcementRecord(db.Model):  # type: ignore[name-defined]
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    unit = relationship("Unit", lazy="joined")
+    unit = relationship("Unit")  # many-to-one: served from the identity map when loaded
     payments: Mapped[list[FinePayment]] = relationship(
         back_populates="record", order_by="FinePayment.id"
     )

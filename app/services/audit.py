@@ -7,14 +7,23 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent, Unit
+from app.database import lock_unit_row
+from app.models import AuditEvent
 from app.models._types import utcnow
 from app.workflows.facts import Actor
 
 GENESIS = "0" * 64
+# Built once: statement construction is a large share of a use case's time.
+_LAST_LINK = (
+    select(AuditEvent.seq, AuditEvent.hash)
+    .where(AuditEvent.unit_id == bindparam("unit_id"))
+    .order_by(AuditEvent.seq.desc())
+    .limit(1)
+)
+_APPEND = insert(AuditEvent)
 HASHED_FIELDS = (
     "unit_id", "seq", "trigger", "from_status", "to_status",
     "actor_id", "actor", "role", "reason", "refs", "occurred_at",
@@ -38,19 +47,14 @@ def append_event(
     actor: Actor,
     reason: str | None = None,
     refs: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Append an event to the unit's chain in the caller's transaction.
+) -> str:
+    """Append an event to the unit's chain in the caller's transaction; return its hash.
 
     The unit row is locked first (PostgreSQL; SQLite already holds the write lock), so two
     writers append to one chain one after the other instead of racing for the same ``seq``.
     """
-    session.execute(select(Unit.id).where(Unit.id == unit_id).with_for_update())
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash)
-        .where(AuditEvent.unit_id == unit_id)
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    ).first()
+    lock_unit_row(session, unit_id)
+    last = session.execute(_LAST_LINK, {"unit_id": unit_id}).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     fields: dict[str, Any] = {
         "unit_id": unit_id,
@@ -65,9 +69,10 @@ def append_event(
         "refs": refs or {},
         "occurred_at": utcnow(),
     }
-    event = AuditEvent(**fields, prev_hash=prev, hash=event_hash(prev, fields))
-    session.add(event)
-    return event
+    digest = event_hash(prev, fields)
+    # A Core insert: an append-only row needs no unit-of-work bookkeeping.
+    session.execute(_APPEND, {**fields, "prev_hash": prev, "hash": digest})
+    return digest
 
 
 def verify_chain(events: Iterable[AuditEvent | Mapping[str, Any]]) -> int | None:

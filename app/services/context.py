@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 from sqlalchemy import select
 
 from app.calendar import WorkdayCalendar
@@ -24,16 +25,28 @@ def today() -> dt.date:
     return dt.datetime.now(ZoneInfo(setting("TIMEZONE"))).date()
 
 
+CALENDAR_TTL_SECONDS = 30.0
+
+
 def calendar() -> WorkdayCalendar:
-    """The working-day calendar with the schedules staff entered (cached per request)."""
-    if has_request_context() and "workday_calendar" in g:
-        cal: WorkdayCalendar = g.workday_calendar
+    """The working-day calendar with the schedules staff entered.
+
+    Kept for 30 seconds per process (a schedule entered in another process shows up within
+    that time); ``forget_calendar`` drops it at once after an edit in this process.
+    """
+    cached = current_app.extensions.get("workday_calendar")
+    if cached is not None and time.monotonic() - cached[0] < CALENDAR_TTL_SECONDS:
+        cal: WorkdayCalendar = cached[1]
         return cal
     rows = db.session.execute(select(Holiday.day, Holiday.kind)).all()
     cal = WorkdayCalendar.from_rows(rows)
-    if has_request_context():
-        g.workday_calendar = cal
+    current_app.extensions["workday_calendar"] = (time.monotonic(), cal)
     return cal
+
+
+def forget_calendar() -> None:
+    """Drop the cached calendar (call after the holiday table changed)."""
+    current_app.extensions.pop("workday_calendar", None)
 
 
 def require_role(actor: Any, *roles: str) -> None:

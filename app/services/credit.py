@@ -12,8 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.errors import InvalidTransition, StaleVersion
 from app.models import EnforcementRecord, FinePayment, Listing, Unit
@@ -40,50 +41,43 @@ def listing_facts(listing: Listing) -> ListingFacts:
     )
 
 
-def obligations(session: Session, unit_id: int, listing: Listing | None) -> Obligations:
-    """What the unit still owes, by set-based queries: fines of the basis records, hazards of
-    all its inspections, and the basis coercive measures not yet lifted."""
-    basis_ids = listing.basis_record_ids if listing else []
-    fine = Decimal("0")
-    if basis_ids:
-        paid = (
-            select(FinePayment.record_id, func.sum(FinePayment.amount).label("paid"))
-            .group_by(FinePayment.record_id)
-            .subquery()
-        )
-        owed = func.coalesce(EnforcementRecord.fine_amount, 0) - func.coalesce(paid.c.paid, 0)
-        rows = session.execute(
-            select(owed)
-            .select_from(EnforcementRecord)
-            .outerjoin(paid, paid.c.record_id == EnforcementRecord.id)
-            .where(EnforcementRecord.id.in_(basis_ids), EnforcementRecord.status == "active")
-        ).scalars()
-        fine = sum((max(Decimal(str(v)), Decimal("0")) for v in rows), Decimal("0"))
-    hazards = session.scalar(
-        select(
-            func.coalesce(
-                func.sum(EnforcementRecord.hazards_found - EnforcementRecord.hazards_rectified), 0
-            )
-        ).where(
-            EnforcementRecord.unit_id == unit_id,
-            EnforcementRecord.category == "inspection",
-            EnforcementRecord.status == "active",
-        )
+def _obligations_query() -> Select[Any, Any, int]:
+    record = EnforcementRecord
+    in_basis = record.id.in_(bindparam("basis_ids", expanding=True))
+    paid = (
+        select(func.coalesce(func.sum(FinePayment.amount), 0))
+        .where(FinePayment.record_id == record.id)
+        .scalar_subquery()
     )
-    measures = 0
-    if basis_ids:
-        measures = (
-            session.scalar(
-                select(func.count()).where(
-                    EnforcementRecord.id.in_(basis_ids),
-                    EnforcementRecord.category == "coercive_measure",
-                    EnforcementRecord.status == "active",
-                    EnforcementRecord.lifted_on.is_(None),
-                )
-            )
-            or 0
-        )
-    return Obligations(fine.quantize(Decimal("0.01")), int(hazards or 0), int(measures))
+    owed = func.coalesce(record.fine_amount, 0) - paid
+    return select(
+        func.sum(case((in_basis & (record.category == "penalty") & (owed > 0), owed))),
+        func.sum(case((record.category == "inspection",
+                       record.hazards_found - record.hazards_rectified))),
+        func.count(case((in_basis & (record.category == "coercive_measure")
+                         & record.lifted_on.is_(None), 1))),
+    ).where(record.unit_id == bindparam("unit_id"), record.status == "active")  # fmt: skip
+
+
+_OBLIGATIONS = _obligations_query()
+_SET_STATUS = (
+    update(Unit)
+    .where(Unit.id == bindparam("unit_id"), Unit.version == bindparam("seen_version"))
+    .values(credit_status=bindparam("new_status"), version=bindparam("next_version"))
+    .execution_options(synchronize_session=False)
+)
+_ACTIVE_LISTING = select(Listing).where(
+    Listing.unit_id == bindparam("unit_id"), Listing.status == "active"
+)
+
+
+def obligations(session: Session, unit_id: int, listing: Listing | None) -> Obligations:
+    """What the unit still owes, in one query over the unit's own records: unpaid fines of the
+    basis records, unrectified hazards of all its inspections, basis measures not lifted."""
+    basis_ids = listing.basis_record_ids if listing else []
+    row = session.execute(_OBLIGATIONS, {"unit_id": unit_id, "basis_ids": basis_ids}).one()
+    fine = Decimal(str(row[0] or 0)).quantize(Decimal("0.01"))
+    return Obligations(fine, int(row[1] or 0), int(row[2] or 0))
 
 
 def bar_reasons(session: Session, unit_id: int, listing: Listing, today: dt.date) -> list[str]:
@@ -103,16 +97,18 @@ def bar_reasons(session: Session, unit_id: int, listing: Listing, today: dt.date
         Listing.unit_id == unit_id, Listing.status == "restored"
     )
     cooldown = int(setting("RESTORATION_COOLDOWN_DAYS") or 0)
-    last = session.scalar(restored.order_by(Listing.ended_on.desc()).limit(1))
-    if cooldown and last and (today - last).days < cooldown:
-        reasons.append(f"距上次信用修复（{last.isoformat()}）不足 {cooldown} 天")
+    if cooldown:
+        last = session.scalar(restored.order_by(Listing.ended_on.desc()).limit(1))
+        if last and (today - last).days < cooldown:
+            reasons.append(f"距上次信用修复（{last.isoformat()}）不足 {cooldown} 天")
     limit = int(setting("RESTORATION_MAX_IN_5_YEARS") or 0)
-    since = today - relativedelta(years=5)
-    count = session.scalar(
-        select(func.count()).select_from(restored.where(Listing.ended_on >= since).subquery())
-    )
-    if limit and (count or 0) >= limit:
-        reasons.append(f"五年内已信用修复 {count} 次")
+    if limit:
+        since = today - relativedelta(years=5)
+        count = session.scalar(
+            select(func.count()).select_from(restored.where(Listing.ended_on >= since).subquery())
+        )
+        if (count or 0) >= limit:
+            reasons.append(f"五年内已信用修复 {count} 次")
     return reasons
 
 
@@ -155,13 +151,25 @@ def transition(
     """Fire ``trigger`` on ``unit`` and record it; raise a conflict when it may not happen."""
     before = unit.credit_status
     after = check(unit, trigger, facts, expected_version)
-    unit.credit_status = after
+    # The optimistic lock, stated as SQL: the row changes only if nobody changed it since we
+    # read it; otherwise the loser gets a conflict, never a silent overwrite.
+    moved = session.execute(
+        _SET_STATUS,
+        {
+            "unit_id": unit.id,
+            "seen_version": unit.version,
+            "new_status": after,
+            "next_version": unit.version + 1,
+        },  # fmt: skip
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleVersion("该单位已被他人同时修改，请刷新后重试。")
+    set_committed_value(unit, "credit_status", after)
+    set_committed_value(unit, "version", unit.version + 1)
     append_event(session, unit.id, trigger, before, after, facts.actor, facts.reason, refs)
     return after
 
 
 def active_listing(session: Session, unit_id: int) -> Listing | None:
     """The unit's active listing, if any."""
-    return session.scalar(
-        select(Listing).where(Listing.unit_id == unit_id, Listing.status == "active")
-    )
+    return session.scalar(_ACTIVE_LISTING, {"unit_id": unit_id})

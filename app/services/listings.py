@@ -10,9 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.database import unit_of_work
+from app.database import lock_unit_row, unit_of_work
 from app.errors import Conflict, Duplicate, NotFound, ValidationFailed
-from app.extensions import db
 from app.models import EnforcementRecord, Listing, ListingBasis, Unit
 from app.models.records import TIERS
 from app.services import outbox
@@ -29,6 +28,34 @@ def publicity_window(level: str, decided_on: dt.date) -> tuple[dt.date, dt.date]
     return decided_on + relativedelta(months=int(low)), decided_on + relativedelta(months=int(high))
 
 
+def _check_proposal(
+    session: Session, unit: Unit, level: str, reason: str, basis_record_ids: Sequence[int],
+    document_no: str, decided_on: dt.date,
+) -> list[int]:  # fmt: skip
+    """Every field error of a proposal at once; returns the basis record ids, sorted."""
+    errors: dict[str, list[str]] = {}
+    if level not in TIERS:
+        errors["level"] = [f"失信等级须为 {', '.join(TIERS)} 之一。"]
+    if not (reason or "").strip():
+        errors["reason"] = ["须填写列入理由。"]
+    if not (document_no or "").strip():
+        errors["document_no"] = ["须填写决定书文号。"]
+    if decided_on > today():
+        errors["decided_on"] = ["决定日期不能晚于今天。"]
+    ids = sorted(set(basis_record_ids or []))
+    found = session.scalars(select(EnforcementRecord).where(EnforcementRecord.id.in_(ids))).all()
+    if not ids or len(found) != len(ids) or any(
+        r.unit_id != unit.id or r.category not in ("penalty", "coercive_measure")
+        or r.status != "active" for r in found
+    ):  # fmt: skip
+        errors["basis_record_ids"] = ["列入依据须为本单位有效的行政处罚或行政强制记录。"]
+    elif any(r.decided_on > decided_on for r in found):
+        errors["decided_on"] = ["列入决定日期不能早于所依据的决定。"]
+    if errors:
+        raise ValidationFailed("列入建议内容有误。", errors)
+    return ids
+
+
 def propose_listing(
     actor: Actor,
     uscc: str,
@@ -40,34 +67,13 @@ def propose_listing(
 ) -> Listing:
     """An officer proposes to list a unit; a different supervisor must decide."""
     require_role(actor, "officer", "supervisor")
-    unit = get_unit(uscc)
-    errors: dict[str, list[str]] = {}
-    if level not in TIERS:
-        errors["level"] = [f"失信等级须为 {', '.join(TIERS)} 之一。"]
-    if not (reason or "").strip():
-        errors["reason"] = ["须填写列入理由。"]
-    if not (document_no or "").strip():
-        errors["document_no"] = ["须填写决定书文号。"]
-    if decided_on > today():
-        errors["decided_on"] = ["决定日期不能晚于今天。"]
-    ids = sorted(set(basis_record_ids or []))
-    records = db.session.scalars(
-        select(EnforcementRecord).where(EnforcementRecord.id.in_(ids))
-    ).all()
-    if not ids or len(records) != len(ids) or any(
-        r.unit_id != unit.id or r.category not in ("penalty", "coercive_measure")
-        or r.status != "active" for r in records
-    ):  # fmt: skip
-        errors["basis_record_ids"] = ["列入依据须为本单位有效的行政处罚或行政强制记录。"]
-    elif any(r.decided_on > decided_on for r in records):
-        errors["decided_on"] = ["列入决定日期不能早于所依据的决定。"]
-    if errors:
-        raise ValidationFailed("列入建议内容有误。", errors)
-    low, high = publicity_window(level, decided_on)
     try:
         with unit_of_work() as session:
-            if session.scalar(select(Listing.id).where(Listing.document_no == document_no.strip())):
-                raise Duplicate("决定书文号已存在。", {"document_no": ["already used"]})
+            unit = get_unit(uscc, lock=True)
+            ids = _check_proposal(
+                session, unit, level, reason, basis_record_ids, document_no, decided_on
+            )
+            low, high = publicity_window(level, decided_on)
             listing = Listing(
                 unit_id=unit.id, level=level, reason=reason.strip(),
                 document_no=document_no.strip(), decided_on=decided_on, min_until=low,
@@ -104,6 +110,7 @@ def approve_listing(actor: Actor, listing_id: int, expected_version: int | None 
     """A supervisor other than the proposer approves: the unit is listed."""
     with unit_of_work() as session:
         listing = get_listing(session, listing_id)
+        lock_unit_row(session, listing.unit_id)
         unit = session.get_one(Unit, listing.unit_id)
         facts = CreditFacts(unit.id, today(), actor, listing=listing_facts(listing))
         transition(
@@ -116,7 +123,6 @@ def approve_listing(actor: Actor, listing_id: int, expected_version: int | None 
         )
         listing.status, listing.decided_by = "active", actor.id
         listing.decided_at = dt.datetime.now(dt.UTC)
-        session.flush()
         _enqueue_basis(session, "update", listing, listing.decided_on)
     return listing
 
@@ -155,7 +161,6 @@ def end_listing(session: Session, listing: Listing, status: str, reason: str | N
     may still stand, so their entries are corrected (``update`` without the listing).
     """
     listing.status, listing.ended_on, listing.end_reason = status, today(), reason
-    session.flush()
     op = "update" if status == "revoked" else "withdraw"
     due = today() + dt.timedelta(days=int(setting("WITHDRAWAL_DAYS")))
     _enqueue_basis(session, op, listing, today(), due)
@@ -166,7 +171,7 @@ def revoke_listing(
 ) -> Listing:
     """A supervisor revokes a listing whose basis was revoked or found unlawful."""
     with unit_of_work() as session:
-        unit = get_unit(uscc)
+        unit = get_unit(uscc, lock=True)
         listing = active_listing(session, unit.id)
         if listing is None:
             raise Conflict("该单位没有生效的失信名单记录。")
@@ -196,7 +201,7 @@ def revoke_listing(
 def expire_listing(actor: Actor, uscc: str) -> Listing:
     """End a listing at its maximum publicity period, where the obligations are met."""
     with unit_of_work() as session:
-        unit = get_unit(uscc)
+        unit = get_unit(uscc, lock=True)
         listing = active_listing(session, unit.id)
         if listing is None:
             raise Conflict("该单位没有生效的失信名单记录。")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.models import DisclosureItem, EnforcementRecord, Listing
+from app.models._types import utcnow
 from app.services.context import calendar, setting
 
 PUBLIC_RECORD_FIELDS = (
@@ -15,6 +17,9 @@ PUBLIC_RECORD_FIELDS = (
     "fine_amount", "hazards_found", "hazards_rectified", "measure_type", "started_on",
     "lifted_on", "licence_type", "licence_no", "valid_from", "valid_to", "status",
 )  # fmt: skip
+
+
+_INSERT_ITEM = insert(DisclosureItem)
 
 
 def _jsonable(value: Any) -> Any:
@@ -67,16 +72,20 @@ def enqueue(
     on: dt.date,
     listing: Listing | None = None,
     due_by: dt.date | None = None,
-) -> DisclosureItem:
+) -> None:
     """Add one disclosure item for ``record`` to the caller's transaction."""
-    item = DisclosureItem(
-        category=record.category,
-        op=op,
-        record_id=record.id,
-        unit_id=record.unit_id,
-        listing_id=listing.id if listing else None,
-        payload={"op": op, **snapshot(record, listing)},
-        due_by=due_by or due_for(op, record.category, on),
+    session.execute(
+        _INSERT_ITEM,
+        {
+            "category": record.category,
+            "op": op,
+            "record_id": record.id,
+            "unit_id": record.unit_id,
+            "listing_id": listing.id if listing else None,
+            "payload": {"op": op, **snapshot(record, listing)},
+            "due_by": due_by or due_for(op, record.category, on),
+            "status": "pending",
+            "batch_id": None,
+            "created_at": utcnow(),
+        },
     )
-    session.add(item)
-    return item

@@ -29,12 +29,12 @@ def _duplicate(category: str, document_no: str) -> Duplicate:
 
 def add_record(actor: Actor, uscc: str, data: dict[str, Any]) -> EnforcementRecord:
     """Record a decision for a unit, with its disclosure deadline and an ``add`` item."""
-    unit = get_unit(uscc)
     fields = clean_record(data, today())
     days = int(setting("DISCLOSURE_WORKDAYS")[fields["category"]])
     deadline = calendar().add_workdays(fields["decided_on"], days)
     try:
         with unit_of_work() as session:
+            unit = get_unit(uscc, lock=True)
             taken = select(EnforcementRecord.id).where(
                 EnforcementRecord.category == fields["category"],
                 EnforcementRecord.document_no == fields["document_no"],
@@ -94,7 +94,6 @@ def record_payment(
     actor: Actor, record_id: int, amount: Any, paid_on: dt.date, receipt_no: str | None = None
 ) -> FinePayment:
     """Record that (part of) a penalty's fine was paid. Overpaying is refused."""
-    record = get_record(record_id)
     value = money(amount, "amount")
     if value <= 0:
         raise ValidationFailed.on("amount", "缴款金额须大于零。")

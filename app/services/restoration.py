@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from app.database import unit_of_work
+from app.database import lock_unit_row, unit_of_work
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import Listing, RestorationRequest, Unit
@@ -25,6 +25,11 @@ from app.services.credit import (
 from app.services.listings import end_listing
 from app.services.units import get_unit
 from app.workflows.facts import Actor, CreditFacts, RequestFacts
+
+_OPEN_REQUEST = select(RestorationRequest).where(
+    RestorationRequest.listing_id == bindparam("listing_id"),
+    RestorationRequest.status == "submitted",
+)
 
 
 @dataclass
@@ -51,11 +56,7 @@ class RestorationSteps:
 
 def open_request(session: Session, listing_id: int) -> RestorationRequest | None:
     """The request awaiting a decision on this listing, if any."""
-    return session.scalar(
-        select(RestorationRequest).where(
-            RestorationRequest.listing_id == listing_id, RestorationRequest.status == "submitted"
-        )
-    )
+    return session.scalar(_OPEN_REQUEST, {"listing_id": listing_id})
 
 
 def restoration_steps(uscc: str) -> RestorationSteps:
@@ -98,7 +99,7 @@ def file_request(
 ) -> RestorationRequest:
     """File a restoration request for a listed unit (by the unit, or an officer on its behalf)."""
     with unit_of_work() as session:
-        unit = get_unit(uscc)
+        unit = get_unit(uscc, lock=True)
         listing = active_listing(session, unit.id)
         if listing is None:
             raise Conflict("该单位没有生效的失信名单记录，无需信用修复。")
@@ -148,6 +149,7 @@ def _decide(
         request = get_request(session, request_id)
         if request.status != "submitted":
             raise Conflict("该申请已办结。", request_status=request.status)
+        lock_unit_row(session, request.unit_id)
         unit = session.get_one(Unit, request.unit_id)
         listing = request.listing
         facts = CreditFacts(

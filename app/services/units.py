@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import uscc as uscc_codes
-from app.database import unit_of_work
+from app.database import lock_unit_row, unit_of_work
 from app.errors import Duplicate, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Unit
@@ -14,6 +14,7 @@ from app.models.units import CREDIT_STATUSES
 from app.services.audit import append_event
 from app.workflows.facts import Actor
 
+_BY_CODE = select(Unit).where(Unit.uscc == bindparam("code"))
 OPTIONAL_FIELDS = ("address", "street", "legal_representative", "contact_phone")
 
 
@@ -52,11 +53,16 @@ def register_unit(actor: Actor, uscc: str, name: str, **optional: str | None) ->
     return unit
 
 
-def get_unit(raw_uscc: str) -> Unit:
-    """The unit with this code (normalised first), or ``NotFound``."""
+def get_unit(raw_uscc: str, lock: bool = False) -> Unit:
+    """The unit with this code (normalised first), or ``NotFound``.
+
+    ``lock``: inside a unit of work, also take the unit's row lock (see ``lock_unit_row``).
+    """
     code = uscc_codes.normalise(raw_uscc)
     plausible = len(code) == 18 and all(c in uscc_codes.ALPHABET for c in code)
-    unit = db.session.scalar(select(Unit).where(Unit.uscc == code)) if plausible else None
+    unit = db.session.scalar(_BY_CODE, {"code": code}) if plausible else None
+    if unit is not None and lock:
+        lock_unit_row(db.session(), unit.id)
     if unit is None:
         raise NotFound(f"未找到统一社会信用代码为 {code[:18]} 的单位。")
     return unit

@@ -7,6 +7,7 @@ whose state is the unit row's ``credit_status`` (the single source of truth); th
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from transitions import Machine, MachineError
@@ -145,12 +146,26 @@ def build_machine(case: CreditCase) -> Machine:
     )
 
 
+_local = threading.local()
+
+
+def _attached_case(state: str, facts: CreditFacts) -> CreditCase:
+    """This thread's case, its machine set to ``state`` (building a machine costs more than
+    firing one, so each thread keeps one and re-attaches it per use case)."""
+    case: CreditCase | None = getattr(_local, "case", None)
+    if case is None:
+        case = _local.case = CreditCase(state, facts)
+        _local.machine = build_machine(case)
+    _local.machine.set_state(state, model=case)
+    case.facts, case.unmet = facts, []
+    return case
+
+
 def fire(state: str, trigger: str, facts: CreditFacts) -> str:
     """Fire ``trigger`` from ``state``; return the new state or raise why it cannot happen."""
-    if trigger not in _BY_TRIGGER:
+    if trigger not in _BY_TRIGGER or state not in STATES:
         raise InvalidTrigger(trigger, state)
-    case = CreditCase(state, facts)
-    build_machine(case)
+    case = _attached_case(state, facts)
     try:
         moved = getattr(case, trigger)()
     except MachineError as exc:

@@ -136,7 +136,7 @@ def upgrade():
     sa.Column('measure_type', sa.String(length=30), nullable=True),
     sa.Column('started_on', sa.Date(), nullable=True),
     sa.Column('lifted_on', sa.Date(), nullable=True),
-    sa.Column('licence_type', sa.String(length=10), nullable=True),
+    sa.Column('licence_type', sa.String(length=20), nullable=True),
     sa.Column('licence_no', sa.String(length=100), nullable=True),
     sa.Column('valid_from', sa.Date(), nullable=True),
     sa.Column('valid_to', sa.Date(), nullable=True),
