@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TextIO
 
 import click
 from flask import Flask, current_app
@@ -19,7 +20,7 @@ def main() -> None:
 
 def register(app: Flask) -> None:
     """Add the commands to the app's CLI (``creditflow`` and ``flask --app app`` alike)."""
-    for command in (serve, scheduler_command, users, tokens, demo_data):
+    for command in (serve, scheduler_command, users, tokens, demo_data, calendar_group):
         app.cli.add_command(command)
 
 
@@ -109,6 +110,44 @@ def demo_data(unit_count: int, seed: int) -> None:
     summary = load_demo(unit_count, seed)
     for key, value in summary.items():
         click.echo(f"{key}: {value}")
+
+
+@click.group("calendar", cls=AppGroup)
+def calendar_group() -> None:
+    """The working-day calendar (official schedules by year)."""
+
+
+@calendar_group.command("load")
+@click.argument("year", type=int)
+@click.argument("schedule", type=click.File("r", encoding="utf-8"))
+def calendar_load(year: int, schedule: TextIO) -> None:
+    """Enter YEAR's official schedule from a file of `YYYY-MM-DD,holiday|workday[,name]`."""
+    from app.services.holidays import parse_schedule, set_year_schedule
+
+    try:
+        counts = set_year_schedule(year, parse_schedule(schedule.read()))
+    except DomainError as exc:
+        raise click.ClickException(f"{exc.message} {exc.errors}") from exc
+    click.echo(f"{year} entered; deadlines firmed up: {counts['records']} records, "
+               f"{counts['requests']} restoration requests")  # fmt: skip
+
+
+@calendar_group.command("show")
+@click.argument("year", type=int)
+def calendar_show(year: int) -> None:
+    """Print YEAR's days off and adjusted working days, and where they come from."""
+    import datetime as dt
+
+    from app.services.context import calendar
+
+    cal = calendar()
+    click.echo(f"{year}: {cal.source(year)}")
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        weekend = day.weekday() >= 5
+        if cal.is_workday(day) == weekend:
+            click.echo(f"{day.isoformat()} {'workday' if weekend else 'holiday'}")
+        day += dt.timedelta(days=1)
 
 
 if __name__ == "__main__":

@@ -38,7 +38,6 @@ from app.services.context import today  # noqa: E402
 from app.services.units import register_unit  # noqa: E402
 from app.uscc import with_check_character  # noqa: E402
 
-
 ROUND = 20
 
 
@@ -84,7 +83,8 @@ def baseline_cycles(units: list[tuple[int, str, int]], ids: tuple[int, int, int]
     )
     item_sql = text(
         "INSERT INTO disclosure_items (category, op, record_id, unit_id, listing_id, payload,"
-        " due_by, status, created_at) VALUES ('penalty', :op, :r, :u, :l, :p, :due, 'pending', :now)"
+        " due_by, status, created_at)"
+        " VALUES ('penalty', :op, :r, :u, :l, :p, :due, 'pending', :now)"
     )
 
     def audit(conn: Any, u: int, t: str, f: str, to: str, a: int) -> None:
@@ -106,7 +106,8 @@ def baseline_cycles(units: list[tuple[int, str, int]], ids: tuple[int, int, int]
     for u, code, rec_id in units:
         # A payload of the same shape and size as the service's record snapshot.
         payload = json.dumps({"op": "update", "record_id": rec_id, "category": "penalty",
-                              "unit": {"uscc": code, "name": f"单位{u}", "legal_representative": None},
+                              "unit": {"uscc": code, "name": f"单位{u}",
+                                       "legal_representative": None},
                               "authority": {"name": "天津市东丽区消防救援支队", "uscc": code},
                               "document_no": f"B-{u}", "decided_on": decided.isoformat(),
                               "facts": "f", "legal_basis": "b", "tier": "general",
@@ -118,13 +119,14 @@ def baseline_cycles(units: list[tuple[int, str, int]], ids: tuple[int, int, int]
                 "INSERT INTO listings (unit_id, level, reason, document_no, decided_on, min_until,"
                 " max_until, status, proposed_by, proposed_at) VALUES (:u, 'general', 'r', :d,"
                 " :dec, :dec, :dec, 'proposed', :o, :now) RETURNING id"),
-                {"u": u, "d": f"P-{code}", "dec": decided, "o": officer_id, "now": now}).scalar()  # fmt: skip
+                {"u": u, "d": f"P-{code}", "dec": decided, "o": officer_id,
+                 "now": now}).scalar()  # fmt: skip
             conn.execute(text("INSERT INTO listing_basis (listing_id, record_id) VALUES (:l, :r)"),
                          {"l": lid, "r": rec_id})  # fmt: skip
             audit(conn, u, "listing_proposed", "normal", "normal", officer_id)
         with engine.begin() as conn:
-            conn.execute(text("UPDATE listings SET status = 'active', decided_by = :s WHERE id = :l"),
-                         {"s": sup_id, "l": lid})  # fmt: skip
+            conn.execute(text("UPDATE listings SET status = 'active', decided_by = :s"
+                              " WHERE id = :l"), {"s": sup_id, "l": lid})  # fmt: skip
             status(conn, u, "listed")
             audit(conn, u, "list_as_dishonest", "normal", "listed", sup_id)
             conn.execute(item_sql, {"op": "update", "r": rec_id, "u": u, "l": lid, "p": payload,
@@ -134,14 +136,15 @@ def baseline_cycles(units: list[tuple[int, str, int]], ids: tuple[int, int, int]
                 "INSERT INTO restoration_requests (unit_id, listing_id, status, commitment_signed,"
                 " filed_by, filed_at, due_on, due_on_provisional) VALUES (:u, :l, 'submitted',"
                 " true, :o, :now, :dec, false) RETURNING id"),
-                {"u": u, "l": lid, "o": officer_id, "now": now, "dec": decided}).scalar()  # fmt: skip
+                {"u": u, "l": lid, "o": officer_id, "now": now,
+                 "dec": decided}).scalar()  # fmt: skip
             status(conn, u, "restoration_requested")
             audit(conn, u, "request_restoration", "listed", "restoration_requested", officer_id)
         with engine.begin() as conn:
             conn.execute(text("UPDATE restoration_requests SET status = 'approved', decided_by = :s"
                               " WHERE id = :r"), {"s": sup2_id, "r": rid})  # fmt: skip
-            conn.execute(text("UPDATE listings SET status = 'restored', ended_on = :d WHERE id = :l"),
-                         {"d": decided, "l": lid})  # fmt: skip
+            conn.execute(text("UPDATE listings SET status = 'restored', ended_on = :d"
+                              " WHERE id = :l"), {"d": decided, "l": lid})  # fmt: skip
             status(conn, u, "restored")
             audit(conn, u, "approve_restoration", "restoration_requested", "restored", sup2_id)
             conn.execute(item_sql, {"op": "withdraw", "r": rec_id, "u": u, "l": lid, "p": payload,

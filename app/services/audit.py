@@ -23,7 +23,7 @@ _LAST_LINK = (
     .order_by(AuditEvent.seq.desc())
     .limit(1)
 )
-_APPEND = insert(AuditEvent)
+_APPEND = insert(AuditEvent.__table__)
 HASHED_FIELDS = (
     "unit_id", "seq", "trigger", "from_status", "to_status",
     "actor_id", "actor", "role", "reason", "refs", "occurred_at",

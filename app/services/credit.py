@@ -60,11 +60,11 @@ def _obligations_query() -> Select[Any, Any, int]:
 
 
 _OBLIGATIONS = _obligations_query()
+_UNITS = Unit.__table__
 _SET_STATUS = (
-    update(Unit)
-    .where(Unit.id == bindparam("unit_id"), Unit.version == bindparam("seen_version"))
+    update(_UNITS)
+    .where(_UNITS.c.id == bindparam("unit_id"), _UNITS.c.version == bindparam("seen_version"))
     .values(credit_status=bindparam("new_status"), version=bindparam("next_version"))
-    .execution_options(synchronize_session=False)
 )
 _ACTIVE_LISTING = select(Listing).where(
     Listing.unit_id == bindparam("unit_id"), Listing.status == "active"

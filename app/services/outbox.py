@@ -19,7 +19,7 @@ PUBLIC_RECORD_FIELDS = (
 )  # fmt: skip
 
 
-_INSERT_ITEM = insert(DisclosureItem)
+_INSERT_ITEM = insert(DisclosureItem.__table__)  # Core: no ORM bulk machinery per row
 
 
 def _jsonable(value: Any) -> Any:

@@ -251,3 +251,26 @@ FIELDS = st.sampled_from(["uscc", "name", "category", "document_no", "decided_on
 def test_random_bodies_never_cause_a_500(api, path, body):
     r = api.call("POST", path, who="supervisor", json=body)
     assert r.status_code < 500, (r.status_code, r.get_data(as_text=True)[:300])
+
+
+VALID_RECORDS = [
+    penalty_body(document_no="P-9", penalty_types=["warning", "fine"], tier="serious"),
+    {"category": "inspection", "document_no": "I-9", "decided_on": D, "hazards_found": 4,
+     "hazards_rectified": 1, "facts": "双随机检查"},
+    {"category": "coercive_measure", "document_no": "C-9", "decided_on": D,
+     "measure_type": "stop_order", "started_on": D, "facts": "三停", "legal_basis": "消防法第五十四条"},
+    {"category": "licensing", "document_no": "L-9", "decided_on": D,
+     "licence_type": "verification", "licence_no": "DLXF2025-0009", "valid_from": D,
+     "valid_to": "2030-12-31", "facts": "公众聚集场所投入使用、营业前消防安全检查"},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("body", VALID_RECORDS, ids=lambda b: b["category"])
+def test_every_category_is_recorded_with_its_deadline(api, body):
+    api.call("POST", "/units", json={"uscc": UNIT, "name": "金钟物流"})
+    r = api.call("POST", f"/units/{UNIT}/records", json=body)
+    assert r.status_code == 201, r.get_json()
+    rec = r.get_json()
+    assert rec["category"] == body["category"] and rec["publish_by"] > rec["decided_on"]
+    listed = api.call("GET", f"/units/{UNIT}/records?category={body['category']}").get_json()
+    assert [x["id"] for x in listed] == [rec["id"]]
