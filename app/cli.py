@@ -20,7 +20,7 @@ def main() -> None:
 
 def register(app: Flask) -> None:
     """Add the commands to the app's CLI (``creditflow`` and ``flask --app app`` alike)."""
-    for command in (serve, scheduler_command, users, tokens, demo_data, calendar_group):
+    for command in (serve, scheduler_command, users, tokens, demo_data, calendar_group, disclose):
         app.cli.add_command(command)
 
 
@@ -149,6 +149,27 @@ def calendar_show(year: int) -> None:
             click.echo(f"{day.isoformat()} {'workday' if weekend else 'holiday'}")
         day += dt.timedelta(days=1)
 
+
+
+@click.group("disclose", cls=AppGroup)
+def disclose() -> None:
+    """The disclosure pipeline."""
+
+
+@disclose.command("run")
+@click.option("--category", type=click.Choice(["inspection", "penalty", "coercive_measure",
+                                                "licensing"]), default=None)  # fmt: skip
+def disclose_run(category: str | None) -> None:
+    """Claim pending items into batches and deliver them now (all categories by default)."""
+    from app.services.pipeline import run_disclosure
+
+    summary = run_disclosure(category)
+    for name, count in sorted(summary.delivered.items()):
+        click.echo(f"{name}: {count} batches, {summary.items[name]} items delivered")
+    if summary.failed:
+        raise click.ClickException(f"{len(summary.failed)} batches failed: {summary.failed}")
+    if not summary.delivered:
+        click.echo("nothing to deliver")
 
 if __name__ == "__main__":
     main()

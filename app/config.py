@@ -33,9 +33,33 @@ DEFAULTS: dict[str, Any] = {
     "RESTORATION_MAX_IN_5_YEARS": 0,
     # The authority that publishes (处罚机关 / 许可机关 / 数据来源单位 in the 双公示 fields).
     "AUTHORITY_NAME": "天津市东丽区消防救援支队",
-    "AUTHORITY_USCC": "11120110MB1234567X",
+    "AUTHORITY_USCC": "11120110MB1234567C",  # set the detachment's real code
     # The scheduler runs inside `creditflow serve` unless this is false (scaled-out setups).
     "SCHEDULER_IN_SERVE": True,
+    # Disclosure: the publisher (`file` or `http`), its settings, batch size and retry timing.
+    "PUBLISHER": "file",
+    "OUTBOX_DIR": None,  # default: <instance>/outbox
+    "PLATFORM_URL": "",
+    "PLATFORM_SECRET": "",
+    "PLATFORM_CONNECT_TIMEOUT": 5,
+    "PLATFORM_READ_TIMEOUT": 30,
+    "PLATFORM_ATTEMPTS": 5,
+    "BATCH_SIZE": 10000,
+    "DELIVERY_LEASE_SECONDS": 600,
+    "RETRY_BASE_SECONDS": 60,
+    # Daily batch time per category (HH:MM, Asia/Shanghai); the urgent sweep runs every
+    # URGENT_SWEEP_MINUTES; the expiry sweep at EXPIRY_SWEEP_AT.
+    "DISCLOSURE_TIMES": {
+        "penalty": "01:00",
+        "licensing": "01:10",
+        "inspection": "01:20",
+        "coercive_measure": "01:30",
+    },
+    "URGENT_SWEEP_MINUTES": 15,
+    "EXPIRY_SWEEP_AT": "00:30",
+    # The scheduler's leader lease: renewed every LEASE_RENEW_SECONDS, lost after LEASE_SECONDS.
+    "LEASE_SECONDS": 45,
+    "LEASE_RENEW_SECONDS": 15,
 }
 
 
@@ -50,6 +74,8 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
         cfg.update(overrides)
     if not cfg.get("DATABASE_URL"):
         cfg["DATABASE_URL"] = "sqlite:///" + os.path.join(instance_path, "creditflow.db")
+    if not cfg.get("OUTBOX_DIR"):
+        cfg["OUTBOX_DIR"] = os.path.join(instance_path, "outbox")
     cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["DATABASE_URL"])
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"])
     return dict(cfg)

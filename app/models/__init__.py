@@ -2,7 +2,7 @@
 
 from app.models.audit import AuditEvent
 from app.models.calendar import Holiday
-from app.models.disclosure import DisclosureItem
+from app.models.disclosure import DisclosureBatch, DisclosureItem, SchedulerLease
 from app.models.listings import Listing, ListingBasis, RestorationRequest
 from app.models.records import EnforcementRecord, FinePayment, HazardRectification
 from app.models.units import Unit
@@ -11,6 +11,7 @@ from app.models.users import ApiToken, User
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "DisclosureBatch",
     "DisclosureItem",
     "EnforcementRecord",
     "FinePayment",
@@ -19,6 +20,7 @@ __all__ = [
     "Listing",
     "ListingBasis",
     "RestorationRequest",
+    "SchedulerLease",
     "Unit",
     "User",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -39,5 +39,51 @@ class DisclosureItem(db.Model):  # type: ignore[name-defined]
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     due_by: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="pending")
-    batch_id: Mapped[str | None] = mapped_column(String(40))
+    batch_id: Mapped[str | None] = mapped_column(ForeignKey("disclosure_batches.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+BATCH_STATUSES = ("pending", "retrying", "delivered", "failed")
+
+
+class DisclosureBatch(db.Model):  # type: ignore[name-defined]
+    """An immutable set of items of one category, delivered as one payload.
+
+    ``pending`` (claimed, not yet delivered) -> ``delivered``; a retryable failure makes it
+    ``retrying`` until ``next_attempt_at``; a permanent one makes it ``failed`` (shown to staff).
+    Delivery is retried with the same id as the idempotency key, so it publishes nothing twice.
+    """
+
+    __tablename__ = "disclosure_batches"
+    __table_args__ = (
+        CheckConstraint(
+            "category IN ('inspection','penalty','coercive_measure','licensing')", name="category"
+        ),
+        CheckConstraint("status IN ('pending','retrying','delivered','failed')", name="status"),
+        Index("ix_disclosure_batches_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    category: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    item_count: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    publisher: Mapped[str | None] = mapped_column(String(20))
+    # A process delivering the batch holds it until then, so two never deliver it at once.
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class SchedulerLease(db.Model):  # type: ignore[name-defined]
+    """The leader lock of the scheduler processes: whoever holds an unexpired lease runs jobs."""
+
+    __tablename__ = "scheduler_leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    acquired_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -63,6 +63,9 @@ class Listing(db.Model):  # type: ignore[name-defined]
     decision_note: Mapped[str | None] = mapped_column(Text)
     ended_on: Mapped[dt.date | None] = mapped_column(Date)
     end_reason: Mapped[str | None] = mapped_column(Text)
+    # Set by the daily expiry sweep when the maximum period passed but obligations are unmet.
+    expiry_blocked_on: Mapped[dt.date | None] = mapped_column(Date)
+    expiry_blocked_reason: Mapped[str | None] = mapped_column(Text)
 
     basis: Mapped[list[ListingBasis]] = relationship(
         back_populates="listing",

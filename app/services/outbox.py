@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
@@ -44,6 +45,7 @@ def snapshot(record: EnforcementRecord, listing: Listing | None = None) -> dict[
         "authority": {"name": setting("AUTHORITY_NAME"), "uscc": setting("AUTHORITY_USCC")},
     }
     data.update({f: _jsonable(getattr(record, f)) for f in PUBLIC_RECORD_FIELDS})
+    data["publicity_until"] = _jsonable(publicity_until(record, listing))
     if listing is not None:
         data["listing"] = {
             "id": listing.id,
@@ -55,6 +57,16 @@ def snapshot(record: EnforcementRecord, listing: Listing | None = None) -> dict[
             "ended_on": listing.ended_on.isoformat() if listing.ended_on else None,
         }
     return data
+
+
+def publicity_until(record: EnforcementRecord, listing: Listing | None) -> dt.date | None:
+    """Until when the record stays public (公示截止期): the listing's end, or by penalty tier."""
+    if listing is not None:
+        return listing.ended_on or listing.max_until
+    if record.category == "penalty" and record.tier:
+        months = int(setting("PUBLICITY_MONTHS")[record.tier][1])
+        return record.decided_on + relativedelta(months=months)
+    return None
 
 
 def due_for(op: str, category: str, on: dt.date) -> dt.date:

@@ -1,0 +1,1 @@
+"""Disclosure payload formats and publishers. No Flask, no database session."""

@@ -1,0 +1,67 @@
+"""The publisher interface: ``deliver`` wraps ``_deliver`` with timing, logging and the split
+between retryable and permanent failures (the shape of GOV.UK Notify's provider clients)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from app.publishers.formats import Item
+
+log = logging.getLogger("creditflow.publishers")
+
+
+class DeliveryError(Exception):
+    """Delivery failed; ``retryable`` says whether trying again later may succeed."""
+
+    retryable = True
+
+
+class RetryableError(DeliveryError):
+    retryable = True
+
+
+class PermanentError(DeliveryError):
+    retryable = False
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    """What a publisher knows of a batch: it never touches the database."""
+
+    id: str
+    category: str
+    created_at: str
+    item_count: int
+    sha256: str
+    ops: dict[str, int]
+
+
+ItemSource = Callable[[], Iterable[Item]]
+
+
+class Publisher(ABC):
+    """Delivers one batch. Delivering the same batch again must publish nothing twice."""
+
+    name = "publisher"
+
+    def deliver(self, batch: BatchInfo, items: ItemSource) -> None:
+        """Deliver ``batch`` (``items`` may be called more than once: each call streams anew)."""
+        started = time.monotonic()
+        try:
+            self._deliver(batch, items)
+        except DeliveryError as exc:
+            log.warning("%s: batch %s failed (%s): %s", self.name, batch.id,
+                        "retryable" if exc.retryable else "permanent", exc)  # fmt: skip
+            raise
+        except OSError as exc:
+            log.warning("%s: batch %s failed (retryable): %s", self.name, batch.id, exc)
+            raise RetryableError(str(exc)) from exc
+        log.info("%s: batch %s (%d items) delivered in %.2f s", self.name, batch.id,
+                 batch.item_count, time.monotonic() - started)  # fmt: skip
+
+    @abstractmethod
+    def _deliver(self, batch: BatchInfo, items: ItemSource) -> None: ...

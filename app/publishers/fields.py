@@ -1,0 +1,156 @@
+"""Public field sets of the four categories, in the style of the national 双公示 standard.
+
+Penalty and licensing use the national field names; inspections and coercive measures, for
+which no national standard exists, use fields of the same style (docs/disclosure.md).
+Personal ID numbers and mobile numbers in free text are masked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+SUBJECT = ["行政相对人名称", "行政相对人类别", "行政相对人代码_1（统一社会信用代码）", "法定代表人"]
+SOURCE = ["数据来源单位", "数据来源单位统一社会信用代码", "备注"]
+
+FIELDS: dict[str, list[str]] = {
+    "penalty": SUBJECT + [
+        "行政处罚决定书文号", "违法行为类型", "违法事实", "处罚依据", "处罚类别", "处罚内容",
+        "罚款金额（万元）", "处罚决定日期", "处罚有效期", "公示截止期", "处罚机关",
+        "处罚机关统一社会信用代码",
+    ] + SOURCE,
+    "licensing": SUBJECT + [
+        "行政许可决定文书名称", "行政许可决定文书号", "许可类别", "许可编号", "许可内容",
+        "许可决定日期", "有效期自", "有效期至", "许可机关", "许可机关统一社会信用代码", "当前状态",
+    ] + SOURCE,
+    "inspection": SUBJECT + [
+        "检查文书号", "检查类别", "检查日期", "检查结果", "检查依据", "发现隐患数",
+        "已整改隐患数", "检查机关", "检查机关统一社会信用代码",
+    ] + SOURCE,
+    "coercive_measure": SUBJECT + [
+        "行政强制决定书文号", "强制措施种类", "违法事实", "实施依据", "决定日期", "措施开始日期",
+        "措施解除日期", "实施机关", "实施机关统一社会信用代码",
+    ] + SOURCE,
+}  # fmt: skip
+
+PENALTY_NAMES = {
+    "warning": ("1", "警告"),
+    "fine": ("2", "罚款"),
+    "confiscation": ("3", "没收违法所得、没收非法财物"),
+    "suspension": ("4", "责令停产停业"),
+    "licence_revocation": ("5", "暂扣或者吊销许可证、执照"),
+    "detention": ("6", "行政拘留"),
+    "public_criticism": ("9", "通报批评"),
+    "qualification_downgrade": ("9", "降低资质等级"),
+    "business_restriction": ("9", "限制开展生产经营活动"),
+    "closure": ("9", "责令关闭"),
+    "employment_restriction": ("9", "限制从业"),
+    "other": ("9", "其他"),
+}
+LICENCE_CODES = {"ordinary": "普通", "franchise": "特许", "recognition": "认可",
+                 "verification": "核准", "registration": "登记", "other": "其他"}  # fmt: skip
+MEASURE_NAMES = {"seal_up": "临时查封", "stop_order": "责令停止施工、停止使用、停产停业",
+                 "enforcement": "强制执行", "other": "其他"}  # fmt: skip
+
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+
+
+def mask(text: str | None) -> str:
+    """Mask resident ID numbers (keep 6 + 4) and mobile numbers (keep 3 + 4) in free text."""
+    if not text:
+        return ""
+    return _MOBILE.sub(r"\1****\2", _ID_NUMBER.sub(r"\1********\2", text))
+
+
+def _wan(yuan: str | None) -> str:
+    if yuan in (None, ""):
+        return ""
+    return f"{(Decimal(yuan) / Decimal(10000)).quantize(Decimal('0.000001')):f}"
+
+
+def _remark(p: dict[str, Any]) -> str:
+    op, listing = p.get("op"), p.get("listing")
+    if op == "withdraw":
+        return "撤销公示" if p.get("status") == "revoked" else "信用修复或公示期满，终止公示"
+    if listing and listing.get("status") == "active":
+        level = {"minor": "轻微", "general": "一般", "serious": "严重"}[listing["level"]]
+        return f"列入消防安全{level}失信单位名单（{listing['document_no']}）"
+    if listing:
+        return "失信名单已撤销"
+    return ""
+
+
+def _common(p: dict[str, Any]) -> dict[str, str]:
+    unit, authority = p["unit"], p["authority"]
+    return {
+        "行政相对人名称": unit["name"], "行政相对人类别": "法人及非法人组织",
+        "行政相对人代码_1（统一社会信用代码）": unit["uscc"],
+        "法定代表人": unit.get("legal_representative") or "",
+        "数据来源单位": authority["name"], "数据来源单位统一社会信用代码": authority["uscc"],
+        "备注": _remark(p),
+    }  # fmt: skip
+
+
+def _penalty(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
+    kinds = [PENALTY_NAMES[t] for t in p.get("penalty_types") or []]
+    parts = [name for code, name in kinds if code != "2"]
+    if p.get("fine_amount"):
+        parts.append(f"罚款人民币{p['fine_amount']}元")
+    content = "；".join(parts)
+    return {
+        "行政处罚决定书文号": p["document_no"], "违法行为类型": "消防安全违法行为",
+        "违法事实": mask(p.get("facts")), "处罚依据": mask(p.get("legal_basis")),
+        "处罚类别": ";".join(sorted({code for code, _ in kinds})), "处罚内容": content,
+        "罚款金额（万元）": _wan(p.get("fine_amount")), "处罚决定日期": p["decided_on"],
+        "处罚有效期": p.get("publicity_until") or "", "公示截止期": p.get("publicity_until") or "",
+        "处罚机关": a["name"], "处罚机关统一社会信用代码": a["uscc"],
+    }  # fmt: skip
+
+
+def _licensing(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
+    return {
+        "行政许可决定文书名称": "公众聚集场所投入使用、营业前消防安全检查合格证",
+        "行政许可决定文书号": p["document_no"],
+        "许可类别": LICENCE_CODES.get(p.get("licence_type") or "", ""),
+        "许可编号": p.get("licence_no") or "", "许可内容": mask(p.get("facts")),
+        "许可决定日期": p["decided_on"], "有效期自": p.get("valid_from") or "",
+        "有效期至": p.get("valid_to") or "", "许可机关": a["name"],
+        "许可机关统一社会信用代码": a["uscc"],
+        "当前状态": "有效" if p.get("status") == "active" else "撤销",
+    }  # fmt: skip
+
+
+def _inspection(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
+    return {
+        "检查文书号": p["document_no"], "检查类别": "消防监督检查", "检查日期": p["decided_on"],
+        "检查结果": mask(p.get("facts")), "检查依据": mask(p.get("legal_basis")),
+        "发现隐患数": str(p.get("hazards_found") or 0),
+        "已整改隐患数": str(p.get("hazards_rectified") or 0),
+        "检查机关": a["name"], "检查机关统一社会信用代码": a["uscc"],
+    }  # fmt: skip
+
+
+def _coercive(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
+    return {
+        "行政强制决定书文号": p["document_no"],
+        "强制措施种类": MEASURE_NAMES.get(p.get("measure_type") or "", ""),
+        "违法事实": mask(p.get("facts")), "实施依据": mask(p.get("legal_basis")),
+        "决定日期": p["decided_on"], "措施开始日期": p.get("started_on") or "",
+        "措施解除日期": p.get("lifted_on") or "", "实施机关": a["name"],
+        "实施机关统一社会信用代码": a["uscc"],
+    }  # fmt: skip
+
+
+_BY_CATEGORY: dict[str, Callable[[dict[str, Any], dict[str, str]], dict[str, str]]] = {
+    "penalty": _penalty, "licensing": _licensing, "inspection": _inspection,
+    "coercive_measure": _coercive,
+}  # fmt: skip
+
+
+def public_fields(category: str, payload: dict[str, Any]) -> dict[str, str]:
+    """The item's public fields, in the category's field order."""
+    values = {**_common(payload), **_BY_CATEGORY[category](payload, payload["authority"])}
+    return {name: values.get(name, "") for name in FIELDS[category]}
