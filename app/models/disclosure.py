@@ -63,7 +63,7 @@ class DisclosureBatch(db.Model):  # type: ignore[name-defined]
         Index("ix_disclosure_batches_status_next_attempt_at", "status", "next_attempt_at"),
     )
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
     category: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     item_count: Mapped[int] = mapped_column(Integer)

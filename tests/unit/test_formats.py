@@ -1,0 +1,78 @@
+import csv
+import io
+import json
+
+import pytest
+
+from app.publishers import formats
+from app.publishers.fields import FIELDS, mask, public_fields
+from app.publishers.formats import Item
+
+AUTH = {"name": "天津市东丽区消防救援支队", "uscc": "11120110MB1234567C"}
+UNIT = {"uscc": "91120110MA0000001W", "name": "金钟物流", "legal_representative": "王明"}
+
+
+def payload(category, **kw):
+    base = {"op": "add", "record_id": 1, "category": category, "unit": UNIT, "authority": AUTH,
+            "document_no": "D-1", "decided_on": "2026-11-02", "facts": "f", "legal_basis": "b",
+            "status": "active"}  # fmt: skip
+    base.update(kw)
+    return base
+
+
+PAYLOADS = {
+    "penalty": payload("penalty", tier="general", penalty_types=["warning", "fine"],
+                       fine_amount="30000.00", publicity_until="2027-11-02"),
+    "licensing": payload("licensing", licence_type="verification", licence_no="N-1",
+                         valid_from="2026-11-02", valid_to="2029-11-01"),
+    "inspection": payload("inspection", hazards_found=3, hazards_rectified=1),
+    "coercive_measure": payload("coercive_measure", measure_type="seal_up",
+                                started_on="2026-11-02", lifted_on=None),
+}  # fmt: skip
+
+
+def test_ids_and_mobiles_in_free_text_are_masked():
+    text = "联系人身份证110101199003071234，手机13812345678，座机022-24391234"
+    assert mask(text) == "联系人身份证110101********1234，手机138****5678，座机022-24391234"
+    assert mask("代码91120110MA0000001W不动") == "代码91120110MA0000001W不动"
+
+
+@pytest.mark.parametrize("category", sorted(PAYLOADS))
+def test_each_category_fills_its_fields_in_order(category):
+    fields = public_fields(category, PAYLOADS[category])
+    assert list(fields) == FIELDS[category]
+    assert fields["行政相对人代码_1（统一社会信用代码）"] == UNIT["uscc"]
+    assert fields["数据来源单位"] == AUTH["name"]
+
+
+def test_penalty_uses_the_national_codes_and_amounts_in_wan_yuan():
+    fields = public_fields("penalty", PAYLOADS["penalty"])
+    assert fields["处罚类别"] == "1;2"
+    assert fields["罚款金额（万元）"] == "3.000000"
+    assert fields["处罚内容"] == "警告；罚款人民币30000.00元"
+    assert fields["公示截止期"] == "2027-11-02"
+
+
+def test_personal_data_is_masked_in_payloads():
+    p = payload("penalty", tier="general", penalty_types=["warning"],
+                facts="当事人张三（身份证号120110198501011234，电话13900001111）")  # fmt: skip
+    line = formats.jsonl_line(Item(1, "add", "penalty", 1, p)).decode()
+    assert "120110198501011234" not in line and "13900001111" not in line
+
+
+def test_jsonl_is_deterministic_and_csv_opens_in_excel():
+    items = [Item(i, "add", "inspection", i, PAYLOADS["inspection"]) for i in range(1, 4)]
+    a = formats.digest(formats.jsonl(items))
+    assert a == formats.digest(formats.jsonl(items))
+    lines = b"".join(formats.jsonl(items)).decode().splitlines()
+    assert [json.loads(x)["item_id"] for x in lines] == [1, 2, 3]
+    raw = b"".join(formats.csv_lines("inspection", items))
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["操作", "条目编号", "记录编号"] and len(rows) == 4
+    assert raw.count(b"\r\n") == 4
+
+
+def test_withdrawals_say_why():
+    p = payload("penalty", op="withdraw", status="revoked", penalty_types=["warning"])
+    assert public_fields("penalty", p)["备注"] == "撤销公示"
