@@ -150,7 +150,6 @@ def calendar_show(year: int) -> None:
         day += dt.timedelta(days=1)
 
 
-
 @click.group("disclose", cls=AppGroup)
 def disclose() -> None:
     """The disclosure pipeline."""
@@ -170,6 +169,7 @@ def disclose_run(category: str | None) -> None:
         raise click.ClickException(f"{len(summary.failed)} batches failed: {summary.failed}")
     if not summary.delivered:
         click.echo("nothing to deliver")
+
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,181 @@
+"""Staff API on the disclosure pipeline: batches, items due, run now; and /metrics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields as f
+from marshmallow import validate as v
+from prometheus_client import CollectorRegistry, Gauge, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from sqlalchemy import func, select
+
+from app.api.auth import staff_required
+from app.api.schemas import Strict
+from app.errors import NotFound
+from app.extensions import db
+from app.models import DisclosureBatch, DisclosureItem
+from app.models.disclosure import BATCH_STATUSES
+from app.models.records import CATEGORIES
+from app.services import monitor
+from app.services.pipeline import run_disclosure
+
+blp = Blueprint("disclosure", __name__, url_prefix="/api/v1/disclosure",
+                description="The disclosure pipeline")  # fmt: skip
+STAFF = ("officer", "supervisor", "admin")
+
+
+class BatchQuery(Strict):
+    category = f.String(load_default=None, validate=v.OneOf(CATEGORIES))
+    status = f.String(load_default=None, validate=v.OneOf(BATCH_STATUSES))
+    page = f.Integer(load_default=1, validate=v.Range(min=1, max=100000))
+    per_page = f.Integer(load_default=20, validate=v.Range(min=1, max=200))
+
+
+class BatchOut(ma.Schema):
+    id = f.String()
+    category = f.String()
+    created_at = f.DateTime()
+    item_count = f.Integer()
+    sha256 = f.String()
+    status = f.String()
+    attempts = f.Integer()
+    last_error = f.String(allow_none=True)
+    next_attempt_at = f.DateTime(allow_none=True)
+    delivered_at = f.DateTime(allow_none=True)
+    publisher = f.String(allow_none=True)
+
+
+class ItemOut(ma.Schema):
+    id = f.Integer()
+    category = f.String()
+    op = f.String()
+    record_id = f.Integer()
+    unit_id = f.Integer()
+    status = f.String()
+    due_by = f.Date()
+    batch_id = f.String(allow_none=True)
+    created_at = f.DateTime()
+
+
+class BatchPageOut(ma.Schema):
+    items = f.List(f.Nested(BatchOut))
+    total = f.Integer()
+
+
+class BatchDetailOut(BatchOut):
+    items = f.List(f.Nested(ItemOut))
+    items_total = f.Integer()
+
+
+class ItemPageQuery(Strict):
+    page = f.Integer(load_default=1, validate=v.Range(min=1, max=100000))
+    per_page = f.Integer(load_default=100, validate=v.Range(min=1, max=1000))
+
+
+class DueQuery(ItemPageQuery):
+    due = f.String(load_default="overdue", validate=v.OneOf(["overdue", "soon"]))
+    category = f.String(load_default=None, validate=v.OneOf(CATEGORIES))
+
+
+class ItemPageOut(ma.Schema):
+    items = f.List(f.Nested(ItemOut))
+    total = f.Integer()
+
+
+class RunIn(Strict):
+    category = f.String(load_default=None, validate=v.OneOf(CATEGORIES))
+
+
+class RunOut(ma.Schema):
+    delivered = f.Dict(metadata={"description": "batches delivered by category"})
+    items = f.Dict(metadata={"description": "items delivered by category"})
+    failed = f.List(f.String())
+
+
+@blp.route("/batches")
+class Batches(MethodView):
+    @staff_required(*STAFF)
+    @blp.arguments(BatchQuery, location="query")
+    @blp.response(200, BatchPageOut)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Batches, newest first, by category and status."""
+        query = select(DisclosureBatch)
+        if args["category"]:
+            query = query.where(DisclosureBatch.category == args["category"])
+        if args["status"]:
+            query = query.where(DisclosureBatch.status == args["status"])
+        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = db.session.scalars(
+            query.order_by(DisclosureBatch.created_at.desc(), DisclosureBatch.id.desc())
+            .offset((args["page"] - 1) * args["per_page"]).limit(args["per_page"])
+        ).all()  # fmt: skip
+        return {"items": rows, "total": total}
+
+    @staff_required("admin")
+    @blp.arguments(RunIn)
+    @blp.response(200, RunOut)
+    def post(self, args: dict[str, Any]) -> Any:
+        """Run the pipeline now for one category (or all): deliver what is due, then new batches."""
+        return run_disclosure(args.get("category"))
+
+
+@blp.route("/batches/<batch_id>")
+class BatchDetail(MethodView):
+    @staff_required(*STAFF)
+    @blp.arguments(ItemPageQuery, location="query")
+    @blp.response(200, BatchDetailOut)
+    def get(self, args: dict[str, Any], batch_id: str) -> dict[str, Any]:
+        """A batch with a page of its items."""
+        batch = db.session.get(DisclosureBatch, batch_id[:64])
+        if batch is None:
+            raise NotFound(f"未找到批次 {batch_id[:64]}。")
+        items = db.session.scalars(
+            select(DisclosureItem).where(DisclosureItem.batch_id == batch.id)
+            .order_by(DisclosureItem.id)
+            .offset((args["page"] - 1) * args["per_page"]).limit(args["per_page"])
+        ).all()  # fmt: skip
+        data = {name: getattr(batch, name) for name in BatchOut().fields}
+        return {**data, "items": items, "items_total": batch.item_count}
+
+
+@blp.route("/items")
+class DueItems(MethodView):
+    @staff_required(*STAFF)
+    @blp.arguments(DueQuery, location="query")
+    @blp.response(200, ItemPageOut)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Undelivered items past their statutory deadline (`overdue`) or due by the next
+        working day (`soon`)."""
+        rows, total = monitor.due_items(args["due"], args["category"], args["page"],
+                                        args["per_page"])  # fmt: skip
+        return {"items": rows, "total": total}
+
+
+def metrics() -> Response:
+    """Prometheus text format: items by state, overdue items, batches by status."""
+    figures = monitor.figures()
+    registry = CollectorRegistry()
+    items = Gauge("creditflow_disclosure_items", "Disclosure items by category and status",
+                  ["category", "status"], registry=registry)  # fmt: skip
+    for category, status, count in figures["items"]:
+        items.labels(category, status).set(count)
+    overdue = Gauge("creditflow_disclosure_items_overdue",
+                    "Undelivered items past their statutory deadline", ["category"],
+                    registry=registry)  # fmt: skip
+    for category in CATEGORIES:
+        overdue.labels(category).set(0)
+    for category, count in figures["overdue"]:
+        overdue.labels(category).set(count)
+    batches = Gauge("creditflow_disclosure_batches", "Batches by category and status",
+                    ["category", "status"], registry=registry)  # fmt: skip
+    for category, status, count in figures["batches"]:
+        batches.labels(category, status).set(count)
+    Gauge("creditflow_listings_expiry_blocked",
+          "Listings past their maximum period whose obligations are unmet",
+          registry=registry).set(figures["expiry_blocked"])  # fmt: skip
+    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

@@ -1,0 +1,62 @@
+"""The deadline monitor: items due soon or overdue, and the figures /metrics exposes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import DisclosureBatch, DisclosureItem, Listing
+from app.services.context import calendar, today
+
+UNDELIVERED = ("pending", "claimed")
+
+
+def due_items(which: str, category: str | None, page: int, per_page: int) -> tuple[list[Any], int]:
+    """Undelivered items that are ``overdue`` (deadline before today) or due ``soon``
+    (today up to the next working day), most urgent first."""
+    horizon = calendar().add_workdays(today(), 1).day
+    query = select(DisclosureItem).where(DisclosureItem.status.in_(UNDELIVERED))
+    if which == "overdue":
+        query = query.where(DisclosureItem.due_by < today())
+    else:
+        query = query.where(DisclosureItem.due_by >= today(), DisclosureItem.due_by <= horizon)
+    if category:
+        query = query.where(DisclosureItem.category == category)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(
+        query.order_by(DisclosureItem.due_by, DisclosureItem.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return list(rows), total
+
+
+def figures() -> dict[str, Any]:
+    """Counts for /metrics, each by category where it has one."""
+    session = db.session
+    items = session.execute(
+        select(DisclosureItem.category, DisclosureItem.status, func.count())
+        .group_by(DisclosureItem.category, DisclosureItem.status)
+    ).all()  # fmt: skip
+    overdue = session.execute(
+        select(DisclosureItem.category, func.count())
+        .where(DisclosureItem.status.in_(UNDELIVERED), DisclosureItem.due_by < today())
+        .group_by(DisclosureItem.category)
+    ).all()  # fmt: skip
+    batches = session.execute(
+        select(DisclosureBatch.category, DisclosureBatch.status, func.count())
+        .group_by(DisclosureBatch.category, DisclosureBatch.status)
+    ).all()  # fmt: skip
+    blocked = session.scalar(
+        select(func.count()).where(
+            Listing.status == "active", Listing.expiry_blocked_on.is_not(None)
+        )
+    )
+    return {
+        "items": [(c, s, int(n)) for c, s, n in items],
+        "overdue": [(c, int(n)) for c, n in overdue],
+        "batches": [(c, s, int(n)) for c, s, n in batches],
+        "expiry_blocked": int(blocked or 0),
+    }

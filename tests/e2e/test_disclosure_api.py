@@ -1,0 +1,54 @@
+"""The disclosure API and /metrics through the test client."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests import builders as b
+
+
+@pytest.fixture
+def setup(app, client, tmp_path):
+    app.config.update(OUTBOX_DIR=str(tmp_path / "outbox"), BATCH_SIZE=3)
+    with app.app_context():
+        officer, admin = b.staff("officer"), b.staff("admin")
+        tokens = {"officer": b.token(officer), "admin": b.token(admin)}
+        u = b.unit(officer)
+        for i in range(4):
+            b.inspection(officer, u.uscc, document_no=f"I-{i}", decided_on=dt.date.today())
+        b.penalty(officer, u.uscc, document_no="OLD",
+                  decided_on=dt.date.today() - dt.timedelta(days=90))  # fmt: skip
+
+    def call(method, path, who="officer", **kw):
+        return client.open(f"/api/v1/disclosure{path}", method=method,
+                           headers={"Authorization": f"Bearer {tokens[who]}"}, **kw)  # fmt: skip
+
+    return call
+
+
+def test_overdue_items_then_run_then_batches(setup, client):
+    overdue = setup("GET", "/items?due=overdue").get_json()
+    assert overdue["total"] == 1 and overdue["items"][0]["category"] == "penalty"
+    metrics = client.get("/metrics").get_data(as_text=True)
+    assert 'creditflow_disclosure_items_overdue{category="penalty"} 1.0' in metrics
+    assert setup("POST", "/batches", json={"category": "inspection"}).status_code == 403
+    run = setup("POST", "/batches", who="admin", json={"category": "inspection"}).get_json()
+    assert run["delivered"] == {"inspection": 2} and run["items"] == {"inspection": 4}
+    page = setup("GET", "/batches?category=inspection&status=delivered").get_json()
+    assert page["total"] == 2
+    detail = setup("GET", f"/batches/{page['items'][0]['id']}?per_page=2").get_json()
+    assert detail["items_total"] in (1, 3) and len(detail["items"]) <= 2
+    metrics = client.get("/metrics").get_data(as_text=True)
+    assert 'creditflow_disclosure_batches{category="inspection",status="delivered"} 2.0' in metrics
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/batches?status=lost", "/batches?category=x", "/batches/nope", "/items?due=never",
+     "/batches?page=0", "/items?per_page=5000"],
+)  # fmt: skip
+def test_bad_queries_are_4xx(setup, path):
+    r = setup("GET", path)
+    assert 400 <= r.status_code < 500 and r.get_json()["code"]
