@@ -38,13 +38,13 @@ def serve(host: str, port: int, threads: int) -> None:
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     upgrade()
-    scheduler = start_in_process(app) if app.config["SCHEDULER_IN_SERVE"] else None
+    leadership = start_in_process(app) if app.config["SCHEDULER_IN_SERVE"] else None
     click.echo(f"creditflow serving on http://{host}:{port}/  (API docs: /api/docs)")
     try:
         waitress_serve(app, host=host, port=port, threads=threads)
     finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
+        if leadership is not None:
+            leadership.stop.set()
 
 
 @click.command("scheduler")

@@ -48,14 +48,14 @@ DEFAULTS: dict[str, Any] = {
     "DELIVERY_LEASE_SECONDS": 600,
     "RETRY_BASE_SECONDS": 60,
     # Daily batch time per category (HH:MM, Asia/Shanghai); the urgent sweep runs every
-    # URGENT_SWEEP_MINUTES; the expiry sweep at EXPIRY_SWEEP_AT.
+    # URGENT_SWEEP_SECONDS; the expiry sweep at EXPIRY_SWEEP_AT.
     "DISCLOSURE_TIMES": {
         "penalty": "01:00",
         "licensing": "01:10",
         "inspection": "01:20",
         "coercive_measure": "01:30",
     },
-    "URGENT_SWEEP_MINUTES": 15,
+    "URGENT_SWEEP_SECONDS": 900,
     "EXPIRY_SWEEP_AT": "00:30",
     # The scheduler's leader lease: renewed every LEASE_RENEW_SECONDS, lost after LEASE_SECONDS.
     "LEASE_SECONDS": 45,

@@ -1,40 +1,139 @@
-"""The scheduler process (APScheduler 3). Jobs push an app context and call one service each.
+"""The scheduler (APScheduler 3): its own process (``creditflow scheduler``), or a thread of
+``creditflow serve`` on a single machine. Never inside web workers.
 
-Jobs are added by the disclosure pipeline; until then the scheduler runs with none.
+Several scheduler processes may run; a lease in the database (``app.services.lease``) makes
+exactly one of them the leader, which alone runs the jobs. Jobs live in a database job store, by
+reference and with explicit ids, so a leader that starts after downtime (or takes over) finds
+the missed runs and runs each once (coalescing, generous misfire grace).
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import secrets
 import signal
+import socket
 import threading
+from typing import Any
 
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
+from sqlalchemy.pool import NullPool
+
+from app import jobs
+from app.services import lease
+
+log = logging.getLogger("creditflow.scheduler")
+LEASE_NAME = "scheduler"
+JOB_TABLE = "apscheduler_jobs"
+DAY = 24 * 3600
+
+
+def job_specs(app: Flask) -> list[dict[str, Any]]:
+    """Every job: id, function by reference, trigger, and how late it may still run."""
+    tz = app.config["TIMEZONE"]
+    specs = []
+    for category, at in app.config["DISCLOSURE_TIMES"].items():
+        hour, minute = (int(x) for x in at.split(":"))
+        specs.append({"id": f"disclose-daily-{category}", "func": "app.jobs:daily_batch",
+                      "args": [category], "trigger": CronTrigger(hour=hour, minute=minute,
+                                                                 timezone=tz),
+                      "misfire_grace_time": 7 * DAY})  # fmt: skip
+    seconds = int(app.config["URGENT_SWEEP_SECONDS"])
+    specs.append({"id": "disclose-urgent", "func": "app.jobs:urgent_sweep", "args": [],
+                  "trigger": IntervalTrigger(seconds=seconds, timezone=tz),
+                  "misfire_grace_time": seconds})  # fmt: skip
+    hour, minute = (int(x) for x in app.config["EXPIRY_SWEEP_AT"].split(":"))
+    specs.append({"id": "expire-listings", "func": "app.jobs:expiry_sweep", "args": [],
+                  "trigger": CronTrigger(hour=hour, minute=minute, timezone=tz),
+                  "misfire_grace_time": 7 * DAY})  # fmt: skip
+    return specs
 
 
 def build_scheduler(app: Flask) -> BackgroundScheduler:
-    """A scheduler in the detachment's time zone with coalescing and a misfire grace period."""
+    """A scheduler with the database job store, coalescing missed runs into one."""
+    # NullPool: the store's few queries need no pool, and APScheduler disposes the engine
+    # before its thread has stopped, which would strand a pooled connection.
+    options = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "poolclass": NullPool}
+    options.pop("pool_pre_ping", None)
+    store = SQLAlchemyJobStore(url=app.config["SQLALCHEMY_DATABASE_URI"], tablename=JOB_TABLE,
+                               engine_options=options)  # fmt: skip
     return BackgroundScheduler(
+        jobstores={"default": store},
         timezone=app.config["TIMEZONE"],
-        job_defaults={"coalesce": True, "misfire_grace_time": 3600, "max_instances": 1},
+        job_defaults={"coalesce": True, "max_instances": 1},
     )
 
 
-def start_in_process(app: Flask) -> BackgroundScheduler:
-    """Start the scheduler beside the web service (single-machine ``creditflow serve``)."""
+def start_jobs(app: Flask) -> BackgroundScheduler:
+    """Start the scheduler with its jobs; keep stored jobs (and their missed runs) unchanged."""
+    jobs.bind(app)
     scheduler = build_scheduler(app)
-    scheduler.start()
-    app.logger.info("scheduler started in-process with %d jobs", len(scheduler.get_jobs()))
+    scheduler.start(paused=True)
+    for spec in job_specs(app):
+        existing = scheduler.get_job(spec["id"])
+        if existing is None or str(existing.trigger) != str(spec["trigger"]):
+            scheduler.add_job(replace_existing=True, **spec)
+    scheduler.resume()
+    log.info("scheduler leading with %d jobs", len(scheduler.get_jobs()))
     return scheduler
 
 
+class Leadership:
+    """Hold the lease while alive; run the jobs only while holding it."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.scheduler: BackgroundScheduler | None = None
+        self.stop = threading.Event()
+
+    def tick(self) -> bool:
+        """Renew or take the lease; start or stop the jobs to match. True while leading."""
+        with self.app.app_context():
+            try:
+                leading = lease.try_acquire(LEASE_NAME, self.holder,
+                                            int(self.app.config["LEASE_SECONDS"]))  # fmt: skip
+            except Exception:  # the database is away: we cannot prove we lead
+                log.exception("lease renewal failed")
+                leading = False
+        if leading and self.scheduler is None:
+            print(f"creditflow scheduler {self.holder}: leading", flush=True)
+            self.scheduler = start_jobs(self.app)
+        elif not leading and self.scheduler is not None:
+            print(f"creditflow scheduler {self.holder}: lost the lease, standing by", flush=True)
+            self.scheduler.shutdown(wait=False)
+            self.scheduler = None
+        return leading
+
+    def run(self) -> None:
+        """Tick until stopped, then give the lease up."""
+        interval = float(self.app.config["LEASE_RENEW_SECONDS"])
+        print(f"creditflow scheduler {self.holder}: started", flush=True)
+        while not self.stop.is_set():
+            self.tick()
+            self.stop.wait(interval)
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=True)
+            self.scheduler = None
+        with self.app.app_context():
+            lease.release(LEASE_NAME, self.holder)
+
+
+def start_in_process(app: Flask) -> Leadership:
+    """The scheduler as a daemon thread of ``creditflow serve``."""
+    leadership = Leadership(app)
+    threading.Thread(target=leadership.run, name="scheduler", daemon=True).start()
+    return leadership
+
+
 def run_forever(app: Flask) -> None:
-    """Run the scheduler alone until SIGTERM or SIGINT."""
-    scheduler = build_scheduler(app)
-    stop = threading.Event()
+    """``creditflow scheduler``: lead or stand by until SIGTERM or SIGINT."""
+    leadership = Leadership(app)
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    scheduler.start()
-    print(f"creditflow scheduler running with {len(scheduler.get_jobs())} jobs", flush=True)
-    stop.wait()
-    scheduler.shutdown()
+        signal.signal(sig, lambda *_: leadership.stop.set())
+    leadership.run()

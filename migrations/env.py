@@ -53,6 +53,11 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """APScheduler owns its job table; migrations leave it alone."""
+    return not (type_ == "table" and name == "apscheduler_jobs")
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -97,6 +102,7 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
 
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
     connectable = get_engine()
 
     with connectable.connect() as connection:
