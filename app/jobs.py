@@ -13,12 +13,26 @@ from flask.ctx import AppContext
 
 log = logging.getLogger("creditflow.jobs")
 _app: Flask | None = None
+_holder: str | None = None
 
 
-def bind(app: Flask) -> None:
-    """Give the jobs of this process their app."""
-    global _app
-    _app = app
+def bind(app: Flask, holder: str | None = None) -> None:
+    """Give the jobs of this process their app, and the lease holder they run for."""
+    global _app, _holder
+    _app, _holder = app, holder
+
+
+def _leading() -> bool:
+    """Fencing: a job runs only while this process still holds the lease."""
+    if _holder is None:  # not under a Leadership (tests drive start_jobs directly)
+        return True
+    from app.scheduler import LEASE_NAME
+    from app.services.lease import holds
+
+    if holds(LEASE_NAME, _holder):
+        return True
+    log.warning("job skipped: %s no longer holds the scheduler lease", _holder)
+    return False
 
 
 def _context() -> AppContext:
@@ -32,6 +46,8 @@ def daily_batch(category: str) -> None:
     from app.services.pipeline import run_disclosure
 
     with _context():
+        if not _leading():
+            return
         summary = run_disclosure(category)
         log.info("daily batch %s: %s", category, summary)
 
@@ -41,7 +57,8 @@ def urgent_sweep() -> None:
     from app.services.pipeline import run_disclosure
 
     with _context():
-        run_disclosure(urgent_only=True)
+        if _leading():
+            run_disclosure(urgent_only=True)
 
 
 def expiry_sweep() -> None:
@@ -49,5 +66,7 @@ def expiry_sweep() -> None:
     from app.services.expiry import sweep_expired_listings
 
     with _context():
+        if not _leading():
+            return
         result = sweep_expired_listings()
         log.info("expiry sweep: %d expired, %d blocked", len(result.expired), len(result.blocked))

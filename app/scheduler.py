@@ -69,9 +69,9 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
     )
 
 
-def start_jobs(app: Flask) -> BackgroundScheduler:
+def start_jobs(app: Flask, holder: str | None = None) -> BackgroundScheduler:
     """Start the scheduler with its jobs; keep stored jobs (and their missed runs) unchanged."""
-    jobs.bind(app)
+    jobs.bind(app, holder)
     scheduler = build_scheduler(app)
     scheduler.start(paused=True)
     for spec in job_specs(app):
@@ -103,7 +103,7 @@ class Leadership:
                 leading = False
         if leading and self.scheduler is None:
             print(f"creditflow scheduler {self.holder}: leading", flush=True)
-            self.scheduler = start_jobs(self.app)
+            self.scheduler = start_jobs(self.app, self.holder)
         elif not leading and self.scheduler is not None:
             print(f"creditflow scheduler {self.holder}: lost the lease, standing by", flush=True)
             self.scheduler.shutdown(wait=False)

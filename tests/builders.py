@@ -89,3 +89,8 @@ def restoration_ready(officer: Actor, supervisor: Actor):  # type: ignore[no-unt
     pay_in_full(officer, rec)
     req = restoration.file_request(officer, u.uscc, True, "已缴清罚款")
     return u, rec, lst, req
+
+
+def today_local() -> dt.date:
+    """Today in the detachment's time zone (needs an app context)."""
+    return today()

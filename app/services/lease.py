@@ -42,6 +42,15 @@ def try_acquire(name: str, holder: str, seconds: int) -> bool:
         return False
 
 
+def holds(name: str, holder: str) -> bool:
+    """True while ``holder`` holds an unexpired lease (checked by every job before it works)."""
+    from app.extensions import db
+
+    row = db.session.get(SchedulerLease, name, populate_existing=True)
+    db.session.rollback()
+    return row is not None and row.holder == holder and row.expires_at > utcnow()
+
+
 def release(name: str, holder: str) -> None:
     """Give the lease up (on a clean shutdown), so a standby need not wait for it to expire."""
     with unit_of_work() as session:
