@@ -91,6 +91,14 @@ def normalise_database_url(url: str) -> str:
 
 def engine_options(url: str) -> dict[str, Any]:
     """Engine options per backend: a busy timeout for SQLite, a pre-ping for PostgreSQL."""
+    # JSON columns keep Chinese as written (the disclosure payloads are stored text).
+    common = {"json_serializer": _json_dumps}
     if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True}
+        return {"connect_args": {"timeout": 30}, **common}
+    return {"pool_pre_ping": True, **common}
+
+
+def _json_dumps(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)

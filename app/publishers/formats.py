@@ -1,8 +1,9 @@
 """Batch payloads: JSON Lines with an ``op`` per item, a CSV that opens in Excel, a manifest.
 
-Every function streams: items come in as an iterable and go out line by line, so a batch of
-any size is written in constant memory. The JSON Lines bytes are deterministic for a given set
-of items, so a batch's sha256 stays the same however often it is delivered.
+An item carries its public fields as the JSON text stored with it when the change happened (the
+snapshot, already masked): a line is that text with the operation and ids around it, so the
+JSON Lines bytes are the same every time a batch is delivered, and no item is decoded and
+encoded again. Every function streams: items come in as an iterable and go out line by line.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from app.publishers.fields import FIELDS, public_fields
+from app.publishers.fields import FIELDS
 
 SCHEMA = "creditflow-disclosure/1"
 BOM = "\ufeff"
@@ -23,25 +24,21 @@ BOM = "\ufeff"
 
 @dataclass(frozen=True)
 class Item:
-    """One disclosure item as the formats need it."""
+    """One disclosure item: its operation, ids and the JSON text of its public fields."""
 
     id: int
     op: str
     category: str
     record_id: int
-    payload: dict[str, Any]
+    fields_json: str
 
 
 def jsonl_line(item: Item) -> bytes:
-    """One line: the operation, the ids, and the public fields."""
-    doc = {
-        "op": item.op,
-        "item_id": item.id,
-        "record_id": item.record_id,
-        "category": item.category,
-        "fields": public_fields(item.category, item.payload),
-    }
-    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    """``{"op", "item_id", "record_id", "category", "fields"}`` on one line."""
+    return (
+        f'{{"op":"{item.op}","item_id":{item.id},"record_id":{item.record_id},'
+        f'"category":"{item.category}","fields":{item.fields_json}}}\n'
+    ).encode()
 
 
 def jsonl(items: Iterable[Item]) -> Iterator[bytes]:
@@ -54,6 +51,7 @@ def csv_lines(category: str, items: Iterable[Item]) -> Iterator[bytes]:
     """UTF-8 with a BOM (Excel reads it as UTF-8), CRLF rows, a header of the field names."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    names = FIELDS[category]
 
     def flush() -> bytes:
         data = buffer.getvalue().encode()
@@ -61,11 +59,11 @@ def csv_lines(category: str, items: Iterable[Item]) -> Iterator[bytes]:
         buffer.truncate()
         return data
 
-    writer.writerow(["操作", "条目编号", "记录编号", *FIELDS[category]])
+    writer.writerow(["操作", "条目编号", "记录编号", *names])
     yield BOM.encode() + flush()
     for item in items:
-        fields = public_fields(category, item.payload)
-        writer.writerow([item.op, item.id, item.record_id, *fields.values()])
+        fields = json.loads(item.fields_json)
+        writer.writerow([item.op, item.id, item.record_id, *(fields.get(n, "") for n in names)])
         yield flush()
 
 

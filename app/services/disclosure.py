@@ -13,7 +13,7 @@ import datetime as dt
 import secrets
 from collections.abc import Iterator
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Text, cast, column, func, select, text, update
 
 from app.database import unit_of_work
 from app.extensions import db
@@ -27,17 +27,22 @@ ITEMS = DisclosureItem.__table__
 BATCHES = DisclosureBatch.__table__
 STREAM_CHUNK = 2000
 
+# One statement claims the rows and returns them (SQLite >= 3.35 and PostgreSQL: RETURNING).
+_RETURNING = " RETURNING id, op, category, record_id, payload"
+# The payload as the text it was stored as (not decoded): it is the line's "fields".
+_COLUMNS = (ITEMS.c.id, ITEMS.c.op, ITEMS.c.category, ITEMS.c.record_id,
+            column("payload", Text))  # fmt: skip
 _CLAIM_PG = text(
     "UPDATE disclosure_items SET status = 'claimed', batch_id = :batch "
     "WHERE id IN (SELECT id FROM disclosure_items WHERE status = 'pending' "
     "AND category = :category AND due_by <= :due ORDER BY id LIMIT :size "
-    "FOR UPDATE SKIP LOCKED)"
-)
+    "FOR UPDATE SKIP LOCKED)" + _RETURNING.replace("payload", "payload::text AS payload")
+).columns(*_COLUMNS)
 _CLAIM_SQLITE = text(
     "UPDATE disclosure_items SET status = 'claimed', batch_id = :batch "
     "WHERE id IN (SELECT id FROM disclosure_items WHERE status = 'pending' "
-    "AND category = :category AND due_by <= :due ORDER BY id LIMIT :size)"
-)
+    "AND category = :category AND due_by <= :due ORDER BY id LIMIT :size)" + _RETURNING
+).columns(*_COLUMNS)
 NO_LIMIT = dt.date(9999, 12, 31)
 
 
@@ -50,7 +55,13 @@ def stream_items(batch_id: str) -> Iterator[Item]:
     """A batch's items in id order, fetched in chunks (constant memory for any size)."""
     last = 0
     query = (
-        select(ITEMS.c.id, ITEMS.c.op, ITEMS.c.category, ITEMS.c.record_id, ITEMS.c.payload)
+        select(
+            ITEMS.c.id,
+            ITEMS.c.op,
+            ITEMS.c.category,
+            ITEMS.c.record_id,
+            cast(ITEMS.c.payload, Text).label("payload"),
+        )  # fmt: skip
         .where(ITEMS.c.batch_id == batch_id)
         .order_by(ITEMS.c.id)
         .limit(STREAM_CHUNK)
@@ -64,25 +75,34 @@ def stream_items(batch_id: str) -> Iterator[Item]:
         last = rows[-1].id
 
 
-def claim_batch(category: str, size: int, due_by: dt.date = NO_LIMIT) -> DisclosureBatch | None:
-    """Claim up to ``size`` pending items of ``category`` due by ``due_by`` into a new batch."""
+def claim_batch(
+    category: str, size: int, due_by: dt.date = NO_LIMIT
+) -> tuple[DisclosureBatch, list[Item]] | None:
+    """Claim up to ``size`` pending items of ``category`` due by ``due_by`` into a new batch.
+
+    Returns the batch and its items (at most ``size``, so memory stays bounded), which the
+    first delivery uses instead of reading them again.
+    """
     batch_id = new_batch_id(category)
     with unit_of_work() as session:
         session.execute(BATCHES.insert().values(
             id=batch_id, category=category, created_at=utcnow(), item_count=0, sha256="",
             status="pending", attempts=0))  # fmt: skip
         claim = _CLAIM_SQLITE if session.get_bind().dialect.name == "sqlite" else _CLAIM_PG
-        claimed = session.execute(
+        rows = session.execute(
             claim, {"batch": batch_id, "category": category, "due": due_by, "size": size}
-        ).rowcount  # type: ignore[attr-defined]
-        if not claimed:
+        ).all()
+        if not rows:
             session.execute(BATCHES.delete().where(BATCHES.c.id == batch_id))
             return None
-        sha, _size = formats.digest(formats.jsonl(stream_items(batch_id)))
+        # RETURNING promises no order; the payload is in id order.
+        items = sorted((Item(*row) for row in rows), key=lambda item: item.id)
+        claimed = len(items)
+        sha, _size = formats.digest(formats.jsonl(items))
         session.execute(
             BATCHES.update().where(BATCHES.c.id == batch_id).values(item_count=claimed, sha256=sha)
         )
-    return db.session.get(DisclosureBatch, batch_id)
+    return db.session.get_one(DisclosureBatch, batch_id), items
 
 
 def batch_info(batch: DisclosureBatch) -> BatchInfo:

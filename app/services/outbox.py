@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.models import DisclosureItem, EnforcementRecord, Listing
 from app.models._types import utcnow
+from app.publishers.fields import public_fields
 from app.services.context import calendar, setting
 
 PUBLIC_RECORD_FIELDS = (
@@ -59,6 +60,11 @@ def snapshot(record: EnforcementRecord, listing: Listing | None = None) -> dict[
     return data
 
 
+def public_payload(op: str, record: EnforcementRecord, listing: Listing | None) -> dict[str, str]:
+    """What an item stores: the public fields (masked) of the record at this moment."""
+    return public_fields(record.category, {"op": op, **snapshot(record, listing)})
+
+
 def publicity_until(record: EnforcementRecord, listing: Listing | None) -> dt.date | None:
     """Until when the record stays public (公示截止期): the listing's end, or by penalty tier."""
     if listing is not None:
@@ -94,7 +100,7 @@ def enqueue(
             "record_id": record.id,
             "unit_id": record.unit_id,
             "listing_id": listing.id if listing else None,
-            "payload": {"op": op, **snapshot(record, listing)},
+            "payload": public_payload(op, record, listing),
             "due_by": due_by or due_for(op, record.category, on),
             "status": "pending",
             "batch_id": None,

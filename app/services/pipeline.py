@@ -15,6 +15,7 @@ from app.models._types import utcnow
 from app.models.records import CATEGORIES
 from app.publishers.base import DeliveryError, Publisher
 from app.publishers.files import FilePublisher
+from app.publishers.formats import Item
 from app.publishers.http import HttpPublisher
 from app.services import disclosure
 from app.services.context import calendar, setting, today
@@ -53,14 +54,24 @@ def make_publisher() -> Publisher:
     raise ValueError(f"unknown CREDITFLOW_PUBLISHER {kind!r}: use file or http")
 
 
-def deliver(batch_id: str, publisher: Publisher, summary: RunSummary) -> None:
-    """Deliver one batch under a lease, then record the outcome."""
+def deliver(
+    batch_id: str,
+    publisher: Publisher,
+    summary: RunSummary,
+    claimed: list[Item] | None = None,
+) -> None:
+    """Deliver one batch under a lease, then record the outcome.
+
+    ``claimed``: the items as read when the batch was claimed, if this is that run.
+    """
     lease = int(setting("DELIVERY_LEASE_SECONDS"))
     if not disclosure.take_lease(batch_id, lease):
         return
     batch = db.session.get_one(DisclosureBatch, batch_id, populate_existing=True)
     try:
-        publisher.deliver(disclosure.batch_info(batch), lambda: disclosure.stream_items(batch_id))
+        source = (lambda: claimed) if claimed is not None else (
+            lambda: disclosure.stream_items(batch_id))  # fmt: skip
+        publisher.deliver(disclosure.batch_info(batch), source)
     except DeliveryError as exc:
         backoff = int(setting("RETRY_BASE_SECONDS")) * 2 ** min(batch.attempts - 1, 8)
         disclosure.mark_failed(batch_id, str(exc), exc.retryable, dt.timedelta(seconds=backoff))
@@ -101,8 +112,9 @@ def run_disclosure(category: str | None = None, urgent_only: bool = False) -> Ru
     due = calendar().add_workdays(today(), 1).day if urgent_only else disclosure.NO_LIMIT
     size = int(setting("BATCH_SIZE"))
     for name in categories:
-        while (batch := disclosure.claim_batch(name, size, due)) is not None:
-            deliver(batch.id, publisher, summary)
+        while (new := disclosure.claim_batch(name, size, due)) is not None:
+            batch, items = new
+            deliver(batch.id, publisher, summary, items)
             db.session.remove()  # keep the identity map small on long runs
     if summary.failed:
         log.warning("disclosure run: %d batches failed: %s", len(summary.failed), summary.failed)

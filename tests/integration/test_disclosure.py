@@ -59,7 +59,7 @@ def test_every_item_lands_in_exactly_one_delivered_batch(outbox):
 
 def test_a_crash_after_writing_redelivers_the_same_batch(outbox):
     make_items(3)
-    batch = disclosure.claim_batch("inspection", 10)
+    batch, _rendered = disclosure.claim_batch("inspection", 10)
     publisher = FilePublisher(outbox)
     # The process writes the files, then dies before recording the delivery.
     publisher.deliver(disclosure.batch_info(batch), lambda: disclosure.stream_items(batch.id))
@@ -108,7 +108,7 @@ def test_retryable_failures_are_retried_later_and_permanent_ones_wait_for_staff(
 
 def test_a_held_lease_keeps_a_second_process_away(outbox):
     make_items(1)
-    batch_id = disclosure.claim_batch("inspection", 10).id
+    batch_id = disclosure.claim_batch("inspection", 10)[0].id
     assert disclosure.take_lease(batch_id, 600)
     assert not disclosure.take_lease(batch_id, 600)
     summary = pipeline.RunSummary()

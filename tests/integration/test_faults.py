@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select
 
 from app.extensions import db
 from app.models import DisclosureItem, SchedulerLease
-from app.services.outbox import snapshot
+from app.services.outbox import public_payload
 from tests import builders as b
 from tests.conftest import PG_URL
 
@@ -28,7 +28,7 @@ def seed_items(n: int, days_ago: int = 0) -> int:
     officer = b.staff("officer")
     decided = b.today_local() - dt.timedelta(days=days_ago)
     rec = b.inspection(officer, b.unit(officer).uscc, decided_on=decided)
-    payload = {"op": "add", **snapshot(rec)}
+    payload = public_payload("add", rec, None)
     rows = [{"category": "inspection", "op": "add", "record_id": rec.id, "unit_id": rec.unit_id,
              "payload": payload, "due_by": rec.publish_by, "status": "pending",
              "created_at": rec.created_at} for _ in range(n - 1)]  # fmt: skip

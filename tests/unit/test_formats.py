@@ -53,15 +53,22 @@ def test_penalty_uses_the_national_codes_and_amounts_in_wan_yuan():
     assert fields["公示截止期"] == "2027-11-02"
 
 
+def item(i, category, p):
+    return Item(i, p["op"], category, i, json.dumps(public_fields(category, p), ensure_ascii=False))
+
+
 def test_personal_data_is_masked_in_payloads():
     p = payload("penalty", tier="general", penalty_types=["warning"],
                 facts="当事人张三（身份证号120110198501011234，电话13900001111）")  # fmt: skip
-    line = formats.jsonl_line(Item(1, "add", "penalty", 1, p)).decode()
+    line = formats.jsonl_line(item(1, "penalty", p)).decode()
     assert "120110198501011234" not in line and "13900001111" not in line
+    assert json.loads(line)["fields"]["违法事实"].startswith(
+        "当事人张三（身份证号120110********1234"
+    )
 
 
 def test_jsonl_is_deterministic_and_csv_opens_in_excel():
-    items = [Item(i, "add", "inspection", i, PAYLOADS["inspection"]) for i in range(1, 4)]
+    items = [item(i, "inspection", PAYLOADS["inspection"]) for i in range(1, 4)]
     a = formats.digest(formats.jsonl(items))
     assert a == formats.digest(formats.jsonl(items))
     lines = b"".join(formats.jsonl(items)).decode().splitlines()
