@@ -101,4 +101,4 @@ def engine_options(url: str) -> dict[str, Any]:
 def _json_dumps(value: Any) -> str:
     import json
 
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
