@@ -16,12 +16,13 @@ from sqlalchemy import func, select
 
 from app.api.auth import staff_required
 from app.api.schemas import Strict
-from app.errors import NotFound
+from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import DisclosureBatch, DisclosureItem
 from app.models.disclosure import BATCH_STATUSES
 from app.models.records import CATEGORIES
 from app.services import monitor
+from app.services.disclosure import retry_failed
 from app.services.pipeline import run_disclosure
 
 blp = Blueprint("disclosure", __name__, url_prefix="/api/v1/disclosure",
@@ -141,6 +142,20 @@ class BatchDetail(MethodView):
         ).all()  # fmt: skip
         data = {name: getattr(batch, name) for name in BatchOut().fields}
         return {**data, "items": items, "items_total": batch.item_count}
+
+
+@blp.route("/batches/<batch_id>/retry")
+class RetryBatch(MethodView):
+    @staff_required("admin")
+    @blp.response(200, BatchOut)
+    def post(self, batch_id: str) -> Any:
+        """Send a failed batch again at the next run (same id, so nothing is published twice)."""
+        batch = db.session.get(DisclosureBatch, batch_id[:64])
+        if batch is None:
+            raise NotFound(f"未找到批次 {batch_id[:64]}。")
+        if not retry_failed(batch.id):
+            raise Conflict("只有发送失败的批次可以重试。", status=batch.status)
+        return db.session.get(DisclosureBatch, batch.id, populate_existing=True)
 
 
 @blp.route("/items")

@@ -71,6 +71,10 @@ class ListingOut(ma.Schema):
     decision_note = Text(allow_none=True)
     ended_on = f.Date(allow_none=True)
     basis_record_ids = f.List(f.Integer())
+    expiry_blocked_on = f.Date(
+        allow_none=True, metadata={"description": "maximum period passed, obligations unmet"}
+    )
+    expiry_blocked_reason = f.String(allow_none=True)
 
 
 class TriggerStateOut(ma.Schema):

@@ -145,6 +145,17 @@ def mark_delivered(batch_id: str, publisher: str) -> None:
         )
 
 
+def retry_failed(batch_id: str) -> bool:
+    """Staff send a failed batch again (same id, same payload): it is due at the next run."""
+    with unit_of_work() as session:
+        changed = session.execute(
+            BATCHES.update()
+            .where(BATCHES.c.id == batch_id, BATCHES.c.status == "failed")
+            .values(status="retrying", next_attempt_at=None, lease_until=None)
+        ).rowcount  # type: ignore[attr-defined]
+    return bool(changed)
+
+
 def mark_failed(batch_id: str, error: str, retryable: bool, retry_in: dt.timedelta) -> None:
     """Record a failed delivery: retried later, or failed for good and shown to staff."""
     with unit_of_work() as session:

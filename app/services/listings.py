@@ -155,15 +155,11 @@ def reject_listing(actor: Actor, listing_id: int, reason: str) -> Listing:
 
 
 def end_listing(session: Session, listing: Listing, status: str, reason: str | None) -> None:
-    """Close an active listing and end its publicity within 3 days (行政处罚法 第48条).
-
-    Restored or expired: the basis records' public entries are withdrawn. Revoked: the records
-    may still stand, so their entries are corrected (``update`` without the listing).
-    """
+    """Close an active listing and withdraw its basis records' publicity within 3 days
+    (行政处罚法 第48条): on restoration, expiry and revocation alike."""
     listing.status, listing.ended_on, listing.end_reason = status, today(), reason
-    op = "update" if status == "revoked" else "withdraw"
     due = today() + dt.timedelta(days=int(setting("WITHDRAWAL_DAYS")))
-    _enqueue_basis(session, op, listing, today(), due)
+    _enqueue_basis(session, "withdraw", listing, today(), due)
 
 
 def revoke_listing(

@@ -52,3 +52,23 @@ def test_overdue_items_then_run_then_batches(setup, client):
 def test_bad_queries_are_4xx(setup, path):
     r = setup("GET", path)
     assert 400 <= r.status_code < 500 and r.get_json()["code"]
+
+
+def test_an_admin_retries_a_failed_batch(setup, app):
+    from sqlalchemy import update
+
+    from app.extensions import db
+    from app.models import DisclosureBatch
+
+    setup("POST", "/batches", who="admin", json={"category": "penalty"})
+    batch_id = setup("GET", "/batches?category=penalty").get_json()["items"][0]["id"]
+    assert setup("POST", f"/batches/{batch_id}/retry", who="admin").status_code == 409
+    with app.app_context():
+        db.session.execute(update(DisclosureBatch).values(status="failed", last_error="HTTP 400"))
+        db.session.commit()
+    assert setup("POST", f"/batches/{batch_id}/retry").status_code == 403
+    r = setup("POST", f"/batches/{batch_id}/retry", who="admin")
+    assert r.status_code == 200 and r.get_json()["status"] == "retrying"
+    run = setup("POST", "/batches", who="admin", json={"category": "penalty"}).get_json()
+    assert run["delivered"] == {"penalty": 1} and run["failed"] == []
+    assert setup("POST", "/batches/nope/retry", who="admin").status_code == 404
