@@ -12,7 +12,7 @@ from marshmallow import fields as f
 from marshmallow import validate as v
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.api.auth import staff_required
 from app.api.schemas import Strict
@@ -23,6 +23,7 @@ from app.models.disclosure import BATCH_STATUSES
 from app.models.records import CATEGORIES
 from app.services import monitor
 from app.services.disclosure import retry_failed
+from app.services.paging import page_of
 from app.services.pipeline import run_disclosure
 
 blp = Blueprint("disclosure", __name__, url_prefix="/api/v1/disclosure",
@@ -110,11 +111,8 @@ class Batches(MethodView):
             query = query.where(DisclosureBatch.category == args["category"])
         if args["status"]:
             query = query.where(DisclosureBatch.status == args["status"])
-        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = db.session.scalars(
-            query.order_by(DisclosureBatch.created_at.desc(), DisclosureBatch.id.desc())
-            .offset((args["page"] - 1) * args["per_page"]).limit(args["per_page"])
-        ).all()  # fmt: skip
+        newest = (DisclosureBatch.created_at.desc(), DisclosureBatch.id.desc())
+        rows, total = page_of(query, newest, args["page"], args["per_page"])
         return {"items": rows, "total": total}
 
     @staff_required("admin")

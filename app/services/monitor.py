@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import DisclosureBatch, DisclosureItem, Listing
 from app.services.context import calendar, today
+from app.services.paging import page_of
 
 UNDELIVERED = ("pending", "claimed")
 
@@ -24,13 +25,7 @@ def due_items(which: str, category: str | None, page: int, per_page: int) -> tup
         query = query.where(DisclosureItem.due_by >= today(), DisclosureItem.due_by <= horizon)
     if category:
         query = query.where(DisclosureItem.category == category)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.scalars(
-        query.order_by(DisclosureItem.due_by, DisclosureItem.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return list(rows), total
+    return page_of(query, (DisclosureItem.due_by, DisclosureItem.id), page, per_page)
 
 
 def figures() -> dict[str, Any]:

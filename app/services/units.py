@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import uscc as uscc_codes
@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Unit
 from app.models.units import CREDIT_STATUSES
 from app.services.audit import append_event
+from app.services.paging import page_of
 from app.workflows.facts import Actor
 
 _BY_CODE = select(Unit).where(Unit.uscc == bindparam("code"))
@@ -95,8 +96,4 @@ def search_units(
         query = query.where(Unit.credit_status == status)
     if street:
         query = query.where(Unit.street == street)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.scalars(
-        query.order_by(Unit.name, Unit.id).offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return list(rows), total
+    return page_of(query, (Unit.name, Unit.id), page, per_page)
