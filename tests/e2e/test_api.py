@@ -275,3 +275,30 @@ def test_every_category_is_recorded_with_its_deadline(api, body):
     assert rec["category"] == body["category"] and rec["publish_by"] > rec["decided_on"]
     listed = api.call("GET", f"/units/{UNIT}/records?category={body['category']}").get_json()
     assert [x["id"] for x in listed] == [rec["id"]]
+
+
+def test_reject_withdraw_and_revoke_over_http(api):
+    rec, lst = setup_listed(api)
+    assert (
+        api.call("POST", f"/listings/{lst['id']}/approve", who="supervisor", json={}).status_code
+        == 200
+    )
+    api.call("POST", f"/records/{rec['id']}/payments", json={"amount": "30000", "paid_on": D})
+    req = api.call("POST", f"/units/{UNIT}/restoration-requests",
+                   json={"commitment_signed": True}).get_json()  # fmt: skip
+    r = api.call("POST", f"/restoration-requests/{req['id']}/reject", who="supervisor",
+                 json={"reason": "承诺书未签字盖章"})  # fmt: skip
+    assert r.status_code == 200 and r.get_json()["decision_reason"] == "承诺书未签字盖章"
+    req = api.call("POST", f"/units/{UNIT}/restoration-requests",
+                   json={"commitment_signed": True}).get_json()  # fmt: skip
+    assert (
+        api.call("POST", f"/restoration-requests/{req['id']}/withdraw", json={}).status_code == 200
+    )
+    assert api.call("GET", f"/units/{UNIT}").get_json()["credit_status"] == "listed"
+    bad = api.call("POST", f"/units/{UNIT}/listing/revoke", who="supervisor",
+                   json={"reason": "复议", "ground": "basis_revoked"})  # fmt: skip
+    assert bad.status_code == 409 and bad.get_json()["unmet"][0]["code"] == "basis_not_revoked"
+    ok = api.call("POST", f"/units/{UNIT}/listing/revoke", who="supervisor",
+                  json={"reason": "行政复议决定撤销列入", "ground": "reconsideration"})  # fmt: skip
+    assert ok.status_code == 200 and ok.get_json()["status"] == "revoked"
+    assert api.call("GET", f"/units/{UNIT}").get_json()["credit_status"] == "normal"

@@ -82,3 +82,16 @@ def test_serve_creates_the_database_and_answers(tmp_path):
         proc.terminate()
         out, _ = proc.communicate(timeout=10)
     assert f"http://127.0.0.1:{port}/" in out
+
+
+def test_calendar_load_and_show(app, runner, tmp_path):
+    schedule = tmp_path / "2027.csv"
+    schedule.write_text("# notice\n2027-01-01,holiday,元旦\n2027-01-04,holiday\n"
+                        "2027-01-09,workday,调休\n", encoding="utf-8")  # fmt: skip
+    loaded = runner.invoke(args=["calendar", "load", "2027", str(schedule)])
+    assert loaded.exit_code == 0, loaded.output
+    shown = runner.invoke(args=["calendar", "show", "2027"])
+    assert "2027: entered" in shown.output and "2027-01-09 workday" in shown.output
+    assert "2027-01-04 holiday" in shown.output
+    schedule.write_text("2027-13-01,holiday\n", encoding="utf-8")
+    assert runner.invoke(args=["calendar", "load", "2027", str(schedule)]).exit_code != 0
