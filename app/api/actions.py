@@ -14,7 +14,7 @@ from app.services import listings, records, restoration
 blp = Blueprint("actions", __name__, url_prefix="/api/v1", description="Decisions and changes")
 
 
-@blp.route("/records/<int:record_id>/payments")
+@blp.route("/records/<int(max=2147483647):record_id>/payments")
 class Payments(MethodView):
     @staff_required("officer", "supervisor")
     @blp.arguments(s.PaymentIn)
@@ -24,7 +24,7 @@ class Payments(MethodView):
         return records.record_payment(current_actor(), record_id, **args)
 
 
-@blp.route("/records/<int:record_id>/rectifications")
+@blp.route("/records/<int(max=2147483647):record_id>/rectifications")
 class Rectifications(MethodView):
     @staff_required("officer", "supervisor")
     @blp.arguments(s.RectificationIn)
@@ -34,7 +34,7 @@ class Rectifications(MethodView):
         return records.record_rectification(current_actor(), record_id, **args)
 
 
-@blp.route("/records/<int:record_id>/revoke")
+@blp.route("/records/<int(max=2147483647):record_id>/revoke")
 class RevokeRecord(MethodView):
     @staff_required("supervisor")
     @blp.arguments(s.ReasonIn)
@@ -44,7 +44,7 @@ class RevokeRecord(MethodView):
         return records.revoke_record(current_actor(), record_id, args["reason"])
 
 
-@blp.route("/listings/<int:listing_id>/approve")
+@blp.route("/listings/<int(max=2147483647):listing_id>/approve")
 class ApproveListing(MethodView):
     @staff_required("supervisor")
     @blp.arguments(s.VersionIn)
@@ -54,7 +54,7 @@ class ApproveListing(MethodView):
         return listings.approve_listing(current_actor(), listing_id, args.get("version"))
 
 
-@blp.route("/listings/<int:listing_id>/reject")
+@blp.route("/listings/<int(max=2147483647):listing_id>/reject")
 class RejectListing(MethodView):
     @staff_required("supervisor")
     @blp.arguments(s.ReasonIn)
@@ -64,7 +64,7 @@ class RejectListing(MethodView):
         return listings.reject_listing(current_actor(), listing_id, args["reason"])
 
 
-@blp.route("/restoration-requests/<int:request_id>/approve")
+@blp.route("/restoration-requests/<int(max=2147483647):request_id>/approve")
 class ApproveRequest(MethodView):
     @staff_required("supervisor")
     @blp.arguments(s.VersionIn)
@@ -74,7 +74,7 @@ class ApproveRequest(MethodView):
         return restoration.approve_request(current_actor(), request_id, args.get("version"))
 
 
-@blp.route("/restoration-requests/<int:request_id>/reject")
+@blp.route("/restoration-requests/<int(max=2147483647):request_id>/reject")
 class RejectRequest(MethodView):
     @staff_required("supervisor")
     @blp.arguments(s.ReasonIn)
@@ -86,7 +86,7 @@ class RejectRequest(MethodView):
         )
 
 
-@blp.route("/restoration-requests/<int:request_id>/withdraw")
+@blp.route("/restoration-requests/<int(max=2147483647):request_id>/withdraw")
 class WithdrawRequest(MethodView):
     @staff_required("officer", "supervisor")
     @blp.arguments(s.VersionIn)

@@ -15,6 +15,9 @@ from app.workflows.credit import TRIGGERS
 from app.workflows.guards import REVOCATION_GROUNDS
 
 Text = f.String
+MAX_ID = 2**31 - 1  # ids, versions and counts are 32-bit integers in the database
+ID = v.Range(min=1, max=MAX_ID)
+COUNT = v.Range(min=0, max=1_000_000)
 
 
 def _has_nul(value: object) -> bool:
@@ -118,8 +121,8 @@ class RecordIn(Strict):
     tier = Text(load_default=None, validate=v.OneOf(TIERS))
     penalty_types = f.List(Text(validate=v.OneOf(list(PENALTY_TYPES))), load_default=None)
     fine_amount = f.Decimal(load_default=None, as_string=True, allow_nan=False)
-    hazards_found = f.Integer(load_default=None, strict=True, validate=v.Range(min=0))
-    hazards_rectified = f.Integer(load_default=None, strict=True, validate=v.Range(min=0))
+    hazards_found = f.Integer(load_default=None, strict=True, validate=COUNT)
+    hazards_rectified = f.Integer(load_default=None, strict=True, validate=COUNT)
     measure_type = Text(load_default=None, validate=v.OneOf(MEASURE_TYPES))
     started_on = f.Date(load_default=None)
     lifted_on = f.Date(load_default=None)
@@ -177,7 +180,7 @@ class PaymentOut(ma.Schema):
 
 class RectificationIn(Strict):
     rectified_on = f.Date(required=True)
-    hazards_count = f.Integer(load_default=None, strict=True)
+    hazards_count = f.Integer(load_default=None, strict=True, validate=COUNT)
     acceptance_no = Text(load_default=None, validate=v.Length(max=100))
     note = Text(load_default=None, validate=v.Length(max=2000))
 
@@ -192,17 +195,23 @@ class RectificationOut(ma.Schema):
 
 class ReasonIn(Strict):
     reason = Text(required=True, validate=v.Length(min=1, max=2000))
-    version = f.Integer(load_default=None, metadata={"description": "expected unit version"})
+    version = f.Integer(
+        load_default=None, validate=ID, metadata={"description": "expected unit version"}
+    )
 
 
 class VersionIn(Strict):
-    version = f.Integer(load_default=None, metadata={"description": "expected unit version"})
+    version = f.Integer(
+        load_default=None, validate=ID, metadata={"description": "expected unit version"}
+    )
 
 
 class ListingIn(Strict):
     level = Text(required=True, validate=v.OneOf(TIERS))
     reason = Text(required=True, validate=v.Length(min=1, max=2000))
-    basis_record_ids = f.List(f.Integer(strict=True), required=True, validate=v.Length(min=1))
+    basis_record_ids = f.List(
+        f.Integer(strict=True, validate=ID), required=True, validate=v.Length(min=1, max=100)
+    )
     document_no = Text(required=True, validate=v.Length(min=1, max=100))
     decided_on = f.Date(required=True)
 
@@ -214,7 +223,7 @@ class ListingRevokeIn(ReasonIn):
 class RequestIn(Strict):
     commitment_signed = f.Boolean(required=True)
     note = Text(load_default=None, validate=v.Length(max=2000))
-    version = f.Integer(load_default=None)
+    version = f.Integer(load_default=None, validate=ID)
 
 
 class RequestOut(ma.Schema):

@@ -20,10 +20,13 @@ def statutory_holidays(year: int) -> frozenset[dt.date]:
     """The statutory holidays falling in ``year`` (Gregorian)."""
     days: set[dt.date] = {dt.date(year, 1, 1), dt.date(year, 5, 1), dt.date(year, 5, 2)}
     days.update(dt.date(year, 10, d) for d in (1, 2, 3))
-    spring = LunarDate(year, 1, 1).to_solar_date()
-    days.update(spring + dt.timedelta(days=n) for n in (-1, 0, 1, 2))
-    days.add(LunarDate(year, 5, 5).to_solar_date())
-    days.add(LunarDate(year, 8, 15).to_solar_date())
+    try:
+        spring = LunarDate(year, 1, 1).to_solar_date()
+        days.update(spring + dt.timedelta(days=n) for n in (-1, 0, 1, 2))
+        days.add(LunarDate(year, 5, 5).to_solar_date())
+        days.add(LunarDate(year, 8, 15).to_solar_date())
+    except ValueError:  # beyond the lunar tables (1900-2099): the solar holidays still hold
+        pass
     terms = chinese_calendar.get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 10))
     days.update(day for day, name in terms if name == "清明")
     # 春节 falls between 21 January and 20 February, so 除夕 is always in the same year.

@@ -18,6 +18,7 @@ from app.services import outbox
 from app.services.audit import append_event
 from app.services.context import require_role, setting, today
 from app.services.credit import active_listing, listing_facts, obligations, transition
+from app.services.record_rules import check_date
 from app.services.units import get_unit
 from app.workflows.facts import Actor, CreditFacts
 
@@ -42,6 +43,7 @@ def _check_proposal(
         errors["document_no"] = ["须填写决定书文号。"]
     if decided_on > today():
         errors["decided_on"] = ["决定日期不能晚于今天。"]
+    check_date("decided_on", decided_on, errors)
     ids = sorted(set(basis_record_ids or []))
     found = session.scalars(select(EnforcementRecord).where(EnforcementRecord.id.in_(ids))).all()
     if not ids or len(found) != len(ids) or any(

@@ -28,6 +28,15 @@ CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {
     "licensing": ("licence_type", "licence_no", "valid_from", "valid_to"),
 }
 COMMON_FIELDS = ("category", "document_no", "decided_on", "facts", "legal_basis")
+# Dates outside this range are typing errors, not records (the service keeps 2000-2099).
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2099, 12, 31)
+
+
+def check_date(field: str, value: dt.date | None, errors: dict[str, list[str]]) -> None:
+    """A date between 2000 and 2099, or a field error."""
+    if isinstance(value, dt.date) and not EARLIEST <= value <= LATEST:
+        errors.setdefault(field, []).append("日期须在2000年至2099年之间。")
 
 
 class _Errors(dict[str, list[str]]):
@@ -43,7 +52,9 @@ def money(value: Any, field: str = "fine_amount") -> Decimal:
         raise ValidationFailed.on(field, "金额必须是十进制数字。") from exc
     if not amount.is_finite() or amount < 0:
         raise ValidationFailed.on(field, "金额不能为负数。")
-    if amount != amount.quantize(Decimal("0.01")) or amount >= Decimal("1e12"):
+    if amount >= Decimal("1e12"):  # checked first: quantize fails on such numbers
+        raise ValidationFailed.on(field, "金额超出范围。")
+    if amount != amount.quantize(Decimal("0.01")):
         raise ValidationFailed.on(field, "金额以元为单位，最多两位小数。")
     return amount.quantize(Decimal("0.01"))
 
@@ -70,6 +81,8 @@ def clean_record(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
     for text in ("facts", "legal_basis"):
         out[text] = (out.get(text) or "").strip() or None
     _CHECKS[category](out, errors)
+    for field in ("decided_on", "started_on", "lifted_on", "valid_from", "valid_to"):
+        check_date(field, out.get(field), errors)
     if errors:
         raise ValidationFailed("记录内容有误，请按提示修改。", dict(errors))
     return out

@@ -16,7 +16,7 @@ from app.models.records import CATEGORIES
 from app.services import outbox
 from app.services.audit import append_event
 from app.services.context import calendar, setting, today
-from app.services.record_rules import clean_record, money
+from app.services.record_rules import EARLIEST, clean_record, money
 from app.services.units import get_unit
 from app.workflows.facts import Actor
 
@@ -88,6 +88,8 @@ def _active(record: EnforcementRecord) -> None:
 def _not_future(day: dt.date, field: str) -> None:
     if day > today():
         raise ValidationFailed.on(field, "日期不能晚于今天。")
+    if day < EARLIEST:
+        raise ValidationFailed.on(field, "日期须在2000年至2099年之间。")
 
 
 def record_payment(

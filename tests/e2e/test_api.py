@@ -203,6 +203,34 @@ def test_authentication_and_roles(api):
         ("POST", "/units/XYZ/records", {"json": penalty_body(fine_amount="NaN")}),
         ("POST", "/units/XYZ/listings", {"json": {"basis_record_ids": "all"}}),
         ("DELETE", "/units", {}),
+        ("POST", "/restoration-requests/99999999999999999999999/reject", {"json": {"reason": "x"}}),
+        (
+            "POST",
+            f"/units/{UNIT}/listings",
+            {
+                "json": {
+                    "level": "general",
+                    "reason": "r",
+                    "basis_record_ids": [10**30],
+                    "document_no": "X",
+                    "decided_on": D,
+                }
+            },
+        ),
+        ("POST", "/listings/1/approve", {"json": {"version": 10**20}}),
+        ("POST", f"/units/{UNIT}/records", {"json": penalty_body(decided_on="0001-01-01")}),
+        (
+            "POST",
+            f"/units/{UNIT}/records",
+            {
+                "json": {
+                    "category": "inspection",
+                    "document_no": "I",
+                    "decided_on": D,
+                    "hazards_found": 10**12,
+                }
+            },
+        ),
     ],
 )
 def test_malformed_requests_get_4xx_never_500(api, method, path, kw):

@@ -35,7 +35,9 @@ def test_a_valid_penalty_is_cleaned():
     assert out["fine_amount"] == Decimal("30000.00")
 
 
-@pytest.mark.parametrize("bad", ["-1", "abc", "1.234", "NaN", "Infinity", "1e20"])
+@pytest.mark.parametrize(
+    "bad", ["-1", "abc", "1.234", "NaN", "Infinity", "1e20", "1E+40", "9" * 40]
+)
 def test_money_must_be_a_non_negative_decimal_with_cents(bad):
     with pytest.raises(ValidationFailed):
         money(bad)
