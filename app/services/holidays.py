@@ -7,14 +7,14 @@ reaching into that year are provisional; entering it recomputes them in one pass
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, delete, extract, select, update
+from sqlalchemy import Select, Table, bindparam, delete, extract, select, update
 from sqlalchemy.orm import Session
 
-from app.calendar import WorkdayCalendar
 from app.database import unit_of_work
 from app.errors import ValidationFailed
 from app.models import DisclosureItem, EnforcementRecord, Holiday, RestorationRequest
@@ -54,56 +54,59 @@ def set_year_schedule(year: int, days: Iterable[ScheduleDay]) -> dict[str, int]:
 
 def _firm_up_deadlines(session: Session) -> dict[str, int]:
     """Recompute every provisional deadline with the calendar as it now stands."""
-    cal = calendar()
     workdays = setting("DISCLOSURE_WORKDAYS")
-    rows = session.execute(
-        select(
-            EnforcementRecord.id, EnforcementRecord.category, EnforcementRecord.decided_on
-        ).where(EnforcementRecord.publish_by_provisional.is_(True))
-    ).all()
-    fixes = []
-    for record_id, category, decided_on in rows:
-        deadline = cal.add_workdays(decided_on, int(workdays[category]))
-        fixes.append({"rid": record_id, "due": deadline.day, "prov": deadline.provisional})
-    if fixes:
-        records = EnforcementRecord.__table__
-        session.execute(
-            update(records).where(records.c.id == bindparam("rid"))
-            .values(publish_by=bindparam("due"), publish_by_provisional=bindparam("prov")),
-            fixes,
-        )  # fmt: skip
+    tz = ZoneInfo(setting("TIMEZONE"))
+    records = _recompute(
+        session,
+        EnforcementRecord.__table__,
+        ("publish_by", "publish_by_provisional"),
+        select(EnforcementRecord.id, EnforcementRecord.decided_on, EnforcementRecord.category)
+        .where(EnforcementRecord.publish_by_provisional.is_(True)),
+        lambda decided_on, category: (decided_on, int(workdays[category])),
+    )  # fmt: skip
+    if records:  # the pending `add` items of those records carry the same deadline
         items = DisclosureItem.__table__
         session.execute(
             update(items)
-            .where(items.c.record_id == bindparam("rid"), items.c.op == "add",
+            .where(items.c.record_id == bindparam("key"), items.c.op == "add",
                    items.c.status == "pending")
             .values(due_by=bindparam("due")),
-            fixes,
+            records,
         )  # fmt: skip
-    requests = _firm_up_requests(session, cal)
-    return {"records": len(fixes), "requests": requests}
-
-
-def _firm_up_requests(session: Session, cal: WorkdayCalendar) -> int:
     days = int(setting("RESTORATION_DECISION_WORKDAYS"))
-    rows = session.execute(
-        select(RestorationRequest.id, RestorationRequest.filed_at).where(
-            RestorationRequest.due_on_provisional.is_(True)
-        )
-    ).all()
+    requests = _recompute(
+        session,
+        RestorationRequest.__table__,
+        ("due_on", "due_on_provisional"),
+        select(RestorationRequest.id, RestorationRequest.filed_at)
+        .where(RestorationRequest.due_on_provisional.is_(True)),
+        lambda filed_at: (filed_at.astimezone(tz).date(), days),
+    )  # fmt: skip
+    return {"records": len(records), "requests": len(requests)}
+
+
+def _recompute(
+    session: Session,
+    table: Table,
+    columns: tuple[str, str],
+    query: Select[*tuple[Any, ...]],
+    start_and_days: Callable[..., tuple[dt.date, int]],
+) -> list[dict[str, Any]]:
+    """For each row of ``query`` (id first), the deadline from its start date and working
+    days, written back to ``columns`` (date, provisional flag) in one executemany."""
+    cal = calendar()
     fixes = []
-    for request_id, filed_at in rows:
-        filed_on = filed_at.astimezone(ZoneInfo(setting("TIMEZONE"))).date()
-        deadline = cal.add_workdays(filed_on, days)
-        fixes.append({"qid": request_id, "due": deadline.day, "prov": deadline.provisional})
+    for key, *rest in session.execute(query).all():
+        deadline = cal.add_workdays(*start_and_days(*rest))
+        fixes.append({"key": key, "due": deadline.day, "prov": deadline.provisional})
     if fixes:
-        table = RestorationRequest.__table__
+        due, flag = columns
         session.execute(
-            update(table).where(table.c.id == bindparam("qid"))
-            .values(due_on=bindparam("due"), due_on_provisional=bindparam("prov")),
+            update(table).where(table.c.id == bindparam("key"))
+            .values({due: bindparam("due"), flag: bindparam("prov")}),
             fixes,
         )  # fmt: skip
-    return len(fixes)
+    return fixes
 
 
 def parse_schedule(text: str) -> list[ScheduleDay]:
