@@ -38,12 +38,23 @@ def flatten(messages: Any) -> dict[str, Any]:
     return {"_schema": messages}
 
 
+# Chinese first for the errors Werkzeug raises (its own texts are English).
+HTTP_MESSAGES = {
+    400: "请求格式有误（例如不是有效的 JSON）。",
+    404: "未找到请求的地址或对象。",
+    405: "该地址不支持此请求方法。",
+    413: "请求内容过大。",
+    415: "不支持的请求内容类型。",
+    429: "请求过于频繁，请稍后再试。",
+}
+
+
 def http_error(error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str]]:
     """Werkzeug and webargs errors (404 route, 405, 400 bad JSON, 422 schema) in our format."""
     data = getattr(error, "data", None) or {}
     field_errors = flatten(data.get("errors") or data.get("messages") or {})
     code = (error.name or "error").lower().replace(" ", "_")
-    message = data.get("message") or error.description or error.name
+    message = str(data.get("message") or HTTP_MESSAGES.get(error.code or 0) or error.description)
     if error.code == 422:
         code, message = "validation_failed", data.get("message") or "请求内容有误。"
     headers = dict(data.get("headers") or {})

@@ -13,7 +13,8 @@ from app.models._types import UTCDateTime, utcnow
 
 
 class DisclosureItem(db.Model):  # type: ignore[name-defined]
-    """One operation (add, update, withdraw) on one record's public entry, with a snapshot.
+    """One operation (add, update, withdraw) on one record's public entry, with the record's
+    public fields (masked) as they were at the change.
 
     Written in the same transaction as the change it reports; a batch run claims pending items
     (``batch_id`` set) and delivers them. ``due_by`` is the statutory deadline.
