@@ -32,6 +32,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     init_api(app)
 
+    from app.web import init_web
+
+    init_web(app)
+
     from app import cli
 
     cli.register(app)

@@ -136,18 +136,12 @@ def calendar_load(year: int, schedule: TextIO) -> None:
 @click.argument("year", type=int)
 def calendar_show(year: int) -> None:
     """Print YEAR's days off and adjusted working days, and where they come from."""
-    import datetime as dt
-
     from app.services.context import calendar
+    from app.services.holidays import special_days
 
-    cal = calendar()
-    click.echo(f"{year}: {cal.source(year)}")
-    day = dt.date(year, 1, 1)
-    while day.year == year:
-        weekend = day.weekday() >= 5
-        if cal.is_workday(day) == weekend:
-            click.echo(f"{day.isoformat()} {'workday' if weekend else 'holiday'}")
-        day += dt.timedelta(days=1)
+    click.echo(f"{year}: {calendar().source(year)}")
+    for day, kind in special_days(year):
+        click.echo(f"{day.isoformat()} {kind}")
 
 
 @click.group("disclose", cls=AppGroup)

@@ -60,6 +60,22 @@ DEFAULTS: dict[str, Any] = {
     # The scheduler's leader lease: renewed every LEASE_RENEW_SECONDS, lost after LEASE_SECONDS.
     "LEASE_SECONDS": 45,
     "LEASE_RENEW_SECONDS": 15,
+    # Staff sign-in: a per-address rate limit, and a per-account lockout after failures.
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCKOUT_MINUTES": 15,
+    # Where Flask-Limiter keeps its counters; memory is per process, use redis:// when several
+    # web processes serve one district.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    # Browser sessions: signed cookie, not readable by scripts, sent on same-site requests only;
+    # set CREDITFLOW_SESSION_COOKIE_SECURE=true when the service is behind HTTPS.
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    # Languages of the pages: Simplified Chinese first, English available.
+    "LANGUAGES": ["zh", "en"],
 }
 
 

@@ -31,6 +31,12 @@ class Unauthorized(DomainError):
     code = "unauthorized"
 
 
+class Locked(DomainError):
+    """Too many failed sign-ins: the account (or access code) is locked for a while."""
+
+    code = "locked"
+
+
 class NotFound(DomainError):
     code = "not_found"
 
@@ -61,3 +67,19 @@ class Duplicate(Conflict):
     """A document number (or another unique value) is already taken."""
 
     code = "duplicate"
+
+
+# The HTTP status of each kind of error, for the API and the pages alike.
+HTTP_STATUS: dict[type[DomainError], int] = {
+    Unauthorized: 401,
+    Locked: 423,
+    ValidationFailed: 422,
+    NotFound: 404,
+    Forbidden: 403,
+    Conflict: 409,
+}
+
+
+def http_status(exc: DomainError) -> int:
+    """The HTTP status that answers ``exc`` (400 for an error of no known kind)."""
+    return next((s for cls, s in HTTP_STATUS.items() if isinstance(exc, cls)), 400)

@@ -12,18 +12,12 @@ from marshmallow import fields as f
 from marshmallow import validate as v
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
-from sqlalchemy import select
 
 from app.api.auth import staff_required
 from app.api.schemas import Strict
-from app.errors import Conflict, NotFound
-from app.extensions import db
-from app.models import DisclosureBatch, DisclosureItem
 from app.models.disclosure import BATCH_STATUSES
 from app.models.records import CATEGORIES
-from app.services import monitor
-from app.services.disclosure import retry_failed
-from app.services.paging import page_of
+from app.services import batches, monitor
 from app.services.pipeline import run_disclosure
 
 blp = Blueprint("disclosure", __name__, url_prefix="/api/v1/disclosure",
@@ -106,13 +100,8 @@ class Batches(MethodView):
     @blp.response(200, BatchPageOut)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Batches, newest first, by category and status."""
-        query = select(DisclosureBatch)
-        if args["category"]:
-            query = query.where(DisclosureBatch.category == args["category"])
-        if args["status"]:
-            query = query.where(DisclosureBatch.status == args["status"])
-        newest = (DisclosureBatch.created_at.desc(), DisclosureBatch.id.desc())
-        rows, total = page_of(query, newest, args["page"], args["per_page"])
+        rows, total = batches.list_batches(args["category"], args["status"], args["page"],
+                                           args["per_page"])  # fmt: skip
         return {"items": rows, "total": total}
 
     @staff_required("admin")
@@ -130,14 +119,8 @@ class BatchDetail(MethodView):
     @blp.response(200, BatchDetailOut)
     def get(self, args: dict[str, Any], batch_id: str) -> dict[str, Any]:
         """A batch with a page of its items."""
-        batch = db.session.get(DisclosureBatch, batch_id[:64])
-        if batch is None:
-            raise NotFound(f"未找到批次 {batch_id[:64]}。")
-        items = db.session.scalars(
-            select(DisclosureItem).where(DisclosureItem.batch_id == batch.id)
-            .order_by(DisclosureItem.id)
-            .offset((args["page"] - 1) * args["per_page"]).limit(args["per_page"])
-        ).all()  # fmt: skip
+        batch = batches.get_batch(batch_id)
+        items = batches.batch_items(batch.id, args["page"], args["per_page"])
         data = {name: getattr(batch, name) for name in BatchOut().fields}
         return {**data, "items": items, "items_total": batch.item_count}
 
@@ -148,12 +131,7 @@ class RetryBatch(MethodView):
     @blp.response(200, BatchOut)
     def post(self, batch_id: str) -> Any:
         """Send a failed batch again at the next run (same id, so nothing is published twice)."""
-        batch = db.session.get(DisclosureBatch, batch_id[:64])
-        if batch is None:
-            raise NotFound(f"未找到批次 {batch_id[:64]}。")
-        if not retry_failed(batch.id):
-            raise Conflict("只有发送失败的批次可以重试。", status=batch.status)
-        return db.session.get(DisclosureBatch, batch.id, populate_existing=True)
+        return batches.retry_batch(batch_id)
 
 
 @blp.route("/items")

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from app import errors
-
-STATUS = {
-    errors.Unauthorized: 401,
-    errors.ValidationFailed: 422,
-    errors.NotFound: 404,
-    errors.Forbidden: 403,
-    errors.Conflict: 409,
-}
 
 
 def body(code: str, message: str, field_errors: dict[str, Any] | None = None, **extra: Any):
@@ -61,12 +53,16 @@ def http_error(error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str
     return body(code, message, field_errors), error.code or 500, headers
 
 
+def _is_api() -> bool:
+    return request.path.startswith(("/api/", "/metrics"))
+
+
 def register(app: Flask) -> None:
     """Install the handlers for the domain errors, stale versions and the last resort."""
 
     @app.errorhandler(errors.DomainError)
     def _domain(exc: errors.DomainError):
-        status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+        status = errors.http_status(exc)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
         return jsonify(body(exc.code, exc.message, exc.errors, **exc.extra)), status, headers
 
@@ -83,6 +79,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _last_resort(exc: Exception):
+        if not _is_api() and "html_error" in app.extensions:
+            return app.extensions["html_error"](exc)  # a browser asked for a page
         if isinstance(exc, HTTPException):
             payload, status, headers = http_error(exc)
             return jsonify(payload), status, headers

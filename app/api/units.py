@@ -7,12 +7,10 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from app.api import schemas as s
 from app.api.auth import current_actor, staff_required
 from app.extensions import db
-from app.models import DisclosureItem
 from app.services import listings, records, restoration, units
 from app.services.audit import unit_events, verify_chain
 from app.services.credit import active_listing
@@ -74,12 +72,7 @@ class UnitRecords(MethodView):
     def get(self, args: dict[str, Any], uscc: str) -> list[Any]:
         """The unit's records with their disclosure state and deadline."""
         rows = records.unit_records(uscc, args.get("category"))
-        latest = db.session.execute(
-            select(DisclosureItem.record_id, DisclosureItem.status)
-            .where(DisclosureItem.record_id.in_([r.id for r in rows]))
-            .order_by(DisclosureItem.id)
-        )
-        states = {record_id: status for record_id, status in latest}
+        states = records.disclosure_states([r.id for r in rows])
         for r in rows:
             r.disclosure_state = states.get(r.id)
         return rows

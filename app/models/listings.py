@@ -67,6 +67,7 @@ class Listing(db.Model):  # type: ignore[name-defined]
     expiry_blocked_on: Mapped[dt.date | None] = mapped_column(Date)
     expiry_blocked_reason: Mapped[str | None] = mapped_column(Text)
 
+    unit = relationship("Unit")  # many-to-one, for pages that show a listing with its unit
     basis: Mapped[list[ListingBasis]] = relationship(
         back_populates="listing",
         order_by="ListingBasis.record_id",
@@ -129,3 +130,4 @@ class RestorationRequest(db.Model):  # type: ignore[name-defined]
     decision_reason: Mapped[str | None] = mapped_column(Text)
 
     listing: Mapped[Listing] = relationship()
+    unit = relationship("Unit")

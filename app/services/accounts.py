@@ -9,10 +9,12 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from app.database import unit_of_work
-from app.errors import Duplicate, NotFound, ValidationFailed
+from app.errors import Conflict, Duplicate, NotFound, ValidationFailed
 from app.extensions import db
+from app.i18n import N_
 from app.models import ApiToken, User
 from app.models.users import ROLES
+from app.services.signin import check_new_password
 from app.workflows.facts import Actor
 
 TOKEN_PREFIX = "cf_"
@@ -27,14 +29,13 @@ def create_user(username: str, role: str, password: str, display_name: str | Non
     """Create a staff account; the password is stored as a salted hash (scrypt)."""
     username = (username or "").strip()
     if not username:
-        raise ValidationFailed.on("username", "用户名不能为空。")
-    if role not in ROLES:
-        raise ValidationFailed.on("role", f"角色须为 {', '.join(ROLES)} 之一。")
-    if len(password or "") < 10:
-        raise ValidationFailed.on("password", "密码至少10个字符。")
+        raise ValidationFailed.on("username", N_("用户名不能为空。"))
+    _check_role(role)
+    check_new_password(password, "password")
     with unit_of_work() as session:
         if session.scalar(select(User.id).where(User.username == username)):
-            raise Duplicate(f"用户 {username} 已存在。", {"username": ["already exists"]})
+            message = N_("该用户名已存在。")
+            raise Duplicate(message, {"username": [message]})
         user = User(
             username=username, role=role, display_name=display_name or username,
             password_hash=generate_password_hash(password),
@@ -64,3 +65,53 @@ def user_for_token(token: str) -> User | None:
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     return row.user
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise ValidationFailed.on("role", N_("角色须为执法人员、审核人或管理员。"))
+
+
+def list_users() -> list[User]:
+    """Every staff account, by username."""
+    return list(db.session.scalars(select(User).order_by(User.username)))
+
+
+def get_user(user_id: int) -> User:
+    """One staff account."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(N_("未找到该用户。"))
+    return user
+
+
+def update_user(
+    admin: Actor,
+    user_id: int,
+    role: str,
+    active: bool,
+    display_name: str | None = None,
+    new_password: str | None = None,
+) -> User:
+    """An admin changes a user's role, active flag, name or password; also clears a lockout.
+
+    Admins cannot demote or deactivate themselves, so a district never loses its last admin
+    by a slip of the hand. A new password or deactivation ends the user's browser sessions.
+    """
+    _check_role(role)
+    if new_password:
+        check_new_password(new_password)
+    with unit_of_work() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise NotFound(N_("未找到该用户。"))
+        if user.id == admin.id and (role != "admin" or not active):
+            raise Conflict(N_("管理员不能降低自己的角色或停用自己的账户。"))
+        if new_password or (user.active and not active) or user.role != role:
+            user.session_epoch += 1
+        if new_password:
+            user.password_hash = generate_password_hash(new_password)
+        user.role, user.active = role, active
+        user.display_name = (display_name or "").strip() or user.display_name
+        user.failed_logins, user.locked_until = 0, None
+    return user

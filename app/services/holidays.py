@@ -124,3 +124,14 @@ def parse_schedule(text: str) -> list[ScheduleDay]:
         kind = parts[1] if len(parts) > 1 else ""
         days.append(ScheduleDay(day, kind, parts[2] if len(parts) > 2 else None))
     return days
+
+
+def special_days(year: int) -> list[tuple[dt.date, str]]:
+    """Weekdays off (``holiday``) and weekend working days (``workday``) of ``year``."""
+    cal, day, out = calendar(), dt.date(year, 1, 1), []
+    while day.year == year:
+        weekend = day.weekday() >= 5
+        if cal.is_workday(day) == weekend:
+            out.append((day, "workday" if weekend else "holiday"))
+        day += dt.timedelta(days=1)
+    return out

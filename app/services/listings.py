@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.database import lock_unit_row, unit_of_work
 from app.errors import Conflict, Duplicate, NotFound, ValidationFailed
+from app.extensions import db
 from app.models import EnforcementRecord, Listing, ListingBasis, Unit
 from app.models.records import TIERS
 from app.services import outbox
@@ -213,3 +214,11 @@ def expire_listing(actor: Actor, uscc: str) -> Listing:
         transition(session, unit, "expire_listing", facts, None, {"listing_id": listing.id})
         end_listing(session, listing, "expired", "maximum publicity period passed")
     return listing
+
+
+def proposals_of(unit_id: int) -> list[Listing]:
+    """The unit's listing proposals awaiting a decision (normally at most one)."""
+    return list(db.session.scalars(
+        select(Listing).where(Listing.unit_id == unit_id, Listing.status == "proposed")
+        .order_by(Listing.id)
+    ))  # fmt: skip

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app.database import unit_of_work
 from app.errors import Conflict, Duplicate, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import EnforcementRecord, FinePayment, HazardRectification
+from app.models import DisclosureItem, EnforcementRecord, FinePayment, HazardRectification
 from app.models.records import CATEGORIES
 from app.services import outbox
 from app.services.audit import append_event
@@ -78,6 +78,16 @@ def unit_records(uscc: str, category: str | None = None) -> list[EnforcementReco
     if category:
         query = query.where(EnforcementRecord.category == category)
     return list(db.session.scalars(query.order_by(EnforcementRecord.decided_on.desc())))
+
+
+def disclosure_states(record_ids: list[int]) -> dict[int, str]:
+    """The state of each record's latest disclosure item: pending, claimed or delivered."""
+    latest = db.session.execute(
+        select(DisclosureItem.record_id, DisclosureItem.status)
+        .where(DisclosureItem.record_id.in_(record_ids))
+        .order_by(DisclosureItem.id)
+    )
+    return {record_id: status for record_id, status in latest}
 
 
 def _active(record: EnforcementRecord) -> None:

@@ -1,0 +1,83 @@
+"""The browser side: staff pages, sign-in, languages, error pages, local assets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, redirect, request, session, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.web import i18n
+from app.web.pages import error_page, safe_next
+from app.web.security import csrf, limiter, login_manager
+
+
+def init_web(app: Flask) -> None:
+    """Bind Babel, CSRF, Flask-Login and Flask-Limiter, and register the page blueprints."""
+    lifetime = int(app.config["PERMANENT_SESSION_LIFETIME"])
+    app.permanent_session_lifetime = dt.timedelta(seconds=lifetime)
+    i18n.babel.init_app(app, default_locale="zh", locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    for blueprint in list(app.blueprints.values()):
+        if (blueprint.url_prefix or "").startswith("/api"):
+            csrf.exempt(blueprint)  # the JSON API uses bearer tokens, not cookies
+    login_manager.init_app(app)
+    login_manager.login_message = i18n._l("请先登录。")
+    login_manager.login_message_category = "info"
+    limiter.init_app(app)
+
+    from app.web import auth
+    from app.web.staff import bp as staff
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(staff)
+    app.extensions["html_error"] = error_page
+    app.add_url_rule("/", "home", _home)
+    app.add_url_rule("/lang/<code>", "set_language", _set_language)
+    app.context_processor(_template_globals)
+    app.add_template_filter(_localtime, "localtime")
+    app.jinja_env.globals["label"] = i18n.label  # a global: macros see it too
+    app.after_request(_no_store_for_staff)
+
+
+def _home() -> Response:
+    """Staff go to their work queue (sign-in first)."""
+    return redirect(url_for("staff.queue"))
+
+
+def _set_language(code: str) -> Response:
+    """Switch the pages' language and go back where the visitor was."""
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    return redirect(safe_next(request.args.get("next"), url_for("home")))
+
+
+def _template_globals() -> dict[str, Any]:
+    return {
+        "lang": i18n.lang(),
+        "current_user": current_user,
+        "today": _today(),
+    }
+
+
+def _localtime(value: dt.datetime | None) -> str:
+    """A stored UTC time shown in the detachment's time zone."""
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y-%m-%d %H:%M")
+
+
+def _today() -> dt.date:
+    from app.services.context import today
+
+    return today()
+
+
+def _no_store_for_staff(response: Response) -> Response:
+    """Staff pages carry personal data and access codes: never cached by a browser or proxy."""
+    if request.blueprint in ("staff", "auth"):
+        response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,198 @@
+"""Forms of the staff pages (Flask-WTF: CSRF token on each, field errors in the page's language).
+
+The forms check shape (required, lengths, dates, choices); the rules of the domain stay in the
+service functions, whose field errors the views copy back onto these forms.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app import uscc as uscc_codes
+from app.models.records import CATEGORIES, TIERS
+from app.services.record_rules import LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
+from app.web.i18n import LABELS
+
+REQUIRED = _l("此项必填。")
+MAX_INT = 2**31 - 1
+
+
+def choices(kind: str, values: tuple[str, ...] | list[str]) -> list[tuple[str, object]]:
+    """(value, label) pairs of a vocabulary, labels in the page's language."""
+    return [(v, LABELS[kind].get(v, v)) for v in values]
+
+
+def required() -> DataRequired:
+    return DataRequired(message=REQUIRED)
+
+
+def text(label: str, size: int, needed: bool = False) -> StringField:
+    checks = [required() if needed else Optional(), Length(max=size, message=_l("内容过长。"))]
+    return StringField(label, validators=checks)
+
+
+def day(label: str, needed: bool = False) -> DateField:
+    return DateField(label, validators=[InputRequired(message=REQUIRED) if needed else Optional()])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def valid_uscc(_form: FlaskForm, field: StringField) -> None:
+    """The code's length, characters and check character, explained."""
+    messages = {
+        "length": _l("统一社会信用代码应为18位。"),
+        "alphabet": _l("统一社会信用代码只能含数字和大写字母（不含 I、O、Z、S、V）。"),
+        "format": _l("统一社会信用代码第3至8位（行政区划码）应为数字。"),
+        "check": _l("统一社会信用代码校验位不正确，请核对后重新输入。"),
+    }
+    try:
+        field.data = uscc_codes.validate(field.data or "")
+    except uscc_codes.InvalidUSCC as exc:
+        raise ValidationError(messages.get(exc.reason, str(exc))) from exc
+
+
+class VersionForm(FlaskForm):
+    """A button that changes a unit: carries the version the page was rendered from."""
+
+    version = HiddenField()
+
+    def expected_version(self) -> int | None:
+        raw = self.version.data or ""
+        return int(raw) if raw.isdigit() and int(raw) <= MAX_INT else None
+
+
+class LoginForm(FlaskForm):
+    username = text(_l("用户名"), 80, needed=True)
+    password = PasswordField(_l("密码"), validators=[required()])
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("当前密码"), validators=[required()])
+    new_password = PasswordField(_l("新密码"), validators=[required(), Length(
+        min=10, max=200, message=_l("密码至少10个字符。"))])  # fmt: skip
+    confirm = PasswordField(_l("再次输入新密码"), validators=[
+        required(), EqualTo("new_password", message=_l("两次输入的新密码不一致。"))])  # fmt: skip
+
+
+class UnitForm(FlaskForm):
+    uscc = StringField(_l("统一社会信用代码"), validators=[required(), valid_uscc])
+    name = text(_l("单位名称"), 200, needed=True)
+    address = text(_l("地址"), 300)
+    street = text(_l("街道"), 100)
+    legal_representative = text(_l("法定代表人"), 100)
+    contact_phone = text(_l("联系电话"), 40)
+
+
+class RecordForm(FlaskForm):
+    """One form for the four categories; the page shows the fields of the chosen one."""
+
+    category = SelectField(_l("类别"), validators=[required()])
+    document_no = text(_l("文书编号"), 100, needed=True)
+    decided_on = day(_l("决定日期"), needed=True)
+    facts = TextAreaField(_l("违法事实 / 检查情况"), validators=[Optional(), Length(max=5000)])
+    legal_basis = TextAreaField(_l("依据"), validators=[Optional(), Length(max=2000)])
+    tier = SelectField(_l("公示等级"), validators=[Optional()])
+    penalty_types = MultiCheckboxField(_l("处罚种类"), validators=[Optional()])
+    fine_amount = text(_l("罚款金额（元）"), 20)
+    hazards_found = IntegerField(_l("发现隐患数"), validators=[Optional(), NumberRange(0, 100000)])
+    hazards_rectified = IntegerField(_l("当场整改数"),
+                                     validators=[Optional(), NumberRange(0, 100000)])
+    measure_type = SelectField(_l("强制措施种类"), validators=[Optional()])
+    started_on = day(_l("措施开始日期"))
+    lifted_on = day(_l("措施解除日期"))
+    licence_type = SelectField(_l("许可类别"), validators=[Optional()])
+    licence_no = text(_l("许可编号"), 100)
+    valid_from = day(_l("有效期自"))
+    valid_to = day(_l("有效期至"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.category.choices = choices("category", CATEGORIES)
+        self.tier.choices = [("", "—"), *choices("tier", TIERS)]
+        self.penalty_types.choices = choices("penalty_type", list(PENALTY_TYPES))
+        self.measure_type.choices = [("", "—"), *choices("measure_type", MEASURE_TYPES)]
+        self.licence_type.choices = [("", "—"), *choices("licence_type", list(LICENCE_TYPES))]
+
+
+class PaymentForm(FlaskForm):
+    amount = text(_l("缴款金额（元）"), 20, needed=True)
+    paid_on = day(_l("缴款日期"), needed=True)
+    receipt_no = text(_l("票据号"), 100)
+
+
+class RectificationForm(FlaskForm):
+    rectified_on = day(_l("整改验收 / 解除日期"), needed=True)
+    hazards_count = IntegerField(_l("本次整改隐患数（检查记录；不填为全部）"),
+                                 validators=[Optional(), NumberRange(0, 100000)])
+    acceptance_no = text(_l("验收文书编号"), 100)
+    note = TextAreaField(_l("说明"), validators=[Optional(), Length(max=2000)])
+
+
+class ReasonForm(VersionForm):
+    reason = TextAreaField(_l("理由"), validators=[required(), Length(max=2000)])
+
+
+class ProposalForm(FlaskForm):
+    level = SelectField(_l("失信等级"), validators=[required()])
+    basis_record_ids = MultiCheckboxField(_l("列入依据（本单位有效的处罚、强制记录）"), coerce=int,
+                                          validators=[DataRequired(_l("请至少选择一条依据。"))])
+    reason = TextAreaField(_l("列入理由"), validators=[required(), Length(max=2000)])
+    document_no = text(_l("决定书文号"), 100, needed=True)
+    decided_on = day(_l("决定日期"), needed=True)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.level.choices = choices("tier", TIERS)
+
+
+class DecisionForm(VersionForm):
+    """Approve or reject (a listing proposal, a restoration request); rejecting needs a reason."""
+
+    decision = RadioField(_l("决定"), validators=[required()], choices=[
+        ("approve", _l("同意")), ("reject", _l("不同意"))])  # fmt: skip
+    reason = TextAreaField(_l("理由（不同意时必填，单位可见）"),
+                           validators=[Optional(), Length(max=2000)])
+
+    def validate_reason(self, field: TextAreaField) -> None:
+        if self.decision.data == "reject" and not (field.data or "").strip():
+            raise ValidationError(_l("不同意时须填写理由。"))
+
+
+class RevokeListingForm(ReasonForm):
+    ground = SelectField(_l("撤销依据"), validators=[required()])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.ground.choices = choices("ground", ["basis_revoked", "reconsideration", "litigation"])
+
+
+class FileRequestForm(VersionForm):
+    commitment_signed = BooleanField(_l("单位已签署信用承诺书（纸质原件已收存）"),
+                                     validators=[DataRequired(_l("须签署信用承诺书。"))])
+    note = TextAreaField(_l("备注"), validators=[Optional(), Length(max=2000)])

@@ -1,0 +1,115 @@
+"""Languages of the pages: Simplified Chinese first, English available (Flask-Babel).
+
+Message ids are the Chinese texts; ``app/translations/en`` holds the English catalog. A test
+checks that every marked text has an English translation and that the compiled catalog is
+current.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_babel import Babel, get_locale, gettext
+from flask_babel import lazy_gettext as _l
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    """``?lang=`` switches and is remembered in the session; otherwise Chinese."""
+    languages: list[str] = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang", "")
+    if asked in languages:
+        session["lang"] = asked
+        return asked
+    chosen = str(session.get("lang", ""))
+    return chosen if chosen in languages else languages[0]
+
+
+def lang() -> str:
+    """``zh`` or ``en``: the language of this request."""
+    locale = get_locale()
+    return locale.language if locale is not None else "zh"
+
+
+def tr(message: str) -> str:
+    """A message of the service layer in the page's language (Chinese where none is known)."""
+    return gettext(message) if message else message
+
+
+LABELS = {
+    "status": {
+        "normal": _l("正常"), "listed": _l("列入失信名单"),
+        "restoration_requested": _l("申请信用修复中"), "restored": _l("已信用修复"),
+    },
+    "category": {
+        "inspection": _l("监督检查"), "penalty": _l("行政处罚"),
+        "coercive_measure": _l("行政强制"), "licensing": _l("行政许可"),
+    },
+    "tier": {"minor": _l("轻微"), "general": _l("一般"), "serious": _l("严重")},
+    "role": {"officer": _l("执法人员"), "supervisor": _l("审核人"), "admin": _l("管理员")},
+    "penalty_type": {
+        "warning": _l("警告"), "fine": _l("罚款"), "confiscation": _l("没收违法所得、非法财物"),
+        "suspension": _l("暂扣许可证件"), "licence_revocation": _l("吊销许可证件"),
+        "detention": _l("行政拘留"), "public_criticism": _l("通报批评"),
+        "qualification_downgrade": _l("降低资质等级"),
+        "business_restriction": _l("限制开展生产经营活动"),
+        "closure": _l("责令停产停业、责令关闭"), "employment_restriction": _l("限制从业"),
+        "other": _l("其他"),
+    },
+    "measure_type": {
+        "seal_up": _l("查封"), "stop_order": _l("责令停止施工、停止使用、停产停业"),
+        "enforcement": _l("强制执行"), "other": _l("其他"),
+    },
+    "licence_type": {
+        "ordinary": _l("普通"), "franchise": _l("特许"), "recognition": _l("认可"),
+        "verification": _l("核准"), "registration": _l("登记"), "other": _l("其他"),
+    },
+    "listing_status": {
+        "proposed": _l("待审核"), "active": _l("生效"), "rejected": _l("不予列入"),
+        "restored": _l("已修复"), "expired": _l("期满移出"), "revoked": _l("已撤销"),
+    },
+    "request_status": {
+        "submitted": _l("审核中"), "approved": _l("已准予修复"), "rejected": _l("不予修复"),
+        "withdrawn": _l("已撤回"), "closed": _l("已终止"),
+    },
+    "record_status": {"active": _l("有效"), "revoked": _l("已撤销")},
+    "item_status": {
+        "pending": _l("待推送"), "claimed": _l("已入批次"), "delivered": _l("已推送"),
+    },
+    "batch_status": {
+        "pending": _l("待推送"), "retrying": _l("等待重试"), "delivered": _l("已推送"),
+        "failed": _l("推送失败"),
+    },
+    "op": {"add": _l("新增"), "update": _l("更新"), "withdraw": _l("撤下")},
+    "trigger": {
+        "list_as_dishonest": _l("审核列入失信名单"), "request_restoration": _l("申请信用修复"),
+        "approve_restoration": _l("准予信用修复"), "reject_restoration": _l("不予信用修复"),
+        "withdraw_restoration": _l("撤回修复申请"), "expire_listing": _l("期满移出名单"),
+        "revoke_listing": _l("撤销列入"), "listing_proposed": _l("提出列入建议"),
+        "listing_rejected": _l("不予列入"), "unit_registered": _l("登记单位"),
+        "record_added": _l("登记执法记录"), "record_revoked": _l("撤销执法记录"),
+        "payment_recorded": _l("登记缴款"), "rectification_recorded": _l("登记整改"),
+        "access_code_issued": _l("签发自助访问码"),
+    },
+    "step": {
+        "minimum_period": _l("最短公示期届满"), "fines_paid": _l("罚款已缴清"),
+        "hazards_rectified": _l("隐患已整改、强制措施已解除"),
+        "commitment_signed": _l("签署信用承诺书"), "no_open_request": _l("没有待审核的修复申请"),
+    },
+    "source": {
+        "entered": _l("已录入国务院办公厅通知"), "package": _l("chinese-calendar 数据包"),
+        "provisional": _l("临时推算（请录入正式安排）"),
+    },
+    "day_kind": {"holiday": _l("放假"), "workday": _l("调休上班")},
+    "ground": {
+        "basis_revoked": _l("列入依据的决定已撤销"), "reconsideration": _l("行政复议撤销"),
+        "litigation": _l("行政诉讼撤销"),
+    },
+}  # fmt: skip
+
+
+def label(kind: str, value: str | None) -> str:
+    """The display name of a vocabulary value in the page's language (the value if unknown)."""
+    if value is None:
+        return ""
+    return str(LABELS.get(kind, {}).get(value, value))

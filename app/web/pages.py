@@ -1,0 +1,87 @@
+"""What every page view shares: service errors onto forms, error pages, safe redirects."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, g, render_template
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app import errors
+from app.i18n import N_
+from app.web.i18n import tr
+
+
+def apply_error(form: FlaskForm | None, exc: errors.DomainError) -> None:
+    """Put a service error on the form's fields where it names them, else above the form."""
+    g.form_status = status_of(exc)
+    if isinstance(exc, errors.StaleVersion):
+        flash(_("该单位已被他人修改：页面已刷新为最新内容，请核对后重新提交。"), "error")
+        return
+    placed = False
+    for name, messages in (exc.errors or {}).items():
+        field = getattr(form, name, None) if form is not None else None
+        if field is not None and hasattr(field, "errors"):
+            if not isinstance(field.errors, list):
+                field.errors = list(field.errors)
+            field.errors.extend(tr(str(m)) for m in messages)
+            placed = True
+    if not placed or not isinstance(exc, errors.ValidationFailed):
+        flash(tr(exc.message), "error")
+
+
+status_of = errors.http_status
+
+
+ERROR_TEXTS = {
+    400: N_("请求有误，请返回上一页重试（表单可能已过期）。"),
+    403: N_("您没有权限访问此页面。"),
+    404: N_("未找到请求的页面或对象。"),
+    405: N_("该地址不支持此请求方法。"),
+    413: N_("提交的内容过大。"),
+    423: N_("账户已暂时锁定。"),
+    429: N_("请求过于频繁，请稍后再试。"),
+    500: N_("服务器内部错误，已记录。"),
+}
+
+
+def error_page(exc: Exception) -> tuple[str, int]:
+    """An error as an HTML page in the page's language."""
+    if isinstance(exc, errors.DomainError):
+        status, message = status_of(exc), tr(exc.message)
+    elif isinstance(exc, CSRFError):
+        status, message = 400, _("页面已过期或来源不明，请刷新页面后重新提交。")
+    elif isinstance(exc, HTTPException):
+        status = exc.code or 500
+        message = tr(ERROR_TEXTS.get(status, ERROR_TEXTS[400]))
+    else:
+        current_app.logger.exception("unhandled error on a page")
+        status, message = 500, tr(ERROR_TEXTS[500])
+    return render_template("error.html", status=status, message=message), status
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A local path to go back to; anything pointing elsewhere falls back to ``default``."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def page_args(args: Any, per_page: int = 20) -> tuple[int, int]:
+    """``page`` from the query string, bounded; garbage means page 1."""
+    raw = str(args.get("page", "1"))
+    page = int(raw) if raw.isdigit() and len(raw) < 7 else 1
+    return max(page, 1), per_page
+
+
+def form_page(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
+    """Render a form page: 200 when first shown, 422 (or the service's status) when refused."""
+    status = g.get("form_status", 422) if form.is_submitted() else 200
+    return render_template(template, form=form, **context), status

@@ -1,0 +1,98 @@
+"""Administration: staff accounts and roles, the holiday calendar, publisher settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.errors import DomainError
+from app.services import accounts, holidays
+from app.services.context import calendar
+from app.web.forms_admin import CalendarForm, UserCreateForm, UserEditForm
+from app.web.pages import apply_error, form_page
+from app.web.security import ADMIN, current_actor, staff_page
+from app.web.staff import bp
+
+SHOWN_SETTINGS = (
+    "PUBLISHER", "OUTBOX_DIR", "PLATFORM_URL", "PLATFORM_CONNECT_TIMEOUT",
+    "PLATFORM_READ_TIMEOUT", "PLATFORM_ATTEMPTS", "BATCH_SIZE", "DISCLOSURE_TIMES",
+    "URGENT_SWEEP_SECONDS", "EXPIRY_SWEEP_AT", "RETRY_BASE_SECONDS", "SCHEDULER_IN_SERVE",
+    "DISCLOSURE_WORKDAYS", "WITHDRAWAL_DAYS", "PUBLICITY_MONTHS",
+    "RESTORATION_DECISION_WORKDAYS", "AUTHORITY_NAME", "AUTHORITY_USCC",
+)  # fmt: skip
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@staff_page(*ADMIN)
+def user_list() -> Any:
+    """Every account, and a form to create one."""
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        try:
+            accounts.create_user(form.username.data or "", form.role.data or "",
+                                 form.password.data or "", form.display_name.data)  # fmt: skip
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("账户已创建。"), "success")
+            return redirect(url_for("staff.user_list"))
+    return form_page("admin/users.html", form, users=accounts.list_users(), now=_now())
+
+
+@bp.route("/admin/users/<int(max=2147483647):user_id>", methods=["GET", "POST"])
+@staff_page(*ADMIN)
+def user_edit(user_id: int) -> Any:
+    """Change a user's role, name, active flag or password; saving also clears a lockout."""
+    user = accounts.get_user(user_id)
+    form = UserEditForm(obj=user if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            accounts.update_user(current_actor(), user.id, form.role.data or "",
+                                 bool(form.active.data), form.display_name.data,
+                                 form.new_password.data or None)  # fmt: skip
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("账户已更新。"), "success")
+            return redirect(url_for("staff.user_list"))
+    return form_page("admin/user_edit.html", form, user=user, now=_now())
+
+
+@bp.route("/admin/calendar", methods=["GET", "POST"])
+@staff_page(*ADMIN)
+def calendar_page() -> Any:
+    """A year's days off and adjusted working days, and entering the official schedule."""
+    raw = request.args.get("year", "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2099 else _now().year + 1
+    form = CalendarForm(year=year)
+    if form.validate_on_submit():
+        try:
+            year = int(form.year.data or year)
+            counts = holidays.set_year_schedule(year, holidays.parse_schedule(form.schedule.data))
+        except DomainError as exc:
+            apply_error(form, exc)
+            if "days" in exc.errors:
+                form.schedule.errors = [*form.schedule.errors, *exc.errors["days"]]
+        else:
+            message = _("%(year)d 年安排已录入；已确定 %(records)d 条记录和 "
+                        "%(requests)d 个修复申请的期限。", year=year, **counts)
+            flash(message, "success")
+            return redirect(url_for("staff.calendar_page", year=year))
+    return form_page("admin/calendar.html", form, year=year, days=holidays.special_days(year),
+                     source=calendar().source(year))  # fmt: skip
+
+
+@bp.route("/admin/settings")
+@staff_page(*ADMIN)
+def settings_page() -> Any:
+    """Publisher and deadline settings as running (they change through CREDITFLOW_*)."""
+    shown = {k: current_app.config.get(k) for k in SHOWN_SETTINGS}
+    shown["PLATFORM_SECRET"] = "••••••" if current_app.config.get("PLATFORM_SECRET") else ""
+    return render_template("admin/settings.html", settings=shown)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)

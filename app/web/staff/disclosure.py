@@ -1,0 +1,88 @@
+"""Disclosure batches: the list, one batch, its payload, a retry, a run now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+
+from app.errors import DomainError
+from app.models.disclosure import BATCH_STATUSES
+from app.models.records import CATEGORIES
+from app.services import batches
+from app.services.pipeline import run_disclosure
+from app.web.forms import VersionForm
+from app.web.pages import apply_error, page_args
+from app.web.security import ADMIN, staff_page
+from app.web.staff import bp
+
+FORMATS = {"jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
+
+
+@bp.route("/disclosure/batches")
+@staff_page()
+def batch_list() -> Any:
+    """Batches, newest first, by category and status."""
+    page, per_page = page_args(request.args)
+    category = request.args.get("category") if request.args.get("category") in CATEGORIES else None
+    status = request.args.get("status") if request.args.get("status") in BATCH_STATUSES else None
+    rows, total = batches.list_batches(category, status, page, per_page)
+    return render_template("staff/batches.html", batches=rows, total=total, page=page,
+                           pages=max(1, -(-total // per_page)), category=category,
+                           status=status, categories=CATEGORIES, statuses=BATCH_STATUSES,
+                           button=VersionForm())  # fmt: skip
+
+
+@bp.route("/disclosure/batches/<batch_id>")
+@staff_page()
+def batch_page(batch_id: str) -> Any:
+    """A batch and a page of its items."""
+    batch = batches.get_batch(batch_id)
+    page, per_page = page_args(request.args, 100)
+    items = batches.batch_items(batch.id, page, per_page)
+    return render_template("staff/batch.html", batch=batch, items=items, page=page,
+                           pages=max(1, -(-batch.item_count // per_page)),
+                           button=VersionForm())  # fmt: skip
+
+
+@bp.route("/disclosure/batches/<batch_id>/payload.<fmt>")
+@staff_page()
+def batch_payload(batch_id: str, fmt: str) -> Any:
+    """Download the batch as it was delivered (JSON Lines) or as CSV for Excel; streamed."""
+    if fmt not in FORMATS:
+        return render_template("error.html", status=404, message=_("不支持的格式。")), 404
+    batch = batches.get_batch(batch_id)
+    body = stream_with_context(batches.payload(batch, fmt))
+    name = f"{batch.id}.{fmt}"
+    return Response(body, mimetype=FORMATS[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/disclosure/batches/<batch_id>/retry", methods=["POST"])
+@staff_page(*ADMIN)
+def batch_retry(batch_id: str) -> Any:
+    """Send a failed batch again at the next run (same id: the platform sees it once)."""
+    form = VersionForm()
+    if form.validate_on_submit():
+        try:
+            batches.retry_batch(batch_id)
+        except DomainError as exc:
+            apply_error(None, exc)
+        else:
+            flash(_("已安排重新推送该批次。"), "success")
+    return redirect(url_for("staff.batch_page", batch_id=batch_id[:64]))
+
+
+@bp.route("/disclosure/run", methods=["POST"])
+@staff_page(*ADMIN)
+def batch_run() -> Any:
+    """Run the pipeline now for every category: deliver what is due, then new batches."""
+    form = VersionForm()
+    if form.validate_on_submit():
+        summary = run_disclosure(None)
+        count = sum(summary.delivered.values())
+        flash(_("已推送 %(n)d 个批次。", n=count), "success" if not summary.failed else "error")
+        for batch_id in summary.failed:
+            flash(_("批次 %(id)s 推送失败，将自动重试。", id=batch_id), "error")
+    return redirect(url_for("staff.batch_list"))

@@ -1,0 +1,93 @@
+"""The work queue, unit search, registering a unit and the unit page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.errors import DomainError
+from app.extensions import db
+from app.models.units import CREDIT_STATUSES
+from app.services import listings, records, units
+from app.services.audit import unit_events, verify_chain
+from app.services.credit import active_listing
+from app.services.queue import work_queue
+from app.services.restoration import open_request, restoration_steps
+from app.services.triggers import trigger_states
+from app.web.forms import UnitForm, VersionForm
+from app.web.i18n import lang
+from app.web.pages import apply_error, form_page, page_args
+from app.web.security import WORKERS, current_actor, staff_page
+from app.web.staff import bp
+
+
+@bp.route("/")
+@staff_page()
+def queue() -> Any:
+    """Home: what awaits me, what is due, what failed, and units by credit status."""
+    return render_template("staff/queue.html", queue=work_queue())
+
+
+@bp.route("/units")
+@staff_page()
+def unit_list() -> Any:
+    """Search units by name, code, street and status, a page at a time."""
+    page, per_page = page_args(request.args)
+    q = (request.args.get("q") or "").strip()[:200]
+    street = (request.args.get("street") or "").strip()[:100] or None
+    status = request.args.get("status") or None
+    if status not in (None, *CREDIT_STATUSES):
+        flash(_("未知的信用状态，已忽略。"), "error")
+        status = None
+    rows, total = units.search_units(q or None, status, street, page, per_page)
+    pages = max(1, -(-total // per_page))
+    return render_template("staff/units.html", units=rows, total=total, page=page, pages=pages,
+                           q=q, status=status, street=street or "",
+                           statuses=CREDIT_STATUSES)  # fmt: skip
+
+
+@bp.route("/units/new", methods=["GET", "POST"])
+@staff_page(*WORKERS)
+def unit_new() -> Any:
+    """Register a regulated unit."""
+    form = UnitForm()
+    if form.validate_on_submit():
+        optional = {k: (getattr(form, k).data or "").strip() or None
+                    for k in ("address", "street", "legal_representative", "contact_phone")}
+        try:
+            unit = units.register_unit(current_actor(), form.uscc.data or "",
+                                       (form.name.data or "").strip(), **optional)  # fmt: skip
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("单位已登记。"), "success")
+            return redirect(url_for("staff.unit_page", uscc=unit.uscc))
+    return form_page("staff/unit_new.html", form)
+
+
+@bp.route("/units/<uscc>")
+@staff_page()
+def unit_page(uscc: str) -> Any:
+    """The unit: status, allowed actions and why others are blocked, records, listing,
+    restoration checklist and the audit trail."""
+    unit = units.get_unit(uscc)
+    session = db.session()
+    rows = records.unit_records(unit.uscc)
+    listing = active_listing(session, unit.id)
+    events = unit_events(session, unit.id)
+    return render_template(
+        "staff/unit.html",
+        unit=unit,
+        records=rows,
+        disclosure=records.disclosure_states([r.id for r in rows]),
+        listing=listing,
+        proposals=listings.proposals_of(unit.id),
+        request_=open_request(session, listing.id) if listing else None,
+        steps=restoration_steps(unit.uscc) if listing else None,
+        triggers=trigger_states(unit, current_actor(), lang()),
+        events=list(reversed(events)),
+        chain_broken_at=verify_chain(events),
+        button=VersionForm(),
+    )
