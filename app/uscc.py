@@ -12,6 +12,8 @@ import unicodedata
 
 from stdnum.cn.uscc import calc_check_digit
 
+from app.i18n import N_
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _SHAPE = re.compile(rf"^[{ALPHABET}]{{2}}[0-9]{{6}}[{ALPHABET}]{{10}}$")
 _SEPARATORS = re.compile(r"[\s\-_.·]+")
@@ -39,10 +41,10 @@ def validate(raw: str) -> str:
     if bad:
         raise InvalidUSCC("alphabet", f"统一社会信用代码含有不允许的字符：{''.join(bad)}。")
     if not _SHAPE.match(code):
-        raise InvalidUSCC("format", "统一社会信用代码第3至8位（行政区划码）应为数字。")
+        raise InvalidUSCC("format", N_("统一社会信用代码第3至8位（行政区划码）应为数字。"))
     expected = calc_check_digit(code[:17])
     if code[17] != expected:
-        raise InvalidUSCC("check", "统一社会信用代码校验位不正确，请核对后重新输入。")
+        raise InvalidUSCC("check", N_("统一社会信用代码校验位不正确，请核对后重新输入。"))
     return code
 
 

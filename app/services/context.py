@@ -52,6 +52,7 @@ def forget_calendar() -> None:
 def require_role(actor: Any, *roles: str) -> None:
     """Refuse the use case unless the actor has one of ``roles``."""
     from app.errors import Forbidden
+    from app.i18n import N_
 
     if actor.role not in roles:
-        raise Forbidden(f"此操作需要角色：{' / '.join(roles)}。", required_roles=list(roles))
+        raise Forbidden(N_("您的角色不能办理此事项。"), required_roles=list(roles))

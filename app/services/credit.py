@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.errors import InvalidTransition, StaleVersion
+from app.i18n import N_
 from app.models import EnforcementRecord, FinePayment, Listing, Unit
 from app.services.audit import append_event
 from app.services.context import setting
@@ -115,7 +116,7 @@ def bar_reasons(session: Session, unit_id: int, listing: Listing, today: dt.date
 def check_version(unit: Unit, expected: int | None) -> None:
     """Refuse a change made against an old version of the unit."""
     if expected is not None and expected != unit.version:
-        raise StaleVersion("该单位已被他人修改，请刷新后重试。", current_version=unit.version)
+        raise StaleVersion(N_("该单位已被他人修改，请刷新后重试。"), current_version=unit.version)
 
 
 def check(unit: Unit, trigger: str, facts: CreditFacts, expected_version: int | None) -> str:
@@ -163,7 +164,7 @@ def transition(
         },  # fmt: skip
     )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
-        raise StaleVersion("该单位已被他人同时修改，请刷新后重试。")
+        raise StaleVersion(N_("该单位已被他人同时修改，请刷新后重试。"))
     set_committed_value(unit, "credit_status", after)
     set_committed_value(unit, "version", unit.version + 1)
     append_event(session, unit.id, trigger, before, after, facts.actor, facts.reason, refs)

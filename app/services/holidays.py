@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.database import unit_of_work
 from app.errors import ValidationFailed
+from app.i18n import N_
 from app.models import DisclosureItem, EnforcementRecord, Holiday, RestorationRequest
 from app.services.context import calendar, forget_calendar, setting
 
@@ -41,7 +42,7 @@ def set_year_schedule(year: int, days: Iterable[ScheduleDay]) -> dict[str, int]:
     if not any(d.kind == "holiday" for d in days):
         errors.append("an official schedule has holidays")
     if errors:
-        raise ValidationFailed("日程表有误。", {"days": errors})
+        raise ValidationFailed(N_("日程表有误。"), {"days": errors})
     with unit_of_work() as session:
         session.execute(delete(Holiday).where(extract("year", Holiday.day) == year))
         session.add_all(Holiday(day=d.day, kind=d.kind, name=d.name) for d in days)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.database import lock_unit_row, unit_of_work
 from app.errors import Conflict, Duplicate, NotFound, ValidationFailed
 from app.extensions import db
+from app.i18n import N_
 from app.models import EnforcementRecord, Listing, ListingBasis, Unit
 from app.models.records import TIERS
 from app.services import outbox
@@ -39,11 +40,11 @@ def _check_proposal(
     if level not in TIERS:
         errors["level"] = [f"失信等级须为 {', '.join(TIERS)} 之一。"]
     if not (reason or "").strip():
-        errors["reason"] = ["须填写列入理由。"]
+        errors["reason"] = [N_("须填写列入理由。")]
     if not (document_no or "").strip():
-        errors["document_no"] = ["须填写决定书文号。"]
+        errors["document_no"] = [N_("须填写决定书文号。")]
     if decided_on > today():
-        errors["decided_on"] = ["决定日期不能晚于今天。"]
+        errors["decided_on"] = [N_("决定日期不能晚于今天。")]
     check_date("decided_on", decided_on, errors)
     ids = sorted(set(basis_record_ids or []))
     found = session.scalars(select(EnforcementRecord).where(EnforcementRecord.id.in_(ids))).all()
@@ -51,11 +52,11 @@ def _check_proposal(
         r.unit_id != unit.id or r.category not in ("penalty", "coercive_measure")
         or r.status != "active" for r in found
     ):  # fmt: skip
-        errors["basis_record_ids"] = ["列入依据须为本单位有效的行政处罚或行政强制记录。"]
+        errors["basis_record_ids"] = [N_("列入依据须为本单位有效的行政处罚或行政强制记录。")]
     elif any(r.decided_on > decided_on for r in found):
-        errors["decided_on"] = ["列入决定日期不能早于所依据的决定。"]
+        errors["decided_on"] = [N_("列入决定日期不能早于所依据的决定。")]
     if errors:
-        raise ValidationFailed("列入建议内容有误。", errors)
+        raise ValidationFailed(N_("列入建议内容有误。"), errors)
     return ids
 
 
@@ -89,7 +90,7 @@ def propose_listing(
                          unit.credit_status, actor, reason.strip(),
                          {"listing_id": listing.id, "basis_record_ids": ids})  # fmt: skip
     except IntegrityError as exc:
-        raise Duplicate("决定书文号已存在。", {"document_no": ["already used"]}) from exc
+        raise Duplicate(N_("决定书文号已存在。"), {"document_no": ["already used"]}) from exc
     return listing
 
 
@@ -97,7 +98,7 @@ def get_listing(session: Session, listing_id: int) -> Listing:
     """The listing with this id, or ``NotFound``."""
     listing = session.get(Listing, listing_id)
     if listing is None:
-        raise NotFound(f"未找到编号为 {listing_id} 的列入记录。")
+        raise NotFound(N_("未找到该列入记录。"))
     return listing
 
 
@@ -134,13 +135,13 @@ def reject_listing(actor: Actor, listing_id: int, reason: str) -> Listing:
     """A supervisor other than the proposer turns a proposal down, with a reason."""
     require_role(actor, "supervisor")
     if not (reason or "").strip():
-        raise ValidationFailed.on("reason", "须填写不予列入的理由。")
+        raise ValidationFailed.on("reason", N_("须填写不予列入的理由。"))
     with unit_of_work() as session:
         listing = get_listing(session, listing_id)
         if listing.status != "proposed":
-            raise Conflict("该建议已有决定。")
+            raise Conflict(N_("该建议已有决定。"))
         if listing.proposed_by == actor.id:
-            raise Conflict("建议人不能审核自己的建议。")
+            raise Conflict(N_("建议人不能审核自己的建议。"))
         listing.status, listing.decided_by = "rejected", actor.id
         listing.decided_at, listing.decision_note = dt.datetime.now(dt.UTC), reason.strip()
         unit = session.get_one(Unit, listing.unit_id)
@@ -173,7 +174,7 @@ def revoke_listing(
         unit = get_unit(uscc, lock=True)
         listing = active_listing(session, unit.id)
         if listing is None:
-            raise Conflict("该单位没有生效的失信名单记录。")
+            raise Conflict(N_("该单位没有生效的失信名单记录。"))
         facts = CreditFacts(
             unit.id,
             today(),
@@ -203,7 +204,7 @@ def expire_listing(actor: Actor, uscc: str) -> Listing:
         unit = get_unit(uscc, lock=True)
         listing = active_listing(session, unit.id)
         if listing is None:
-            raise Conflict("该单位没有生效的失信名单记录。")
+            raise Conflict(N_("该单位没有生效的失信名单记录。"))
         facts = CreditFacts(
             unit.id,
             today(),

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.errors import ValidationFailed
+from app.i18n import N_
 from app.models.records import CATEGORIES, TIERS
 
 # 处罚类别 of the 双公示 standard (codes 1-9) and the kinds the 2021 law adds.
@@ -49,13 +50,13 @@ def money(value: Any, field: str = "fine_amount") -> Decimal:
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:
-        raise ValidationFailed.on(field, "金额必须是十进制数字。") from exc
+        raise ValidationFailed.on(field, N_("金额必须是十进制数字。")) from exc
     if not amount.is_finite() or amount < 0:
-        raise ValidationFailed.on(field, "金额不能为负数。")
+        raise ValidationFailed.on(field, N_("金额不能为负数。"))
     if amount >= Decimal("1e12"):  # checked first: quantize fails on such numbers
-        raise ValidationFailed.on(field, "金额超出范围。")
+        raise ValidationFailed.on(field, N_("金额超出范围。"))
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationFailed.on(field, "金额以元为单位，最多两位小数。")
+        raise ValidationFailed.on(field, N_("金额以元为单位，最多两位小数。"))
     return amount.quantize(Decimal("0.01"))
 
 
@@ -72,19 +73,19 @@ def clean_record(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
     out = {k: data.get(k) for k in allowed}
     out["document_no"] = (out.get("document_no") or "").strip()
     if not out["document_no"]:
-        errors.add("document_no", "文书编号不能为空。")
+        errors.add("document_no", N_("文书编号不能为空。"))
     decided = out.get("decided_on")
     if not isinstance(decided, dt.date):
-        errors.add("decided_on", "请填写决定日期。")
+        errors.add("decided_on", N_("请填写决定日期。"))
     elif decided > today:
-        errors.add("decided_on", "决定日期不能晚于今天。")
+        errors.add("decided_on", N_("决定日期不能晚于今天。"))
     for text in ("facts", "legal_basis"):
         out[text] = (out.get(text) or "").strip() or None
     _CHECKS[category](out, errors)
     for field in ("decided_on", "started_on", "lifted_on", "valid_from", "valid_to"):
         check_date(field, out.get(field), errors)
     if errors:
-        raise ValidationFailed("记录内容有误，请按提示修改。", dict(errors))
+        raise ValidationFailed(N_("记录内容有误，请按提示修改。"), dict(errors))
     return out
 
 
@@ -103,10 +104,10 @@ def _check_penalty(out: dict[str, Any], errors: _Errors) -> None:
     else:
         out["fine_amount"] = None
     if "fine" in types and not out.get("fine_amount"):
-        errors.add("fine_amount", "处罚种类含罚款时须填写罚款金额（大于零）。")
+        errors.add("fine_amount", N_("处罚种类含罚款时须填写罚款金额（大于零）。"))
     for text in ("facts", "legal_basis"):
         if not out.get(text):
-            errors.add(text, "行政处罚须填写违法事实和处罚依据。")
+            errors.add(text, N_("行政处罚须填写违法事实和处罚依据。"))
 
 
 def _check_inspection(out: dict[str, Any], errors: _Errors) -> None:
@@ -114,9 +115,9 @@ def _check_inspection(out: dict[str, Any], errors: _Errors) -> None:
     out["hazards_found"] = found = 0 if found is None else found
     out["hazards_rectified"] = fixed = 0 if fixed is None else fixed
     if not isinstance(found, int) or found < 0:
-        errors.add("hazards_found", "发现隐患数须为非负整数。")
+        errors.add("hazards_found", N_("发现隐患数须为非负整数。"))
     elif not isinstance(fixed, int) or fixed < 0 or fixed > found:
-        errors.add("hazards_rectified", "已整改隐患数须在 0 与发现隐患数之间。")
+        errors.add("hazards_rectified", N_("已整改隐患数须在 0 与发现隐患数之间。"))
 
 
 def _check_coercive_measure(out: dict[str, Any], errors: _Errors) -> None:
@@ -124,9 +125,9 @@ def _check_coercive_measure(out: dict[str, Any], errors: _Errors) -> None:
         errors.add("measure_type", f"强制措施种类须为 {', '.join(MEASURE_TYPES)} 之一。")
     started, lifted = out.get("started_on"), out.get("lifted_on")
     if not isinstance(started, dt.date):
-        errors.add("started_on", "请填写措施开始日期。")
+        errors.add("started_on", N_("请填写措施开始日期。"))
     elif lifted is not None and lifted < started:
-        errors.add("lifted_on", "解除日期不能早于开始日期。")
+        errors.add("lifted_on", N_("解除日期不能早于开始日期。"))
 
 
 def _check_licensing(out: dict[str, Any], errors: _Errors) -> None:
@@ -134,14 +135,14 @@ def _check_licensing(out: dict[str, Any], errors: _Errors) -> None:
         errors.add("licence_type", f"许可类别须为 {', '.join(LICENCE_TYPES)} 之一。")
     out["licence_no"] = (out.get("licence_no") or "").strip() or None
     if not out["licence_no"]:
-        errors.add("licence_no", "请填写许可编号。")
+        errors.add("licence_no", N_("请填写许可编号。"))
     start, end = out.get("valid_from"), out.get("valid_to")
     if not isinstance(start, dt.date):
-        errors.add("valid_from", "请填写有效期起始日期。")
+        errors.add("valid_from", N_("请填写有效期起始日期。"))
     if not isinstance(end, dt.date):
-        errors.add("valid_to", "请填写有效期截止日期。")
+        errors.add("valid_to", N_("请填写有效期截止日期。"))
     elif isinstance(start, dt.date) and end < start:
-        errors.add("valid_to", "有效期截止日期不能早于起始日期。")
+        errors.add("valid_to", N_("有效期截止日期不能早于起始日期。"))
 
 
 _CHECKS = {

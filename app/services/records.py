@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app.database import unit_of_work
 from app.errors import Conflict, Duplicate, NotFound, ValidationFailed
 from app.extensions import db
+from app.i18n import N_
 from app.models import DisclosureItem, EnforcementRecord, FinePayment, HazardRectification
 from app.models.records import CATEGORIES
 from app.services import outbox
@@ -65,7 +66,7 @@ def get_record(record_id: int) -> EnforcementRecord:
     """The record with this id, or ``NotFound``."""
     record = db.session.get(EnforcementRecord, record_id)
     if record is None:
-        raise NotFound(f"未找到编号为 {record_id} 的执法记录。")
+        raise NotFound(N_("未找到该执法记录。"))
     return record
 
 
@@ -92,14 +93,14 @@ def disclosure_states(record_ids: list[int]) -> dict[int, str]:
 
 def _active(record: EnforcementRecord) -> None:
     if record.status != "active":
-        raise Conflict("该记录已撤销，不能再办理。")
+        raise Conflict(N_("该记录已撤销，不能再办理。"))
 
 
 def _not_future(day: dt.date, field: str) -> None:
     if day > today():
-        raise ValidationFailed.on(field, "日期不能晚于今天。")
+        raise ValidationFailed.on(field, N_("日期不能晚于今天。"))
     if day < EARLIEST:
-        raise ValidationFailed.on(field, "日期须在2000年至2099年之间。")
+        raise ValidationFailed.on(field, N_("日期须在2000年至2099年之间。"))
 
 
 def record_payment(
@@ -108,13 +109,13 @@ def record_payment(
     """Record that (part of) a penalty's fine was paid. Overpaying is refused."""
     value = money(amount, "amount")
     if value <= 0:
-        raise ValidationFailed.on("amount", "缴款金额须大于零。")
+        raise ValidationFailed.on("amount", N_("缴款金额须大于零。"))
     _not_future(paid_on, "paid_on")
     with unit_of_work() as session:
         record = get_record(record_id)
         _active(record)
         if record.category != "penalty" or not record.fine_amount:
-            raise ValidationFailed.on("record_id", "只有含罚款的行政处罚记录可以登记缴款。")
+            raise ValidationFailed.on("record_id", N_("只有含罚款的行政处罚记录可以登记缴款。"))
         if value > record.fine_outstanding:
             raise ValidationFailed.on(
                 "amount", f"缴款金额超过未缴金额 {record.fine_outstanding} 元。"
@@ -170,18 +171,18 @@ def _apply_rectification(record: EnforcementRecord, on: dt.date, hazards_count: 
         return hazards_count
     if record.category == "coercive_measure":
         if record.lifted_on is not None:
-            raise Conflict("该强制措施已解除。")
+            raise Conflict(N_("该强制措施已解除。"))
         if record.started_on and on < record.started_on:
-            raise ValidationFailed.on("rectified_on", "解除日期不能早于措施开始日期。")
+            raise ValidationFailed.on("rectified_on", N_("解除日期不能早于措施开始日期。"))
         record.lifted_on = on
         return 0
-    raise ValidationFailed.on("record_id", "只有监督检查和行政强制记录可以登记整改。")
+    raise ValidationFailed.on("record_id", N_("只有监督检查和行政强制记录可以登记整改。"))
 
 
 def revoke_record(actor: Actor, record_id: int, reason: str) -> EnforcementRecord:
     """Revoke a decision (a supervisor's act); its public entry is withdrawn within 3 days."""
     if not (reason or "").strip():
-        raise ValidationFailed.on("reason", "须填写撤销理由。")
+        raise ValidationFailed.on("reason", N_("须填写撤销理由。"))
     with unit_of_work() as session:
         record = get_record(record_id)
         _active(record)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.database import lock_unit_row, unit_of_work
 from app.errors import Conflict, NotFound
 from app.extensions import db
+from app.i18n import N_
 from app.models import Listing, RestorationRequest, Unit
 from app.services.context import calendar, setting, today
 from app.services.credit import (
@@ -102,7 +103,7 @@ def file_request(
         unit = get_unit(uscc, lock=True)
         listing = active_listing(session, unit.id)
         if listing is None:
-            raise Conflict("该单位没有生效的失信名单记录，无需信用修复。")
+            raise Conflict(N_("该单位没有生效的失信名单记录，无需信用修复。"))
         facts = CreditFacts(
             unit.id, today(), actor, listing=listing_facts(listing),
             commitment_signed=bool(commitment_signed),
@@ -133,7 +134,7 @@ def get_request(session: Session, request_id: int) -> RestorationRequest:
     """The restoration request with this id, or ``NotFound``."""
     request = session.get(RestorationRequest, request_id)
     if request is None:
-        raise NotFound(f"未找到编号为 {request_id} 的信用修复申请。")
+        raise NotFound(N_("未找到该信用修复申请。"))
     return request
 
 
@@ -148,7 +149,7 @@ def _decide(
     with unit_of_work() as session:
         request = get_request(session, request_id)
         if request.status != "submitted":
-            raise Conflict("该申请已办结。", request_status=request.status)
+            raise Conflict(N_("该申请已办结。"), request_status=request.status)
         lock_unit_row(session, request.unit_id)
         unit = session.get_one(Unit, request.unit_id)
         listing = request.listing

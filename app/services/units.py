@@ -9,6 +9,7 @@ from app import uscc as uscc_codes
 from app.database import lock_unit_row, unit_of_work
 from app.errors import Duplicate, NotFound, ValidationFailed
 from app.extensions import db
+from app.i18n import N_
 from app.models import Unit
 from app.models.units import CREDIT_STATUSES
 from app.services.audit import append_event
@@ -32,7 +33,7 @@ def register_unit(actor: Actor, uscc: str, name: str, **optional: str | None) ->
     code = checked_uscc(uscc)
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed.on("name", "单位名称不能为空。")
+        raise ValidationFailed.on("name", N_("单位名称不能为空。"))
     unknown = set(optional) - set(OPTIONAL_FIELDS)
     if unknown:
         raise ValidationFailed.on(sorted(unknown)[0], "Unknown field.")
@@ -65,7 +66,7 @@ def get_unit(raw_uscc: str, lock: bool = False) -> Unit:
     if unit is not None and lock:
         lock_unit_row(db.session(), unit.id)
     if unit is None:
-        raise NotFound(f"未找到统一社会信用代码为 {code[:18]} 的单位。")
+        raise NotFound(N_("未找到该统一社会信用代码对应的单位。"), uscc=code[:18])
     return unit
 
 
