@@ -15,6 +15,7 @@ from wtforms import (
     IntegerField,
     PasswordField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -40,9 +41,12 @@ REQUIRED = _l("此项必填。")
 MAX_INT = 2**31 - 1
 
 
-def choices(kind: str, values: tuple[str, ...] | list[str]) -> list[tuple[str, object]]:
-    """(value, label) pairs of a vocabulary, labels in the page's language."""
-    return [(v, LABELS[kind].get(v, v)) for v in values]
+def choices(kind: str, values: tuple[str, ...] | list[str]) -> list[SelectChoice]:
+    """The options of a vocabulary, labels in the page's language."""
+    return [SelectChoice(v, LABELS[kind].get(v, v)) for v in values]
+
+
+NONE_CHOSEN = SelectChoice("", "—")
 
 
 def required() -> DataRequired:
@@ -134,10 +138,10 @@ class RecordForm(FlaskForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.category.choices = choices("category", CATEGORIES)
-        self.tier.choices = [("", "—"), *choices("tier", TIERS)]
+        self.tier.choices = [NONE_CHOSEN, *choices("tier", TIERS)]
         self.penalty_types.choices = choices("penalty_type", list(PENALTY_TYPES))
-        self.measure_type.choices = [("", "—"), *choices("measure_type", MEASURE_TYPES)]
-        self.licence_type.choices = [("", "—"), *choices("licence_type", list(LICENCE_TYPES))]
+        self.measure_type.choices = [NONE_CHOSEN, *choices("measure_type", MEASURE_TYPES)]
+        self.licence_type.choices = [NONE_CHOSEN, *choices("licence_type", list(LICENCE_TYPES))]
 
 
 class PaymentForm(FlaskForm):
@@ -175,7 +179,7 @@ class DecisionForm(VersionForm):
     """Approve or reject (a listing proposal, a restoration request); rejecting needs a reason."""
 
     decision = RadioField(_l("决定"), validators=[required()], choices=[
-        ("approve", _l("同意")), ("reject", _l("不同意"))])  # fmt: skip
+        SelectChoice("approve", _l("同意")), SelectChoice("reject", _l("不同意"))])  # fmt: skip
     reason = TextAreaField(_l("理由（不同意时必填，单位可见）"),
                            validators=[Optional(), Length(max=2000)])
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from app.errors import DomainError
 from app.extensions import db
@@ -34,7 +35,7 @@ def listing_new(uscc: str) -> Any:
     candidates = [r for r in records.unit_records(unit.uscc)
                   if r.category in ("penalty", "coercive_measure") and r.status == "active"]
     form = ProposalForm()
-    form.basis_record_ids.choices = [(r.id, r.document_no) for r in candidates]
+    form.basis_record_ids.choices = [SelectChoice(r.id, r.document_no) for r in candidates]
     if form.validate_on_submit():
         try:
             listings.propose_listing(

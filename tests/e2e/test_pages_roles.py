@@ -1,0 +1,91 @@
+"""The role matrix: every staff page for every role and for an anonymous visitor, in both
+languages. A new page must be added to ACCESS, or this test fails."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.services.disclosure import claim_batch
+from tests import builders as b
+from tests.pages import Session
+
+ANY, WORKERS, SUPERVISOR, ADMIN = "any", ("officer", "supervisor"), ("supervisor",), ("admin",)
+ACCESS = {
+    "staff.queue": ANY, "staff.unit_list": ANY, "staff.unit_page": ANY,
+    "staff.unit_new": WORKERS, "staff.record_new": WORKERS, "staff.record_payment": WORKERS,
+    "staff.record_rectification": WORKERS, "staff.record_revoke": SUPERVISOR,
+    "staff.listing_new": WORKERS, "staff.listing_decide": ANY, "staff.listing_revoke": SUPERVISOR,
+    "staff.listing_expire": WORKERS, "staff.listing_notice": WORKERS,
+    "staff.restoration_new": WORKERS, "staff.restoration_page": ANY,
+    "staff.restoration_withdraw": WORKERS,
+    "staff.batch_list": ANY, "staff.batch_page": ANY, "staff.batch_payload": ANY,
+    "staff.batch_retry": ADMIN, "staff.batch_run": ADMIN,
+    "staff.user_list": ADMIN, "staff.user_edit": ADMIN, "staff.calendar_page": ADMIN,
+    "staff.settings_page": ADMIN, "auth.password": ANY,
+}  # fmt: skip
+ROLES = ("officer", "supervisor", "admin")
+
+
+@pytest.fixture
+def world(app, tmp_path):
+    """One of everything a staff URL can point at."""
+    app.config.update(WTF_CSRF_ENABLED=False, OUTBOX_DIR=str(tmp_path / "outbox"))
+    with app.app_context():
+        people = {role: b.staff(role, role) for role in ROLES}
+        other = b.staff("supervisor", "supervisor2")
+        unit, record, listing, request = b.restoration_ready(people["officer"], other)
+        proposed = b.unit(people["officer"])
+        rec = b.penalty(people["officer"], proposed.uscc)
+        from app.services.listings import propose_listing
+
+        proposal = propose_listing(people["officer"], proposed.uscc, "general", "理由", [rec.id],
+                                   "津东消信列字〔2026〕9001号", rec.decided_on)  # fmt: skip
+        batch, _ = claim_batch("penalty", 100)
+        return {
+            "uscc": unit.uscc, "record_id": record.id, "listing_id": proposal.id,
+            "request_id": request.id, "batch_id": batch.id, "user_id": people["officer"].id,
+            "fmt": "jsonl",
+        }  # fmt: skip
+
+
+def staff_rules(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("staff.") or rule.endpoint == "auth.password":
+            yield rule
+
+
+def url_of(rule, world):
+    path = rule.rule
+    for arg in rule.arguments:
+        path = path.replace(f"<{arg}>", str(world[arg]))
+        for converter in ("int(max=2147483647)", "int"):
+            path = path.replace(f"<{converter}:{arg}>", str(world[arg]))
+    return path
+
+
+def test_every_staff_page_is_in_the_matrix(app):
+    assert {rule.endpoint for rule in staff_rules(app)} == set(ACCESS)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_role_matrix(app, world, role, lang):
+    browser = Session(app, role, lang=lang)
+    rules = sorted(staff_rules(app), key=lambda r: "GET" not in r.methods)  # pages first
+    for rule in rules:
+        url = url_of(rule, world)
+        allowed = role is not None and (ACCESS[rule.endpoint] == ANY
+                                        or role in ACCESS[rule.endpoint])  # fmt: skip
+        if "GET" in rule.methods:
+            response = browser.get(url)
+            expected = 200 if allowed else 302 if role is None else 403
+        else:
+            response = browser.client.post(url)
+            expected = 302 if allowed or role is None else 403
+        assert response.status_code == expected, (rule.endpoint, role, response.status_code)
+        if role is None:
+            assert response.headers["Location"].startswith("/login")
+        if response.status_code != 302 and response.mimetype == "text/html":
+            page = response.get_data(as_text=True)
+            assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in page
+            assert ("Sign out" in page) == (lang == "en")
