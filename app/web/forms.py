@@ -33,9 +33,10 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app import uscc as uscc_codes
+from app.errors import ValidationFailed
 from app.models.records import CATEGORIES, TIERS
-from app.services.record_rules import LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
-from app.web.i18n import LABELS
+from app.services.record_rules import LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES, money
+from app.web.i18n import LABELS, tr
 
 REQUIRED = _l("此项必填。")
 MAX_INT = 2**31 - 1
@@ -66,6 +67,13 @@ class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def pre_validate(self, form: FlaskForm) -> None:
+        # WTForms' own message for this case has no Chinese translation.
+        try:
+            super().pre_validate(form)
+        except ValueError as exc:
+            raise ValidationError(_l("所选内容不在可选范围内。")) from exc
+
 
 def valid_uscc(_form: FlaskForm, field: StringField) -> None:
     """The code's length, characters and check character, explained."""
@@ -79,6 +87,15 @@ def valid_uscc(_form: FlaskForm, field: StringField) -> None:
         field.data = uscc_codes.validate(field.data or "")
     except uscc_codes.InvalidUSCC as exc:
         raise ValidationError(messages.get(exc.reason, str(exc))) from exc
+
+
+def amount_in_yuan(_form: FlaskForm, field: StringField) -> None:
+    """A decimal amount in yuan with at most two decimals (the service's own rule)."""
+    if field.data:
+        try:
+            money(field.data, field.name)
+        except ValidationFailed as exc:
+            raise ValidationError(tr(exc.message)) from exc
 
 
 class VersionForm(FlaskForm):
@@ -123,7 +140,7 @@ class RecordForm(FlaskForm):
     legal_basis = TextAreaField(_l("依据"), validators=[Optional(), Length(max=2000)])
     tier = SelectField(_l("公示等级"), validators=[Optional()])
     penalty_types = MultiCheckboxField(_l("处罚种类"), validators=[Optional()])
-    fine_amount = text(_l("罚款金额（元）"), 20)
+    fine_amount = StringField(_l("罚款金额（元）"), validators=[Optional(), amount_in_yuan])
     hazards_found = IntegerField(_l("发现隐患数"), validators=[Optional(), NumberRange(0, 100000)])
     hazards_rectified = IntegerField(_l("当场整改数"),
                                      validators=[Optional(), NumberRange(0, 100000)])
@@ -145,7 +162,7 @@ class RecordForm(FlaskForm):
 
 
 class PaymentForm(FlaskForm):
-    amount = text(_l("缴款金额（元）"), 20, needed=True)
+    amount = StringField(_l("缴款金额（元）"), validators=[required(), amount_in_yuan])
     paid_on = day(_l("缴款日期"), needed=True)
     receipt_no = text(_l("票据号"), 100)
 
@@ -180,8 +197,8 @@ class DecisionForm(VersionForm):
 
     decision = RadioField(_l("决定"), validators=[required()], choices=[
         SelectChoice("approve", _l("同意")), SelectChoice("reject", _l("不同意"))])  # fmt: skip
-    reason = TextAreaField(_l("理由（不同意时必填，单位可见）"),
-                           validators=[Optional(), Length(max=2000)])
+    # No Optional() here: it would stop validate_reason from running on an empty reason.
+    reason = TextAreaField(_l("理由（不同意时必填，单位可见）"), validators=[Length(max=2000)])
 
     def validate_reason(self, field: TextAreaField) -> None:
         if self.decision.data == "reject" and not (field.data or "").strip():
