@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -85,3 +86,19 @@ def form_page(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]
     """Render a form page: 200 when first shown, 422 (or the service's status) when refused."""
     status = g.get("form_status", 422) if form.is_submitted() else 200
     return render_template(template, form=form, **context), status
+
+
+def submitted(form: FlaskForm, action: Callable[[], Any], done: str) -> bool:
+    """Validate ``form``, run ``action`` (one service call) and flash ``done``.
+
+    False when the form or the service refused; the errors are then on the form.
+    """
+    if not form.validate_on_submit():
+        return False
+    try:
+        action()
+    except errors.DomainError as exc:
+        apply_error(form, exc)
+        return False
+    flash(done, "success")
+    return True

@@ -12,7 +12,7 @@ from app.errors import DomainError
 from app.services import accounts, holidays
 from app.services.context import calendar
 from app.web.forms_admin import CalendarForm, UserCreateForm, UserEditForm
-from app.web.pages import apply_error, form_page
+from app.web.pages import apply_error, form_page, submitted
 from app.web.security import ADMIN, current_actor, staff_page
 from app.web.staff import bp
 
@@ -30,15 +30,10 @@ SHOWN_SETTINGS = (
 def user_list() -> Any:
     """Every account, and a form to create one."""
     form = UserCreateForm()
-    if form.validate_on_submit():
-        try:
-            accounts.create_user(form.username.data or "", form.role.data or "",
-                                 form.password.data or "", form.display_name.data)  # fmt: skip
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("账户已创建。"), "success")
-            return redirect(url_for("staff.user_list"))
+    if submitted(form, lambda: accounts.create_user(
+            form.username.data or "", form.role.data or "", form.password.data or "",
+            form.display_name.data), _("账户已创建。")):  # fmt: skip
+        return redirect(url_for("staff.user_list"))
     return form_page("admin/users.html", form, users=accounts.list_users(), now=_now())
 
 
@@ -48,16 +43,11 @@ def user_edit(user_id: int) -> Any:
     """Change a user's role, name, active flag or password; saving also clears a lockout."""
     user = accounts.get_user(user_id)
     form = UserEditForm(obj=user if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            accounts.update_user(current_actor(), user.id, form.role.data or "",
-                                 bool(form.active.data), form.display_name.data,
-                                 form.new_password.data or None)  # fmt: skip
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("账户已更新。"), "success")
-            return redirect(url_for("staff.user_list"))
+    if submitted(form, lambda: accounts.update_user(
+            current_actor(), user.id, form.role.data or "", bool(form.active.data),
+            form.display_name.data, form.new_password.data or None),
+            _("账户已更新。")):  # fmt: skip
+        return redirect(url_for("staff.user_list"))
     return form_page("admin/user_edit.html", form, user=user, now=_now())
 
 

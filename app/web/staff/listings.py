@@ -16,7 +16,7 @@ from app.services.context import setting
 from app.services.credit import active_listing
 from app.services.restoration import restoration_steps
 from app.web.forms import DecisionForm, ProposalForm, RevokeListingForm, VersionForm
-from app.web.pages import apply_error, form_page
+from app.web.pages import apply_error, form_page, submitted
 from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
 from app.web.staff import bp
 
@@ -36,18 +36,11 @@ def listing_new(uscc: str) -> Any:
                   if r.category in ("penalty", "coercive_measure") and r.status == "active"]
     form = ProposalForm()
     form.basis_record_ids.choices = [SelectChoice(r.id, r.document_no) for r in candidates]
-    if form.validate_on_submit():
-        try:
-            listings.propose_listing(
-                current_actor(), unit.uscc, form.level.data or "", form.reason.data or "",
-                form.basis_record_ids.data or [], form.document_no.data or "",
-                form.decided_on.data,
-            )  # fmt: skip
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("列入建议已提交，等待另一名审核人审核。"), "success")
-            return _to_unit(unit.uscc)
+    if submitted(form, lambda: listings.propose_listing(
+            current_actor(), unit.uscc, form.level.data or "", form.reason.data or "",
+            form.basis_record_ids.data or [], form.document_no.data or "", form.decided_on.data),
+            _("列入建议已提交，等待另一名审核人审核。")):  # fmt: skip
+        return _to_unit(unit.uscc)
     return form_page("staff/listing_new.html", form, unit=unit, candidates=candidates)
 
 
@@ -81,15 +74,10 @@ def listing_revoke(uscc: str) -> Any:
     unit = units.get_unit(uscc)
     listing = active_listing(db.session(), unit.id)
     form = RevokeListingForm()
-    if form.validate_on_submit():
-        try:
-            listings.revoke_listing(current_actor(), unit.uscc, form.reason.data or "",
-                                    form.ground.data or "", form.expected_version())
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("列入已撤销，该单位恢复正常状态。"), "success")
-            return _to_unit(unit.uscc)
+    if submitted(form, lambda: listings.revoke_listing(
+            current_actor(), unit.uscc, form.reason.data or "", form.ground.data or "",
+            form.expected_version()), _("列入已撤销，该单位恢复正常状态。")):  # fmt: skip
+        return _to_unit(unit.uscc)
     return form_page("staff/listing_revoke.html", form, unit=unit, listing=listing)
 
 

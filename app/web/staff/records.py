@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_babel import gettext as _
 
-from app.errors import DomainError
 from app.services import records, units
 from app.services.record_rules import CATEGORY_FIELDS, COMMON_FIELDS
 from app.web.forms import PaymentForm, ReasonForm, RecordForm, RectificationForm
-from app.web.pages import apply_error, form_page
+from app.web.pages import form_page, submitted
 from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
 from app.web.staff import bp
 
@@ -30,17 +29,11 @@ def record_new(uscc: str) -> Any:
     form = RecordForm()
     if request.method == "GET" and request.args.get("category") in CATEGORY_FIELDS:
         form.category.data = request.args["category"]
-    if form.validate_on_submit():
-        category = form.category.data or ""
-        names = (*COMMON_FIELDS, *CATEGORY_FIELDS.get(category, ()))
-        data = {name: getattr(form, name).data for name in names}
-        try:
-            records.add_record(current_actor(), unit.uscc, data)
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("执法记录已登记，公示期限已按工作日计算。"), "success")
-            return redirect(url_for("staff.unit_page", uscc=unit.uscc, _anchor="records"))
+    names = (*COMMON_FIELDS, *CATEGORY_FIELDS.get(form.category.data or "", ()))
+    if submitted(form, lambda: records.add_record(
+            current_actor(), unit.uscc, {name: getattr(form, name).data for name in names}),
+            _("执法记录已登记，公示期限已按工作日计算。")):  # fmt: skip
+        return redirect(url_for("staff.unit_page", uscc=unit.uscc, _anchor="records"))
     return form_page("staff/record_new.html", form, unit=unit, fields=CATEGORY_FIELDS)
 
 
@@ -50,15 +43,10 @@ def record_payment(record_id: int) -> Any:
     """Record that (part of) a penalty's fine was paid."""
     record = records.get_record(record_id)
     form = PaymentForm()
-    if form.validate_on_submit():
-        try:
-            records.record_payment(current_actor(), record.id, form.amount.data,
-                                   form.paid_on.data, (form.receipt_no.data or "").strip() or None)
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("缴款已登记。"), "success")
-            return _back(record)
+    if submitted(form, lambda: records.record_payment(
+            current_actor(), record.id, form.amount.data, form.paid_on.data,
+            (form.receipt_no.data or "").strip() or None), _("缴款已登记。")):  # fmt: skip
+        return _back(record)
     return form_page("staff/record_payment.html", form, record=record)
 
 
@@ -68,18 +56,11 @@ def record_rectification(record_id: int) -> Any:
     """Record accepted rectification of hazards, or the lifting of a coercive measure."""
     record = records.get_record(record_id)
     form = RectificationForm()
-    if form.validate_on_submit():
-        try:
-            records.record_rectification(
-                current_actor(), record.id, form.rectified_on.data, form.hazards_count.data,
-                (form.acceptance_no.data or "").strip() or None,
-                (form.note.data or "").strip() or None,
-            )  # fmt: skip
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("整改情况已登记。"), "success")
-            return _back(record)
+    if submitted(form, lambda: records.record_rectification(
+            current_actor(), record.id, form.rectified_on.data, form.hazards_count.data,
+            (form.acceptance_no.data or "").strip() or None,
+            (form.note.data or "").strip() or None), _("整改情况已登记。")):  # fmt: skip
+        return _back(record)
     return form_page("staff/record_rectification.html", form, record=record)
 
 
@@ -89,12 +70,8 @@ def record_revoke(record_id: int) -> Any:
     """Revoke a decision with a reason; its public entry is withdrawn."""
     record = records.get_record(record_id)
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            records.revoke_record(current_actor(), record.id, form.reason.data or "")
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("记录已撤销，公示内容将在规定期限内撤下。"), "success")
-            return _back(record)
+    if submitted(form, lambda: records.revoke_record(current_actor(), record.id,
+                                                     form.reason.data or ""),
+                 _("记录已撤销，公示内容将在规定期限内撤下。")):  # fmt: skip
+        return _back(record)
     return form_page("staff/record_revoke.html", form, record=record)

@@ -7,7 +7,6 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.errors import DomainError
 from app.extensions import db
 from app.models.units import CREDIT_STATUSES
 from app.services import listings, records, units
@@ -18,7 +17,7 @@ from app.services.restoration import open_request, restoration_steps
 from app.services.triggers import trigger_states
 from app.web.forms import UnitForm, VersionForm
 from app.web.i18n import lang
-from app.web.pages import apply_error, form_page, page_args
+from app.web.pages import form_page, page_args, submitted
 from app.web.security import WORKERS, current_actor, staff_page
 from app.web.staff import bp
 
@@ -53,17 +52,12 @@ def unit_list() -> Any:
 def unit_new() -> Any:
     """Register a regulated unit."""
     form = UnitForm()
-    if form.validate_on_submit():
-        optional = {k: (getattr(form, k).data or "").strip() or None
-                    for k in ("address", "street", "legal_representative", "contact_phone")}
-        try:
-            unit = units.register_unit(current_actor(), form.uscc.data or "",
-                                       (form.name.data or "").strip(), **optional)  # fmt: skip
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("单位已登记。"), "success")
-            return redirect(url_for("staff.unit_page", uscc=unit.uscc))
+    optional = {k: (getattr(form, k).data or "").strip() or None
+                for k in ("address", "street", "legal_representative", "contact_phone")}
+    if submitted(form, lambda: units.register_unit(
+            current_actor(), form.uscc.data or "", (form.name.data or "").strip(), **optional),
+            _("单位已登记。")):  # fmt: skip
+        return redirect(url_for("staff.unit_page", uscc=form.uscc.data))
     return form_page("staff/unit_new.html", form)
 
 
