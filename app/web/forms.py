@@ -37,6 +37,7 @@ from app.errors import ValidationFailed
 from app.models.records import CATEGORIES, TIERS
 from app.services.record_rules import LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES, money
 from app.web.i18n import LABELS, tr
+from app.workflows.guards import REVOCATION_GROUNDS
 
 REQUIRED = _l("此项必填。")
 MAX_INT = 2**31 - 1
@@ -210,7 +211,7 @@ class RevokeListingForm(ReasonForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.ground.choices = choices("ground", ["basis_revoked", "reconsideration", "litigation"])
+        self.ground.choices = choices("ground", REVOCATION_GROUNDS)
 
 
 class FileRequestForm(VersionForm):

@@ -102,3 +102,8 @@ def submitted(form: FlaskForm, action: Callable[[], Any], done: str) -> bool:
         return False
     flash(done, "success")
     return True
+
+
+def page_count(total: int, per_page: int) -> int:
+    """How many pages ``total`` rows fill (at least one, so an empty list still has a page)."""
+    return max(1, -(-total // per_page))

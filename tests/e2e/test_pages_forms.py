@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from app.services.listings import propose_listing
 from tests import builders as b
 from tests.pages import Session
 
@@ -27,6 +28,17 @@ def desk(app, tmp_path):
         check = b.inspection(officer, fresh.uscc)
     return {"unit": unit.uscc, "record": record.id, "listing": listing.id,
             "fresh": fresh.uscc, "inspection": check.id}  # fmt: skip
+
+
+def proposed(app, document_no, by=None):
+    """A listing proposal by officer ``zhao``, or by the supervisor named ``by``."""
+    with app.app_context():
+        officer = b.staff("officer", "zhao")
+        proposer = b.staff("supervisor", by) if by else officer
+        u = b.unit(officer)
+        rec = b.penalty(officer, u.uscc)
+        return propose_listing(proposer, u.uscc, "general", "理由", [rec.id], document_no,
+                               rec.decided_on)
 
 
 def refused(browser, path, data, *messages, status=422, page=None):
@@ -123,15 +135,7 @@ def test_propose_listing(app, desk):
 
 
 def test_decisions_need_another_supervisor_and_a_reason(app, desk):
-    with app.app_context():
-        officer = b.staff("officer", "zhao")
-        sup = b.staff("supervisor", "qian")
-        u = b.unit(officer)
-        rec = b.penalty(officer, u.uscc)
-        from app.services.listings import propose_listing
-
-        proposal = propose_listing(sup, u.uscc, "general", "理由", [rec.id], "L-77",
-                                   rec.decided_on)  # fmt: skip
+    proposal = proposed(app, "L-77", by="qian")
     path = f"/staff/listings/{proposal.id}"
     qian, li = Session(app, "qian"), Session(app, "li")
     assert "建议人不能审核自己的建议" in qian.text(path)
@@ -157,14 +161,7 @@ def test_restoration_forms(app, desk):
 
 
 def test_a_stale_version_is_a_conflict_and_changes_nothing(app, desk):
-    with app.app_context():
-        officer = b.staff("officer", "zhao")
-        u = b.unit(officer)
-        rec = b.penalty(officer, u.uscc)
-        from app.services.listings import propose_listing
-
-        proposal = propose_listing(officer, u.uscc, "general", "理由", [rec.id], "L-88",
-                                   rec.decided_on)  # fmt: skip
+    proposal = proposed(app, "L-88", by=None)
     path = f"/staff/listings/{proposal.id}"
     zhang, li = Session(app, "zhang"), Session(app, "li")
     zhang_token, li_token = zhang.csrf(path), li.csrf(path)

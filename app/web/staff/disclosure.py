@@ -13,7 +13,7 @@ from app.models.records import CATEGORIES
 from app.services import batches
 from app.services.pipeline import run_disclosure
 from app.web.forms import VersionForm
-from app.web.pages import apply_error, page_args
+from app.web.pages import apply_error, page_args, page_count
 from app.web.security import ADMIN, staff_page
 from app.web.staff import bp
 
@@ -29,7 +29,7 @@ def batch_list() -> Any:
     status = request.args.get("status") if request.args.get("status") in BATCH_STATUSES else None
     rows, total = batches.list_batches(category, status, page, per_page)
     return render_template("staff/batches.html", batches=rows, total=total, page=page,
-                           pages=max(1, -(-total // per_page)), category=category,
+                           pages=page_count(total, per_page), category=category,
                            status=status, categories=CATEGORIES, statuses=BATCH_STATUSES,
                            button=VersionForm())  # fmt: skip
 
@@ -42,7 +42,7 @@ def batch_page(batch_id: str) -> Any:
     page, per_page = page_args(request.args, 100)
     items = batches.batch_items(batch.id, page, per_page)
     return render_template("staff/batch.html", batch=batch, items=items, page=page,
-                           pages=max(1, -(-batch.item_count // per_page)),
+                           pages=page_count(batch.item_count, per_page),
                            button=VersionForm())  # fmt: skip
 
 

@@ -17,7 +17,7 @@ from app.services.restoration import open_request, restoration_steps
 from app.services.triggers import trigger_states
 from app.web.forms import UnitForm, VersionForm
 from app.web.i18n import lang
-from app.web.pages import form_page, page_args, submitted
+from app.web.pages import form_page, page_args, page_count, submitted
 from app.web.security import WORKERS, current_actor, staff_page
 from app.web.staff import bp
 
@@ -41,7 +41,7 @@ def unit_list() -> Any:
         flash(_("未知的信用状态，已忽略。"), "error")
         status = None
     rows, total = units.search_units(q or None, status, street, page, per_page)
-    pages = max(1, -(-total // per_page))
+    pages = page_count(total, per_page)
     return render_template("staff/units.html", units=rows, total=total, page=page, pages=pages,
                            q=q, status=status, street=street or "",
                            statuses=CREDIT_STATUSES)  # fmt: skip
