@@ -74,6 +74,39 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": False,
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    # Unit self-service: sign-in with the code and the access code of the listing notice,
+    # limited per address and per 统一社会信用代码, and locked per unit after repeated failures.
+    "ACCESS_RATE_LIMIT": "10 per minute",
+    "ACCESS_CODE_RATE_LIMIT": "5 per minute",
+    "ACCESS_MAX_FAILURES": 5,
+    "ACCESS_LOCKOUT_MINUTES": 30,
+    # Proofs uploaded with an application: PDF, JPEG or PNG (by content), stored outside the
+    # web root (default <instance>/uploads) under random names.
+    "UPLOAD_DIR": None,
+    "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
+    "UPLOAD_MAX_FILES": 5,
+    "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,  # a request larger than all files together: 413
+    # Reminders by email: the SMTP server (empty host: reminders wait in the outbox), the
+    # sender, the staff mailbox for due dates, when to scan and how often to send.
+    "SMTP_HOST": "",
+    "SMTP_PORT": 25,
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_STARTTLS": False,
+    "SMTP_TIMEOUT": 10,
+    "MAIL_FROM": "creditflow@localhost",
+    "STAFF_EMAIL": "",
+    "BASE_URL": "http://127.0.0.1:5000",  # links in reminders
+    "REMINDER_SCAN_AT": "08:00",
+    "REMINDER_DUE_WORKDAYS": 2,
+    "NOTIFY_SECONDS": 60,
+    "NOTIFY_ATTEMPTS": 5,
+    # Public lookup: per-address rate limit, how long browsers and proxies may cache an
+    # answer, and how long records of categories without a statutory period stay public
+    # (months from the decision; penalties follow PUBLICITY_MONTHS or their listing).
+    "PUBLIC_RATE_LIMIT": "60 per minute",
+    "PUBLIC_CACHE_SECONDS": 300,
+    "PUBLIC_MONTHS": {"inspection": 36, "coercive_measure": 36, "licensing": 36},
     # Languages of the pages: Simplified Chinese first, English available.
     "LANGUAGES": ["zh", "en"],
 }
@@ -92,6 +125,8 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
         cfg["DATABASE_URL"] = "sqlite:///" + os.path.join(instance_path, "creditflow.db")
     if not cfg.get("OUTBOX_DIR"):
         cfg["OUTBOX_DIR"] = os.path.join(instance_path, "outbox")
+    if not cfg.get("UPLOAD_DIR"):
+        cfg["UPLOAD_DIR"] = os.path.join(instance_path, "uploads")
     cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["DATABASE_URL"])
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"])
     return dict(cfg)

@@ -70,3 +70,23 @@ def expiry_sweep() -> None:
             return
         result = sweep_expired_listings()
         log.info("expiry sweep: %d expired, %d blocked", len(result.expired), len(result.blocked))
+
+
+def reminder_scan() -> None:
+    """Daily: write the reminders that fell due (eligible to apply, decisions due soon)."""
+    from app.services.notifications import scan_reminders
+
+    with _context():
+        if _leading():
+            log.info("reminder scan: %s", scan_reminders())
+
+
+def send_notifications() -> None:
+    """Every minute: send pending reminders by email."""
+    from app.services.notifications import send_pending
+
+    with _context():
+        if _leading():
+            result = send_pending()
+            if any(result.values()):
+                log.info("notifications: %s", result)

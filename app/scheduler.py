@@ -51,6 +51,14 @@ def job_specs(app: Flask) -> list[dict[str, Any]]:
     specs.append({"id": "expire-listings", "func": "app.jobs:expiry_sweep", "args": [],
                   "trigger": CronTrigger(hour=hour, minute=minute, timezone=tz),
                   "misfire_grace_time": 7 * DAY})  # fmt: skip
+    hour, minute = (int(x) for x in app.config["REMINDER_SCAN_AT"].split(":"))
+    specs.append({"id": "reminder-scan", "func": "app.jobs:reminder_scan", "args": [],
+                  "trigger": CronTrigger(hour=hour, minute=minute, timezone=tz),
+                  "misfire_grace_time": DAY})  # fmt: skip
+    seconds = int(app.config["NOTIFY_SECONDS"])
+    specs.append({"id": "send-notifications", "func": "app.jobs:send_notifications", "args": [],
+                  "trigger": IntervalTrigger(seconds=seconds, timezone=tz),
+                  "misfire_grace_time": seconds})  # fmt: skip
     return specs
 
 

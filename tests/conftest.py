@@ -67,7 +67,8 @@ def database_url(template_db: str, tmp_path) -> str:  # type: ignore[no-untyped-
 
 @pytest.fixture
 def app(database_url: str, tmp_path) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret"})
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret",
+                      "UPLOAD_DIR": str(tmp_path / "uploads")})
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -48,11 +48,12 @@ def init_api(app: Flask) -> None:
         },
     )
     api.init_app(app)
-    from app.api import actions, disclosure, units
+    from app.api import actions, disclosure, public, units
 
     api.register_blueprint(units.blp)
     api.register_blueprint(actions.blp)
     api.register_blueprint(disclosure.blp)
+    api.register_blueprint(public.blp)
     app.add_url_rule("/metrics", "metrics", disclosure.metrics)
 
     assets = Blueprint("api_docs_assets", __name__)

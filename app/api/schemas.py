@@ -50,6 +50,7 @@ class UnitIn(Strict):
     street = Text(load_default=None, validate=v.Length(max=100))
     legal_representative = Text(load_default=None, validate=v.Length(max=100))
     contact_phone = Text(load_default=None, validate=v.Length(max=40))
+    contact_email = Text(load_default=None, validate=v.Length(max=254))
 
 
 class UnitQuery(Strict):
@@ -94,6 +95,7 @@ class UnitOut(ma.Schema):
     street = Text(allow_none=True)
     legal_representative = Text(allow_none=True)
     contact_phone = Text(allow_none=True)
+    contact_email = Text(allow_none=True)
     credit_status = Text()
     version = f.Integer()
     created_at = f.DateTime()

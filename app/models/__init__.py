@@ -3,7 +3,8 @@
 from app.models.audit import AuditEvent
 from app.models.calendar import Holiday
 from app.models.disclosure import DisclosureBatch, DisclosureItem, SchedulerLease
-from app.models.listings import Listing, ListingBasis, RestorationRequest
+from app.models.listings import Listing, ListingBasis, RestorationFile, RestorationRequest
+from app.models.notifications import Notification
 from app.models.records import EnforcementRecord, FinePayment, HazardRectification
 from app.models.units import Unit
 from app.models.users import ApiToken, User
@@ -19,6 +20,8 @@ __all__ = [
     "Holiday",
     "Listing",
     "ListingBasis",
+    "Notification",
+    "RestorationFile",
     "RestorationRequest",
     "SchedulerLease",
     "Unit",

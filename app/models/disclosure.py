@@ -29,6 +29,8 @@ class DisclosureItem(db.Model):  # type: ignore[name-defined]
         CheckConstraint("status IN ('pending','claimed','delivered')", name="status"),
         Index("ix_disclosure_items_status_category_id", "status", "category", "id"),
         Index("ix_disclosure_items_due_by", "due_by"),
+        # The public lookup: a unit's delivered items, latest per record.
+        Index("ix_disclosure_items_unit_id_record_id", "unit_id", "record_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

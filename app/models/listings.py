@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     text,
@@ -128,6 +129,31 @@ class RestorationRequest(db.Model):  # type: ignore[name-defined]
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # The credit commitment as signed online: the unit's name and its legal representative,
+    # typed by the applicant (None when staff filed on paper).
+    signed_name: Mapped[str | None] = mapped_column(String(200))
+    signed_representative: Mapped[str | None] = mapped_column(String(100))
 
     listing: Mapped[Listing] = relationship()
     unit = relationship("Unit")
+    files: Mapped[list[RestorationFile]] = relationship(
+        back_populates="request", order_by="RestorationFile.id", lazy="selectin"
+    )
+
+
+class RestorationFile(db.Model):  # type: ignore[name-defined]
+    """A proof uploaded with an application, stored outside the web root under a random name."""
+
+    __tablename__ = "restoration_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("restoration_requests.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    request: Mapped[RestorationRequest] = relationship(back_populates="files")

@@ -41,6 +41,11 @@ class Unit(db.Model):  # type: ignore[name-defined]
     credit_status: Mapped[str] = mapped_column(String(32), default="normal")
     version: Mapped[int] = mapped_column(Integer, default=1)
     access_code_hash: Mapped[str | None] = mapped_column(String(200))
+    # Self-service sign-in: failures since the last success, and a lockout after too many.
+    access_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    access_locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Where reminders go (set by staff or by the unit itself on its self-service page).
+    contact_email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __mapper_args__ = {"version_id_col": version}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,7 @@ from app.services.credit import (
     transition,
 )
 from app.services.listings import end_listing
+from app.services.notifications import notify_decision
 from app.services.units import get_unit
 from app.workflows.facts import Actor, CreditFacts, RequestFacts
 
@@ -97,8 +99,14 @@ def file_request(
     commitment_signed: bool,
     note: str | None = None,
     expected_version: int | None = None,
+    signature: tuple[str, str] | None = None,
+    attach: Callable[[Session, RestorationRequest], None] | None = None,
 ) -> RestorationRequest:
-    """File a restoration request for a listed unit (by the unit, or an officer on its behalf)."""
+    """File a restoration request for a listed unit (by the unit, or an officer on its behalf).
+
+    ``signature``: the unit name and legal representative typed when signing the commitment
+    online; ``attach`` adds rows (the uploaded proofs) in the same transaction.
+    """
     with unit_of_work() as session:
         unit = get_unit(uscc, lock=True)
         listing = active_listing(session, unit.id)
@@ -116,9 +124,13 @@ def file_request(
             commitment_signed=bool(commitment_signed), note=(note or "").strip() or None,
             filed_by=actor.id if actor.role != "unit" else None,
             due_on=due.day, due_on_provisional=due.provisional,
+            signed_name=signature[0] if signature else None,
+            signed_representative=signature[1] if signature else None,
         )  # fmt: skip
         session.add(request)
         session.flush()
+        if attach is not None:
+            attach(session, request)
         transition(
             session,
             unit,
@@ -171,6 +183,8 @@ def _decide(
         request.decided_at = dt.datetime.now(dt.UTC)
         if status == "approved":
             end_listing(session, listing, "restored", "restoration approved")
+        if status in ("approved", "rejected"):
+            notify_decision(session, request)
     return request
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -17,7 +18,9 @@ from app.services.paging import page_of
 from app.workflows.facts import Actor
 
 _BY_CODE = select(Unit).where(Unit.uscc == bindparam("code"))
-OPTIONAL_FIELDS = ("address", "street", "legal_representative", "contact_phone")
+OPTIONAL_FIELDS = (
+    "address", "street", "legal_representative", "contact_phone", "contact_email",
+)  # fmt: skip
 
 
 def checked_uscc(raw: str, field: str = "uscc") -> str:
@@ -26,6 +29,17 @@ def checked_uscc(raw: str, field: str = "uscc") -> str:
         return uscc_codes.validate(raw)
     except uscc_codes.InvalidUSCC as exc:
         raise ValidationFailed.on(field, str(exc)) from exc
+
+
+def clean_email(raw: str | None) -> str | None:
+    """An email address in its normal form, or None when left empty."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        return str(validate_email(text, check_deliverability=False).normalized)
+    except EmailNotValidError as exc:
+        raise ValidationFailed.on("contact_email", N_("电子邮箱地址无效。")) from exc
 
 
 def register_unit(actor: Actor, uscc: str, name: str, **optional: str | None) -> Unit:
@@ -38,6 +52,8 @@ def register_unit(actor: Actor, uscc: str, name: str, **optional: str | None) ->
     if unknown:
         raise ValidationFailed.on(sorted(unknown)[0], "Unknown field.")
     cleaned = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in optional.items()}
+    if cleaned.get("contact_email"):
+        cleaned["contact_email"] = clean_email(cleaned["contact_email"])
     try:
         with unit_of_work() as session:
             if session.scalar(select(Unit.id).where(Unit.uscc == code)) is not None:

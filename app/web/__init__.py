@@ -29,11 +29,13 @@ def init_web(app: Flask) -> None:
     login_manager.login_message_category = "info"
     limiter.init_app(app)
 
-    from app.web import auth
+    from app.web import auth, public, selfservice
     from app.web.staff import bp as staff
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff)
+    app.register_blueprint(selfservice.bp)
+    app.register_blueprint(public.bp)
     app.extensions["html_error"] = error_page
     app.add_url_rule("/", "home", _home)
     app.add_url_rule("/lang/<code>", "set_language", _set_language)

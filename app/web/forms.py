@@ -129,6 +129,7 @@ class UnitForm(FlaskForm):
     street = text(_l("街道"), 100)
     legal_representative = text(_l("法定代表人"), 100)
     contact_phone = text(_l("联系电话"), 40)
+    contact_email = text(_l("接收提醒的电子邮箱"), 254)
 
 
 class RecordForm(FlaskForm):

@@ -6,14 +6,17 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, render_template
+from flask import current_app, flash, g, render_template, send_file
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 from app import errors
 from app.i18n import N_
+from app.models import RestorationFile
+from app.services import uploads
 from app.web.i18n import tr
 
 
@@ -102,6 +105,15 @@ def submitted(form: FlaskForm, action: Callable[[], Any], done: str) -> bool:
         return False
     flash(done, "success")
     return True
+
+
+def send_upload(item: RestorationFile) -> Response:
+    """A stored proof as a download: its type by content, never rendered inline as a page."""
+    response = send_file(uploads.path_of(item.stored_name), mimetype=item.content_type,
+                         as_attachment=True, download_name=item.original_name)  # fmt: skip
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def page_count(total: int, per_page: int) -> int:

@@ -17,7 +17,7 @@ ACCESS = {
     "staff.listing_new": WORKERS, "staff.listing_decide": ANY, "staff.listing_revoke": SUPERVISOR,
     "staff.listing_expire": WORKERS, "staff.listing_notice": WORKERS,
     "staff.restoration_new": WORKERS, "staff.restoration_page": ANY,
-    "staff.restoration_withdraw": WORKERS,
+    "staff.restoration_withdraw": WORKERS, "staff.restoration_file": ANY,
     "staff.batch_list": ANY, "staff.batch_page": ANY, "staff.batch_payload": ANY,
     "staff.batch_retry": ADMIN, "staff.batch_run": ADMIN,
     "staff.user_list": ADMIN, "staff.user_edit": ADMIN, "staff.calendar_page": ADMIN,
@@ -41,11 +41,28 @@ def world(app, tmp_path):
         proposal = propose_listing(people["officer"], proposed.uscc, "general", "理由", [rec.id],
                                    "津东消信列字〔2026〕9001号", rec.decided_on)  # fmt: skip
         batch, _ = claim_batch("penalty", 100)
+        file_id = attach_proof(request)
         return {
             "uscc": unit.uscc, "record_id": record.id, "listing_id": proposal.id,
             "request_id": request.id, "batch_id": batch.id, "user_id": people["officer"].id,
-            "fmt": "jsonl",
+            "fmt": "jsonl", "file_id": file_id,
         }  # fmt: skip
+
+
+def attach_proof(request) -> int:
+    """A stored PDF on ``request``, as the self-service application leaves one."""
+    from app.extensions import db
+    from app.models import RestorationFile
+    from app.services import uploads
+    from tests.selfservice import PDF
+
+    (stored,) = uploads.store(uploads.check_uploads([uploads.Upload("proof.pdf", PDF)]))
+    row = RestorationFile(request_id=request.id, unit_id=request.unit_id, size=len(PDF),
+                          stored_name=stored.stored_name, original_name="proof.pdf",
+                          content_type="application/pdf", sha256=stored.checked.sha256)  # fmt: skip
+    db.session.add(row)
+    db.session.commit()
+    return row.id
 
 
 def staff_rules(app):
@@ -78,6 +95,7 @@ def test_role_matrix(app, world, role, lang):
                                         or role in ACCESS[rule.endpoint])  # fmt: skip
         if "GET" in rule.methods:
             response = browser.get(url)
+            response.close()  # a download holds its file open until closed
             expected = 200 if allowed else 302 if role is None else 403
         else:
             response = browser.client.post(url)

@@ -74,7 +74,7 @@ def test_sigkill_at_random_points_loses_nothing_and_duplicates_nothing(app, data
         proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)  # fmt: skip
         try:
-            proc.wait(timeout=rng.uniform(0.6, 2.5) if kills < 6 else 60)
+            proc.wait(timeout=rng.uniform(0.4, 1.6) if kills < 6 else 60)
             if proc.returncode == 0 and all_delivered():
                 break
             time.sleep(1)  # let the leases of killed runs lapse

@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 
 from app.errors import DomainError
 from app.extensions import db
-from app.services import restoration, units
+from app.services import restoration, selfservice, units
 from app.services.credit import active_listing
 from app.web.forms import DecisionForm, FileRequestForm, VersionForm
-from app.web.pages import apply_error, form_page
+from app.web.pages import apply_error, form_page, send_upload
 from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
 from app.web.staff import bp
 
@@ -67,6 +67,13 @@ def restoration_page(request_id: int) -> Any:
     return form_page("staff/restoration.html", form, request_=request_, unit=unit, steps=steps,
                      button=VersionForm(),
                      can_decide=current_actor().role in SUPERVISOR)  # fmt: skip
+
+
+@bp.route(f"/restoration-requests/{ID}/files/<int(max=2147483647):file_id>")
+@staff_page()
+def restoration_file(request_id: int, file_id: int) -> Any:
+    """A proof the unit uploaded with its application (staff only; never cached)."""
+    return send_upload(selfservice.get_file(request_id, file_id))
 
 
 @bp.route(f"/restoration-requests/{ID}/withdraw", methods=["POST"])

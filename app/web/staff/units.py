@@ -53,7 +53,7 @@ def unit_new() -> Any:
     """Register a regulated unit."""
     form = UnitForm()
     optional = {k: (getattr(form, k).data or "").strip() or None
-                for k in ("address", "street", "legal_representative", "contact_phone")}
+                for k in units.OPTIONAL_FIELDS}
     if submitted(form, lambda: units.register_unit(
             current_actor(), form.uscc.data or "", (form.name.data or "").strip(), **optional),
             _("单位已登记。")):  # fmt: skip

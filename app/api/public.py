@@ -1,0 +1,88 @@
+"""The public API: what anyone may see of a unit, without a token (API.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields as f
+from marshmallow import validate as v
+
+from app.api.schemas import Strict, Text
+from app.services import public
+from app.web.security import limiter
+
+blp = Blueprint("public_api", __name__, url_prefix="/api/v1/public",
+                description="Public credit lookup (no token)")  # fmt: skip
+limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])(blp)
+NO_TOKEN: dict[str, Any] = {"security": []}
+
+
+class PublicQuery(Strict):
+    q = Text(required=True, validate=v.Length(min=1, max=100))
+    page = f.Integer(load_default=1, validate=v.Range(min=1, max=10000))
+    per_page = f.Integer(load_default=20, validate=v.Range(min=1, max=100))
+
+
+class PublicUnitOut(ma.Schema):
+    uscc = Text()
+    name = Text()
+    listed = f.Boolean()
+
+
+class PublicPageOut(ma.Schema):
+    items = f.List(f.Nested(PublicUnitOut))
+    total = f.Integer()
+    page = f.Integer()
+    per_page = f.Integer()
+
+
+class PublicListingOut(ma.Schema):
+    level = Text(metadata={"enum": ["minor", "general", "serious"]})
+    decided_on = f.Date()
+    document_no = Text()
+    publicity_until = f.Date()
+
+
+class PublicRecordOut(ma.Schema):
+    record_id = f.Integer()
+    category = Text(metadata={"enum": ["inspection", "penalty", "coercive_measure", "licensing"]})
+    decided_on = f.Date()
+    publicity_until = f.Date()
+    published = f.Dict(keys=Text(), values=Text(), data_key="fields", attribute="fields",
+                       metadata={"description": "the published fields (双公示 names), masked"})
+
+
+class PublicUnitDetailOut(PublicUnitOut):
+    listing = f.Nested(PublicListingOut, allow_none=True)
+    records = f.List(f.Nested(PublicRecordOut))
+
+
+def _cached(body: Any) -> tuple[Any, int, dict[str, str]]:
+    seconds = int(current_app.config["PUBLIC_CACHE_SECONDS"])
+    return body, 200, {"Cache-Control": f"public, max-age={seconds}"}
+
+
+@blp.route("/units")
+class PublicUnits(MethodView):
+    @blp.doc(**NO_TOKEN)
+    @blp.arguments(PublicQuery, location="query")
+    @blp.response(200, PublicPageOut)
+    def get(self, args: dict[str, Any]) -> Any:
+        """Units whose name contains ``q`` (two characters at least) or whose code is ``q``."""
+        items, total = public.search(args["q"], args["page"], args["per_page"])
+        return _cached({"items": items, "total": total, "page": args["page"],
+                        "per_page": args["per_page"]})  # fmt: skip
+
+
+@blp.route("/units/<uscc>")
+class PublicUnit(MethodView):
+    @blp.doc(**NO_TOKEN)
+    @blp.response(200, PublicUnitDetailOut)
+    def get(self, uscc: str) -> Any:
+        """Whether the unit is listed, and its disclosed records still inside their publicity
+        period (nothing withdrawn, no personal data)."""
+        return _cached(public.unit_page(uscc))

@@ -1,0 +1,56 @@
+"""The texts of the reminders (Simplified Chinese: units and staff read them in Chinese)."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+from app.extensions import db
+from app.models import Notification, RestorationRequest, Unit
+from app.services.context import setting
+from app.services.credit import active_listing
+
+SIGNATURE = "\n\n（本邮件由系统自动发送，请勿直接回复。）\n{authority}"
+
+
+def render(note: Notification) -> EmailMessage | None:
+    """The email of a reminder, or None when it no longer applies (it is then cancelled)."""
+    from app.services.notifications import build_message
+
+    session = db.session()
+    unit = session.get(Unit, note.unit_id) if note.unit_id else None
+    request = session.get(RestorationRequest, note.request_id) if note.request_id else None
+    base = setting("BASE_URL").rstrip("/")
+    if unit is None:
+        return None
+    who = f"{unit.name}（统一社会信用代码 {unit.uscc}）"
+    if note.kind == "eligible":
+        listing = active_listing(session, unit.id)
+        if listing is None or unit.credit_status != "listed":
+            return None  # applied, restored or revoked meanwhile
+        subject = f"【信用修复提醒】{unit.name}现可申请信用修复"
+        body = (f"{who}：\n\n贵单位列入消防安全失信名单的最短公示期已于 {listing.min_until} 届满，"
+                "现可申请信用修复。\n请登录自助服务，使用《列入失信名单告知书》上的访问码查看修复步骤"
+                f"并在线申请：\n{base}/self/login")  # fmt: skip
+    elif note.kind == "decision" and request is not None:
+        if request.status == "approved":
+            subject = f"【信用修复结果】{unit.name}的信用修复申请已通过"
+            body = (f"{who}：\n\n贵单位的信用修复申请（编号 {request.id}）已通过审核，"
+                    f"已移出失信名单，相关处罚信息的公示已终止。\n详情：{base}/self/")  # fmt: skip
+        elif request.status == "rejected":
+            subject = f"【信用修复结果】{unit.name}的信用修复申请未通过"
+            body = (f"{who}：\n\n贵单位的信用修复申请（编号 {request.id}）未通过审核。\n"
+                    f"理由：{request.decision_reason or ''}\n"
+                    f"请按理由整改后重新申请：{base}/self/")  # fmt: skip
+        else:
+            return None
+    elif note.kind == "due_soon" and request is not None:
+        if request.status != "submitted":
+            return None  # decided meanwhile
+        subject = f"【办理期限提醒】信用修复申请 {request.id} 应于 {request.due_on} 前作出决定"
+        body = (f"{who}的信用修复申请（编号 {request.id}）应于 {request.due_on} 前作出决定"
+                f"（受理后10个工作日）。\n"
+                f"办理：{base}/staff/restoration-requests/{request.id}")  # fmt: skip
+    else:
+        return None
+    body += SIGNATURE.format(authority=setting("AUTHORITY_NAME"))
+    return build_message(note, subject, body)

@@ -1,0 +1,163 @@
+"""Reminders: written to the notification outbox where they arise, sent by the scheduler.
+
+Three kinds: a listed unit may now apply (``eligible``), its application was decided
+(``decision``), and a decision falls due soon (``due_soon``, to the staff mailbox). Rows are
+written set-based (the daily scan) or in the deciding transaction; sending happens later, so a
+mail server that is away delays a reminder and never loses it or undoes a decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+from email.message import EmailMessage
+from typing import Any
+
+from sqlalchemy import String, and_, cast, exists, insert, literal, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.database import unit_of_work
+from app.extensions import db
+from app.models import Listing, Notification, RestorationRequest, Unit
+from app.models._types import utcnow
+from app.services.context import calendar, setting, today
+from app.services.mail_texts import render
+
+log = logging.getLogger("creditflow.notify")
+NOTES = Notification.__table__
+
+
+def notify_decision(session: Session, request: RestorationRequest) -> None:
+    """In the deciding transaction: tell the unit (when it gave an email address)."""
+    unit = session.get_one(Unit, request.unit_id)
+    if not unit.contact_email:
+        return
+    session.execute(insert(NOTES).values(
+        kind="decision", channel="email", recipient=unit.contact_email, unit_id=unit.id,
+        request_id=request.id, params={"status": request.status},
+        dedup_key=f"decision:{request.id}", status="pending", attempts=0,
+        created_at=utcnow()))  # fmt: skip
+
+
+def _missing(key: Any) -> Any:
+    return ~exists().where(NOTES.c.dedup_key == key)
+
+
+def scan_reminders() -> dict[str, int]:
+    """Daily: write the reminders that fell due today, each once (``dedup_key``)."""
+    now, day = utcnow(), today()
+    eligible_key = literal("eligible:") + cast(Listing.id, String)
+    eligible = (
+        select(literal("eligible"), literal("email"), Unit.contact_email, Unit.id, eligible_key,
+               literal("pending"), literal(0), literal(now))
+        .join(Listing, and_(Listing.unit_id == Unit.id, Listing.status == "active"))
+        .where(Unit.credit_status == "listed", Listing.min_until <= day,
+               Unit.contact_email.is_not(None), Unit.contact_email != "", _missing(eligible_key))
+    )  # fmt: skip
+    columns = ["kind", "channel", "recipient", "unit_id", "dedup_key", "status", "attempts",
+               "created_at"]  # fmt: skip
+    counts = {"eligible": 0, "due_soon": 0}
+    with unit_of_work() as session:
+        counts["eligible"] = session.execute(
+            insert(NOTES).from_select(columns, eligible)
+        ).rowcount  # type: ignore[attr-defined]
+        staff = (setting("STAFF_EMAIL") or "").strip()
+        if staff:
+            horizon = calendar().add_workdays(day, int(setting("REMINDER_DUE_WORKDAYS"))).day
+            due_key = literal("due_soon:") + cast(RestorationRequest.id, String)
+            due = (
+                select(literal("due_soon"), literal("email"), literal(staff),
+                       RestorationRequest.unit_id, RestorationRequest.id, due_key,
+                       literal("pending"), literal(0), literal(now))
+                .where(RestorationRequest.status == "submitted",
+                       RestorationRequest.due_on <= horizon, _missing(due_key))
+            )  # fmt: skip
+            counts["due_soon"] = session.execute(
+                insert(NOTES).from_select(columns[:4] + ["request_id"] + columns[4:], due)
+            ).rowcount  # type: ignore[attr-defined]
+    return counts
+
+
+def send_pending(limit: int = 100) -> dict[str, int]:
+    """Send what is due over one SMTP connection; failures back off, then give up."""
+    result = {"sent": 0, "failed": 0, "cancelled": 0}
+    if not (setting("SMTP_HOST") or "").strip():
+        return result  # no mail server configured: reminders wait in the outbox
+    now = utcnow()
+    due = db.session.scalars(
+        select(Notification)
+        .where(Notification.status == "pending",
+               or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now))
+        .order_by(Notification.id).limit(limit)
+    ).all()  # fmt: skip
+    if not due:
+        return result
+    messages = [(n.id, render(n)) for n in due]
+    db.session.rollback()  # end the read transaction before talking to the mail server
+    try:
+        smtp = _connect()
+    except (OSError, smtplib.SMTPException) as exc:
+        _failed([i for i, _ in messages], f"connect: {exc}")
+        result["failed"] = len(messages)
+        return result
+    with smtp:
+        for note_id, message in messages:
+            if message is None:
+                _finish(note_id, "cancelled")
+                result["cancelled"] += 1
+                continue
+            try:
+                smtp.send_message(message)
+            except (OSError, smtplib.SMTPException) as exc:
+                _failed([note_id], str(exc))
+                result["failed"] += 1
+            else:
+                _finish(note_id, "sent")
+                result["sent"] += 1
+    return result
+
+
+def _connect() -> smtplib.SMTP:
+    smtp = smtplib.SMTP(setting("SMTP_HOST"), int(setting("SMTP_PORT")),
+                        timeout=float(setting("SMTP_TIMEOUT")))  # fmt: skip
+    if setting("SMTP_STARTTLS"):
+        smtp.starttls()
+    if setting("SMTP_USER"):
+        smtp.login(setting("SMTP_USER"), setting("SMTP_PASSWORD"))
+    return smtp
+
+
+def _finish(note_id: int, status: str) -> None:
+    with unit_of_work() as session:
+        session.execute(update(NOTES).where(NOTES.c.id == note_id).values(
+            status=status, sent_at=utcnow() if status == "sent" else None,
+            attempts=NOTES.c.attempts + 1, last_error=None))  # fmt: skip
+
+
+def _failed(ids: list[int], error: str) -> None:
+    """Back off (1, 2, 4 … minutes); after ``NOTIFY_ATTEMPTS`` tries the reminder is failed."""
+    attempts = int(setting("NOTIFY_ATTEMPTS"))
+    with unit_of_work() as session:
+        for note_id in ids:
+            tried = session.scalar(select(NOTES.c.attempts).where(NOTES.c.id == note_id)) or 0
+            session.execute(update(NOTES).where(NOTES.c.id == note_id).values(
+                attempts=tried + 1, last_error=error[:2000],
+                status="failed" if tried + 1 >= attempts else "pending",
+                next_attempt_at=utcnow() + dt.timedelta(minutes=2**tried)))  # fmt: skip
+
+
+def build_message(note: Notification, subject: str, body: str) -> EmailMessage:
+    """A plain-text UTF-8 email."""
+    message = EmailMessage()
+    message["From"], message["To"] = setting("MAIL_FROM"), note.recipient
+    message["Subject"] = subject
+    # Stable per reminder: a resend after a crash carries the same id, so mail clients merge it.
+    message["Message-ID"] = f"<creditflow-notification-{note.id}@{message_id_domain()}>"
+    message.set_content(body)
+    return message
+
+
+def message_id_domain() -> str:
+    """The domain part of the sender, for stable message ids."""
+    return (setting("MAIL_FROM").rpartition("@")[2] or "localhost").strip("<> ")

@@ -1,0 +1,162 @@
+"""What a unit does for itself: see where it stands, apply for restoration with a signed
+commitment and proofs, follow and withdraw its application, and set where reminders go.
+
+Every function takes the signed-in unit's id and touches only that unit's rows: a request or
+file of another unit is ``NotFound``, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.database import unit_of_work
+from app.errors import Conflict, NotFound, ValidationFailed
+from app.extensions import db
+from app.i18n import N_
+from app.models import EnforcementRecord, Listing, RestorationFile, RestorationRequest, Unit
+from app.services import restoration, uploads
+from app.services.credit import active_listing
+from app.services.units import clean_email
+from app.workflows.facts import Actor
+
+NOT_FOUND = N_("未找到该申请或文件。")
+
+
+def unit_actor(unit: Unit) -> Actor:
+    """The unit acting for itself (no staff account: ``id`` is None in the audit trail)."""
+    return Actor(None, unit.name, "unit")
+
+
+def get_own_unit(unit_id: int) -> Unit:
+    """The signed-in unit."""
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound(N_("未找到该统一社会信用代码对应的单位。"))
+    return unit
+
+
+@dataclass
+class Overview:
+    """Everything the unit's own page shows."""
+
+    unit: Unit
+    listing: Listing | None
+    basis: list[EnforcementRecord]
+    steps: restoration.RestorationSteps
+    requests: list[RestorationRequest]
+
+
+def overview(unit_id: int) -> Overview:
+    """The unit's status and why, its checklist, and its applications (newest first)."""
+    unit = get_own_unit(unit_id)
+    session = db.session()
+    listing = active_listing(session, unit.id)
+    requests = session.scalars(
+        select(RestorationRequest).where(RestorationRequest.unit_id == unit.id)
+        .order_by(RestorationRequest.id.desc())
+    ).all()  # fmt: skip
+    basis = [b.record for b in listing.basis] if listing else []
+    return Overview(unit, listing, basis, restoration.restoration_steps(unit.uscc), list(requests))
+
+
+def _same(typed: str, registered: str) -> bool:
+    """Equal after width folding and without spaces (全角/半角, stray blanks)."""
+
+    def fold(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", text or "").split()).casefold()
+
+    return fold(typed) == fold(registered) and bool(fold(typed))
+
+
+def check_signature(unit: Unit, signed_name: str, signed_representative: str) -> None:
+    """The commitment is signed by typing the unit's registered name and its legal
+    representative (any name, when none is registered)."""
+    errors: dict[str, list[str]] = {}
+    if not _same(signed_name, unit.name):
+        errors["signed_name"] = [N_("请输入与登记一致的单位名称。")]
+    representative = unit.legal_representative or signed_representative
+    if not _same(signed_representative, representative):
+        errors["signed_representative"] = [N_("请输入与登记一致的法定代表人姓名。")]
+    if errors:
+        raise ValidationFailed(N_("信用承诺书签署信息有误。"), errors)
+
+
+def apply(
+    unit_id: int,
+    signed_name: str,
+    signed_representative: str,
+    files: list[uploads.Upload],
+    note: str | None = None,
+) -> RestorationRequest:
+    """The unit applies online: signature and files are checked before anything is written;
+    the files are stored, then the request and its file rows are written in one transaction
+    (the files are removed again if it is refused)."""
+    unit = get_own_unit(unit_id)
+    if unit.credit_status == "restoration_requested":
+        raise Conflict(N_("贵单位已有一份待决定的修复申请，请勿重复申请。"))
+    if unit.credit_status != "listed":
+        raise Conflict(N_("贵单位不在失信名单上，无需申请信用修复。"))
+    check_signature(unit, signed_name, signed_representative)
+    stored = uploads.store(uploads.check_uploads(files))
+
+    def attach(session: Session, request: RestorationRequest) -> None:
+        for item in stored:
+            session.add(RestorationFile(
+                request_id=request.id, unit_id=unit.id, stored_name=item.stored_name,
+                original_name=item.checked.filename, content_type=item.checked.content_type,
+                size=len(item.checked.data), sha256=item.checked.sha256))  # fmt: skip
+
+    try:
+        return restoration.file_request(
+            unit_actor(unit), unit.uscc, True, note, unit.version,
+            signature=(signed_name.strip(), signed_representative.strip()), attach=attach,
+        )  # fmt: skip
+    except BaseException:
+        uploads.remove(stored)
+        raise
+
+
+def own_request(unit_id: int, request_id: int) -> RestorationRequest:
+    """One of the unit's own requests; another unit's is not found."""
+    request = db.session.get(RestorationRequest, request_id)
+    if request is None or request.unit_id != unit_id:
+        raise NotFound(NOT_FOUND)
+    return request
+
+
+def withdraw(unit_id: int, request_id: int) -> RestorationRequest:
+    """The unit withdraws its open application; it is listed again and may apply later."""
+    request = own_request(unit_id, request_id)
+    if request.status != "submitted":
+        raise Conflict(N_("该申请已办结。"))
+    return restoration.withdraw_request(unit_actor(get_own_unit(unit_id)), request.id)
+
+
+def own_file(unit_id: int, file_id: int) -> RestorationFile:
+    """A proof the unit uploaded; another unit's is not found."""
+    item = db.session.get(RestorationFile, file_id)
+    if item is None or item.unit_id != unit_id:
+        raise NotFound(NOT_FOUND)
+    return item
+
+
+def get_file(request_id: int, file_id: int) -> RestorationFile:
+    """A proof of a request, for staff."""
+    item = db.session.get(RestorationFile, file_id)
+    if item is None or item.request_id != request_id:
+        raise NotFound(NOT_FOUND)
+    return item
+
+
+def set_contact_email(unit_id: int, raw: str | None) -> Any:
+    """Where the unit's reminders go (empty: no reminders)."""
+    email = clean_email(raw)
+    with unit_of_work() as session:
+        table = Unit.__table__  # a Core update: the credit state's version stays as it is
+        session.execute(table.update().where(table.c.id == unit_id).values(contact_email=email))
+    return email

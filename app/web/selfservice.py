@@ -1,0 +1,199 @@
+"""Unit self-service (``/self``): sign in with the code and the access code of the listing
+notice, see where the unit stands and what to do, apply online, follow and withdraw.
+
+The signed-in unit is kept in the session apart from staff sign-in; every view reads only the
+unit in the session, so no URL reaches another unit's data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+
+from app import uscc as uscc_codes
+from app.errors import DomainError, NotFound
+from app.extensions import db
+from app.models import Unit
+from app.services import selfservice, uploads
+from app.services.access import authenticate_unit, session_key
+from app.web.forms import VersionForm
+from app.web.forms_unit import ApplyForm, ContactForm, UnitLoginForm
+from app.web.i18n import lang, tr
+from app.web.pages import apply_error, error_page, form_page, send_upload
+from app.web.security import limiter
+from app.workflows.guards import Unmet
+from app.workflows.messages import render
+
+bp = Blueprint("self", __name__, url_prefix="/self")
+bp.register_error_handler(Exception, error_page)
+SESSION = "self_unit"
+ID = "<int(max=2147483647):item_id>"
+
+
+def signed_in_unit() -> Unit | None:
+    """The unit of this browser session, if its access code is still the one signed in with."""
+    held = session.get(SESSION)
+    if not isinstance(held, dict) or not isinstance(held.get("id"), int):
+        return None
+    unit = db.session.get(Unit, held["id"])
+    if unit is None or session_key(unit) != held.get("key"):
+        session.pop(SESSION, None)  # the code was reissued: sign in with the new one
+        return None
+    return unit
+
+
+def unit_page(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only for a signed-in unit; it gets its own ``Unit`` as the first argument."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        unit = signed_in_unit()
+        if unit is None:
+            flash(_("请使用统一社会信用代码和访问码登录。"), "info")
+            return redirect(url_for("self.login"))
+        return view(unit, *args, **kwargs)
+
+    return wrapper
+
+
+def _code_key() -> str:
+    """The rate-limit key of the code being tried (limits guessing spread over addresses)."""
+    return "self-code:" + uscc_codes.normalise(request.form.get("uscc", ""))[:18]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["ACCESS_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["ACCESS_CODE_RATE_LIMIT"], key_func=_code_key,
+               methods=["POST"])  # fmt: skip
+def login() -> Any:
+    """Sign in with the 统一社会信用代码 and the access code printed on the listing notice."""
+    form = UnitLoginForm()
+    if form.validate_on_submit():
+        try:
+            unit = authenticate_unit(form.uscc.data or "", form.access_code.data or "")
+        except DomainError as exc:
+            apply_error(None, exc)
+        else:
+            chosen = session.get("lang")
+            session.clear()  # a fresh session: nothing of a previous visitor carries over
+            if chosen:
+                session["lang"] = chosen
+            session[SESSION] = {"id": unit.id, "key": session_key(unit)}
+            session.permanent = True
+            return redirect(url_for("self.home"))
+    return form_page("self/login.html", form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Any:
+    """Sign out (POST with the CSRF token, so no link can sign a unit out)."""
+    if VersionForm().validate_on_submit():
+        session.pop(SESSION, None)
+    return redirect(url_for("self.login"))
+
+
+@bp.route("/")
+@unit_page
+def home(unit: Unit) -> Any:
+    """Status and why, the checklist with dates and materials, applications and progress."""
+    view = selfservice.overview(unit.id)
+    contact = ContactForm(contact_email=unit.contact_email)
+    return form_page("self/home.html", contact, view=view, steps=view.steps,
+                     button=VersionForm())  # fmt: skip
+
+
+@bp.route("/contact", methods=["POST"])
+@unit_page
+def contact(unit: Unit) -> Any:
+    """Where reminders go."""
+    form = ContactForm()
+    if form.validate_on_submit():
+        try:
+            selfservice.set_contact_email(unit.id, form.contact_email.data)
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("提醒邮箱已保存。"), "success")
+            return redirect(url_for("self.home"))
+    view = selfservice.overview(unit.id)
+    return form_page("self/home.html", form, view=view, steps=view.steps, button=VersionForm())
+
+
+def _received_files() -> list[uploads.Upload]:
+    """The uploaded files, each read up to one byte past the limit (never more into memory)."""
+    limit = int(current_app.config["UPLOAD_MAX_BYTES"])
+    return [uploads.Upload(f.filename or "", f.stream.read(limit + 1))
+            for f in request.files.getlist("proofs") if f and f.filename]  # fmt: skip
+
+
+def _refusal(form: ApplyForm, exc: DomainError) -> None:
+    """A refusal in the page's language: each unmet guard, or the files that were refused."""
+    unmet = exc.extra.get("unmet")
+    if unmet:
+        for u in unmet:
+            params = {k: v for k, v in u.items() if k not in ("code", "message")}
+            flash(render(Unmet(u["code"], params), lang()), "error")
+        g.form_status = 409
+        return
+    apply_error(form, exc)
+    names = exc.extra.get("files")
+    if names:
+        form.proofs.errors = [f"{n}：{tr(m)}" for n, m in zip(names, exc.errors["proofs"],
+                                                             strict=False)]  # fmt: skip
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@unit_page
+def apply(unit: Unit) -> Any:
+    """Sign the credit commitment and apply online, with proofs."""
+    view = selfservice.overview(unit.id)
+    form = ApplyForm()
+    if form.validate_on_submit():
+        try:
+            request_ = selfservice.apply(
+                unit.id, form.signed_name.data or "", form.signed_representative.data or "",
+                _received_files(), (form.note.data or "").strip() or None)  # fmt: skip
+        except DomainError as exc:
+            _refusal(form, exc)
+        else:
+            flash(_("申请已提交，应在 %(due)s 前作出决定。", due=request_.due_on.isoformat()),
+                  "success")  # fmt: skip
+            return redirect(url_for("self.home"))
+    return form_page("self/apply.html", form, view=view, steps=view.steps,
+                     max_mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
+                     max_files=current_app.config["UPLOAD_MAX_FILES"])  # fmt: skip
+
+
+@bp.route(f"/requests/{ID}/withdraw", methods=["POST"])
+@unit_page
+def withdraw(unit: Unit, item_id: int) -> Any:
+    """Withdraw the open application; the unit may apply again later."""
+    if not VersionForm().validate_on_submit():
+        abort(400)
+    try:
+        selfservice.withdraw(unit.id, item_id)
+    except NotFound:
+        raise  # another unit's request: the same page as one that does not exist
+    except DomainError as exc:
+        apply_error(None, exc)
+    else:
+        flash(_("申请已撤回，您可在符合条件时重新申请。"), "success")
+    return redirect(url_for("self.home"))
+
+
+@bp.route(f"/files/{ID}")
+@unit_page
+def file(unit: Unit, item_id: int) -> Any:
+    """One of the unit's own uploads."""
+    return send_upload(selfservice.own_file(unit.id, item_id))
+
+
+@bp.after_request
+def _private(response: Any) -> Any:
+    """The unit's own pages are never cached."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
