@@ -59,9 +59,9 @@ def scan_reminders() -> dict[str, int]:
                "created_at"]  # fmt: skip
     counts = {"eligible": 0, "due_soon": 0}
     with unit_of_work() as session:
-        counts["eligible"] = session.execute(
-            insert(NOTES).from_select(columns, eligible)
-        ).rowcount  # type: ignore[attr-defined]
+        # RETURNING counts the rows on both databases (psycopg reports no rowcount here).
+        counts["eligible"] = len(session.execute(
+            insert(NOTES).from_select(columns, eligible).returning(NOTES.c.id)).all())
         staff = (setting("STAFF_EMAIL") or "").strip()
         if staff:
             horizon = calendar().add_workdays(day, int(setting("REMINDER_DUE_WORKDAYS"))).day
@@ -73,9 +73,9 @@ def scan_reminders() -> dict[str, int]:
                 .where(RestorationRequest.status == "submitted",
                        RestorationRequest.due_on <= horizon, _missing(due_key))
             )  # fmt: skip
-            counts["due_soon"] = session.execute(
-                insert(NOTES).from_select(columns[:4] + ["request_id"] + columns[4:], due)
-            ).rowcount  # type: ignore[attr-defined]
+            into = columns[:4] + ["request_id"] + columns[4:]
+            counts["due_soon"] = len(session.execute(
+                insert(NOTES).from_select(into, due).returning(NOTES.c.id)).all())
     return counts
 
 

@@ -83,9 +83,8 @@ def unit_page(raw_uscc: str) -> dict[str, Any]:
             select(Listing).where(Listing.unit_id == unit.id, Listing.status == "active")
         )
         if row is not None:
-            listing = {"level": row.level, "decided_on": row.decided_on.isoformat(),
-                       "document_no": row.document_no,
-                       "publicity_until": row.max_until.isoformat()}  # fmt: skip
+            listing = {"level": row.level, "decided_on": row.decided_on,
+                       "document_no": row.document_no, "publicity_until": row.max_until}
     return {"uscc": unit.uscc, "name": unit.name, "listed": listed, "listing": listing,
             "records": visible_records(unit.id)}  # fmt: skip
 
@@ -108,8 +107,7 @@ def visible_records(unit_id: int) -> list[dict[str, Any]]:
         if until < day:
             continue
         records.append({"record_id": record_id, "category": row.category,
-                        "decided_on": row.decided_on.isoformat(),
-                        "publicity_until": until.isoformat(),
+                        "decided_on": row.decided_on, "publicity_until": until,
                         "fields": {k: v for k, v in row.payload.items()
                                    if k not in PRIVATE_FIELDS}})  # fmt: skip
     records.sort(key=lambda r: (r["decided_on"], r["record_id"]), reverse=True)

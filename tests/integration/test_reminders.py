@@ -1,0 +1,159 @@
+"""Reminders through a real SMTP server (aiosmtpd on 127.0.0.1): written once, sent once,
+kept and retried while the mail server is away."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from collections.abc import Iterator
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select, update
+
+from app.extensions import db
+from app.models import Notification, Unit
+from app.scheduler import job_specs
+from app.services import restoration
+from app.services.notifications import scan_reminders, send_pending
+from tests import builders as b
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(parsed)  # type: ignore[arg-type]
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+@pytest.fixture
+def mail_app(ctx, smtp):
+    inbox, port = smtp
+    ctx.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, MAIL_FROM="credit@xf.example.cn",
+                      STAFF_EMAIL="fazhi@xf.example.cn", BASE_URL="https://xf.example.cn")
+    return ctx
+
+
+def body(message: email.message.EmailMessage) -> str:
+    part = message.get_body(("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def eligible_unit(email: str) -> str:
+    """A unit listed 400 days ago (its minimum period is over) that gave ``email``."""
+    officer, supervisor = b.staff("officer"), b.staff("supervisor")
+    unit, _, _ = b.listed_unit(officer, supervisor)
+    db.session.execute(update(Unit).where(Unit.id == unit.id).values(contact_email=email))
+    db.session.commit()
+    return str(unit.uscc)
+
+
+def test_eligible_reminder_is_written_once_and_sent_once(mail_app, smtp):
+    inbox, _ = smtp
+    code = eligible_unit("anquan@unit.example.cn")
+    officer, supervisor = b.staff("officer"), b.staff("supervisor")
+    b.listed_unit(officer, supervisor, days_ago=10)  # not yet eligible, and no email anyway
+    assert scan_reminders() == {"eligible": 1, "due_soon": 0}
+    assert scan_reminders() == {"eligible": 0, "due_soon": 0}  # the same day again: nothing new
+    assert send_pending() == {"sent": 1, "failed": 0, "cancelled": 0}
+    assert send_pending() == {"sent": 0, "failed": 0, "cancelled": 0}
+    (message,) = inbox.messages
+    assert message["To"] == "anquan@unit.example.cn"
+    assert message["From"] == "credit@xf.example.cn"
+    assert "现可申请信用修复" in message["Subject"]
+    assert code in body(message) and "https://xf.example.cn/self/login" in body(message)
+    assert message["Message-ID"].startswith("<creditflow-notification-")
+
+
+def test_decision_and_due_date_reminders(mail_app, smtp):
+    inbox, _ = smtp
+    mail_app.config["REMINDER_DUE_WORKDAYS"] = 15  # the 10-day decision deadline is near
+    officer, supervisor, other = b.staff("officer"), b.staff("supervisor"), b.staff("supervisor")
+    unit = b.unit(officer, contact_email="Anquan@Unit.Example.CN")
+    assert unit.contact_email == "Anquan@unit.example.cn"  # normalised domain
+    rec = b.penalty(officer, unit.uscc)
+    from app.services import listings
+
+    lst = listings.propose_listing(officer, unit.uscc, "general", "拒不改正", [rec.id],
+                                   "津东消信列字〔2026〕77号", rec.decided_on)  # fmt: skip
+    listings.approve_listing(supervisor, lst.id)
+    request_ = restoration.file_request(officer, unit.uscc, True)
+    assert scan_reminders() == {"eligible": 0, "due_soon": 1}  # applied: no eligible reminder
+    assert send_pending()["sent"] == 1
+    restoration.reject_request(other, request_.id, "罚款尚未缴清")
+    assert send_pending()["sent"] == 1
+    subjects = {m["To"]: (m["Subject"], body(m)) for m in inbox.messages}
+    staff_subject, staff_body = subjects["fazhi@xf.example.cn"]
+    assert "办理期限提醒" in staff_subject
+    assert f"/staff/restoration-requests/{request_.id}" in staff_body
+    unit_subject, unit_body = subjects["Anquan@unit.example.cn"]
+    assert "未通过" in unit_subject and "罚款尚未缴清" in unit_body
+
+
+def test_a_reminder_that_no_longer_applies_is_cancelled(mail_app, smtp):
+    inbox, _ = smtp
+    officer, supervisor = b.staff("officer"), b.staff("supervisor")
+    unit = b.unit(officer, contact_email="a@unit.example.cn")
+    rec = b.penalty(officer, unit.uscc)
+    from app.services import listings
+
+    lst = listings.propose_listing(officer, unit.uscc, "general", "拒不改正", [rec.id],
+                                   "津东消信列字〔2026〕78号", rec.decided_on)  # fmt: skip
+    listings.approve_listing(supervisor, lst.id)
+    assert scan_reminders()["eligible"] == 1
+    restoration.file_request(officer, unit.uscc, True)  # the unit applied before it was sent
+    assert send_pending() == {"sent": 0, "failed": 0, "cancelled": 1}
+    assert inbox.messages == []
+
+
+def test_mail_server_away_keeps_and_retries(mail_app, smtp):
+    inbox, port = smtp
+    eligible_unit("a@unit.example.cn")
+    scan_reminders()
+    mail_app.config["SMTP_PORT"] = free_port()  # nobody listens there
+    assert send_pending() == {"sent": 0, "failed": 1, "cancelled": 0}
+    note = db.session.scalars(select(Notification)).one()
+    assert note.status == "pending" and note.attempts == 1 and note.next_attempt_at is not None
+    assert note.last_error and note.last_error.startswith("connect")
+    assert send_pending()["failed"] == 0  # backing off: not due yet
+    mail_app.config["SMTP_PORT"] = port
+    db.session.execute(update(Notification).values(next_attempt_at=None))
+    db.session.commit()
+    assert send_pending()["sent"] == 1 and len(inbox.messages) == 1
+    db.session.rollback()
+    assert db.session.scalars(select(Notification)).one().status == "sent"
+
+
+def test_no_mail_server_configured_leaves_reminders_waiting(mail_app):
+    mail_app.config["SMTP_HOST"] = ""
+    eligible_unit("a@unit.example.cn")
+    scan_reminders()
+    assert send_pending() == {"sent": 0, "failed": 0, "cancelled": 0}
+    assert db.session.scalars(select(Notification.status)).all() == ["pending"]
+
+
+def test_the_scheduler_runs_the_reminder_jobs(mail_app):
+    ids = {spec["id"] for spec in job_specs(mail_app)}
+    assert {"reminder-scan", "send-notifications"} <= ids
