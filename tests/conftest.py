@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.config import normalise_database_url
+from app.database import dispose_engines
 from app.extensions import db
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -71,7 +72,7 @@ def app(database_url: str, tmp_path) -> Iterator[Flask]:  # type: ignore[no-unty
                       "UPLOAD_DIR": str(tmp_path / "uploads")})
     yield app
     with app.app_context():
-        db.engine.dispose()
+        dispose_engines()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import current_app
+from flask import Response, current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields as f
@@ -61,9 +61,16 @@ class PublicUnitDetailOut(PublicUnitOut):
     records = f.List(f.Nested(PublicRecordOut))
 
 
-def _cached(body: Any) -> tuple[Any, int, dict[str, str]]:
-    seconds = int(current_app.config["PUBLIC_CACHE_SECONDS"])
-    return body, 200, {"Cache-Control": f"public, max-age={seconds}"}
+def _cached(body: dict[str, Any]) -> Response:
+    """The body as JSON, cacheable for ``PUBLIC_CACHE_SECONDS``.
+
+    The service gives it JSON-ready (ISO dates), so it skips the schema's dump: the schemas
+    document the answers, and ``tests/e2e/test_public.py`` loads each answer with them.
+    """
+    response = jsonify(body)
+    seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
+    response.headers["Cache-Control"] = f"public, max-age={seconds}"
+    return response
 
 
 @blp.route("/units")

@@ -12,11 +12,11 @@ import datetime as dt
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from app import uscc as uscc_codes
+from app.database import read_only
 from app.errors import NotFound, ValidationFailed
-from app.extensions import db
 from app.i18n import N_
 from app.models import DisclosureItem, EnforcementRecord, Listing, Unit
 from app.services.context import setting, today
@@ -25,11 +25,19 @@ LISTED = ("listed", "restoration_requested")
 # A person's name, published in the 双公示 set but left out of the district's own lookup.
 PRIVATE_FIELDS = frozenset({"法定代表人"})
 MIN_NAME = 2
-_ITEMS = (
-    select(DisclosureItem.id, DisclosureItem.record_id, DisclosureItem.category,
-           DisclosureItem.op, DisclosureItem.status, DisclosureItem.payload,
-           EnforcementRecord.decided_on, EnforcementRecord.status)
-    .join(EnforcementRecord, EnforcementRecord.id == DisclosureItem.record_id)
+# One round trip per lookup: the unit, its active listing (at most one) and all its items.
+_LOOKUP = (
+    select(Unit.id, Unit.uscc, Unit.name, Unit.credit_status,
+           Listing.level, Listing.decided_on.label("listed_on"), Listing.document_no,
+           Listing.max_until, DisclosureItem.id.label("item_id"), DisclosureItem.record_id,
+           DisclosureItem.category, DisclosureItem.op, DisclosureItem.status.label("item_status"),
+           DisclosureItem.payload, EnforcementRecord.decided_on,
+           EnforcementRecord.status.label("record_status"))
+    .outerjoin(Listing, and_(Listing.unit_id == Unit.id, Listing.status == "active"))
+    .outerjoin(DisclosureItem, DisclosureItem.unit_id == Unit.id)
+    .outerjoin(EnforcementRecord, EnforcementRecord.id == DisclosureItem.record_id)
+    .where(Unit.uscc == bindparam("code"))
+    .order_by(DisclosureItem.id)
 )  # fmt: skip
 
 
@@ -51,11 +59,11 @@ def search(q: str | None, page: int = 1, per_page: int = 20) -> tuple[list[dict[
 
 def page_of_rows(query: Any, page: int, per_page: int) -> tuple[list[Any], int]:
     """``page_of`` for a select of columns (rows, not entities)."""
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.execute(
-        query.order_by(Unit.name, Unit.id).offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return list(rows), int(total)
+    total = read_only(select(func.count()).select_from(query.subquery()), {})[0][0]
+    rows = read_only(
+        query.order_by(Unit.name, Unit.id).offset((page - 1) * per_page).limit(per_page), {}
+    )
+    return rows, int(total or 0)
 
 
 def public_until(category: str, decided_on: dt.date, payload: dict[str, Any]) -> dt.date:
@@ -73,41 +81,42 @@ def public_until(category: str, decided_on: dt.date, payload: dict[str, Any]) ->
 def unit_page(raw_uscc: str) -> dict[str, Any]:
     """A unit as the public sees it."""
     code = uscc_codes.normalise(raw_uscc or "")
-    unit = db.session.scalar(select(Unit).where(Unit.uscc == code)) if len(code) == 18 else None
-    if unit is None:
+    rows = read_only(_LOOKUP, {"code": code}, key="public.unit") if len(code) == 18 else []
+    if not rows:
         raise NotFound(N_("未找到该统一社会信用代码对应的单位。"))
-    listed = unit.credit_status in LISTED
+    first = rows[0]
+    listed = first.credit_status in LISTED
     listing = None
-    if listed:
-        row = db.session.scalar(
-            select(Listing).where(Listing.unit_id == unit.id, Listing.status == "active")
-        )
-        if row is not None:
-            listing = {"level": row.level, "decided_on": row.decided_on,
-                       "document_no": row.document_no, "publicity_until": row.max_until}
-    return {"uscc": unit.uscc, "name": unit.name, "listed": listed, "listing": listing,
-            "records": visible_records(unit.id)}  # fmt: skip
+    if listed and first.level is not None:
+        listing = {"level": first.level, "decided_on": first.listed_on.isoformat(),
+                   "document_no": first.document_no,
+                   "publicity_until": first.max_until.isoformat()}  # fmt: skip
+    return {"uscc": first.uscc, "name": first.name, "listed": listed, "listing": listing,
+            "records": visible_records(rows)}  # fmt: skip
 
 
-def visible_records(unit_id: int) -> list[dict[str, Any]]:
-    """The unit's disclosed records inside their publicity period, newest decision first."""
+def visible_records(rows: list[Any]) -> list[dict[str, Any]]:
+    """Of a unit's items (in id order), each record's last published state, if the record is
+    still active, not being withdrawn and inside its publicity period; newest decision first."""
     latest: dict[int, Any] = {}
     published: dict[int, Any] = {}
-    for row in db.session.execute(_ITEMS.where(DisclosureItem.unit_id == unit_id)
-                                  .order_by(DisclosureItem.id)):  # fmt: skip
+    for row in rows:
+        if row.item_id is None:
+            continue
         latest[row.record_id] = row
-        if row.status == "delivered" and row.op != "withdraw":
+        if row.item_status == "delivered" and row.op != "withdraw":
             published[row.record_id] = row
     day, records = today(), []
     for record_id, row in published.items():
         last = latest[record_id]
-        if last.op == "withdraw" or last[7] != "active":
+        if last.op == "withdraw" or last.record_status != "active":
             continue
         until = public_until(row.category, row.decided_on, row.payload)
         if until < day:
             continue
         records.append({"record_id": record_id, "category": row.category,
-                        "decided_on": row.decided_on, "publicity_until": until,
+                        "decided_on": row.decided_on.isoformat(),
+                        "publicity_until": until.isoformat(),
                         "fields": {k: v for k, v in row.payload.items()
                                    if k not in PRIVATE_FIELDS}})  # fmt: skip
     records.sort(key=lambda r: (r["decided_on"], r["record_id"]), reverse=True)

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from app.api.public import PublicPageOut, PublicUnitDetailOut
 from app.services import records, restoration
 from app.services.context import today
 from app.services.pipeline import run_disclosure
@@ -47,6 +48,7 @@ def test_public_unit_shows_what_is_published_and_still_public(app, district):
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "public, max-age=300"
     data = response.get_json()
+    PublicUnitDetailOut().load(data)  # the answer is what the OpenAPI description says
     assert data["listed"] is True and data["listing"]["level"] == "general"
     assert {r["record_id"] for r in data["records"]} == {district["penalty"], district["kept"]}
     kept = next(r for r in data["records"] if r["record_id"] == district["kept"])
@@ -70,6 +72,7 @@ def test_restoration_takes_the_unit_off_at_once(app, district):
 def test_public_search_by_name_part_or_code_with_paging(app, district):
     client = app.test_client()
     by_name = client.get("/api/v1/public/units?q=物业服务").get_json()
+    PublicPageOut().load(by_name)
     assert [u["uscc"] for u in by_name["items"]] == [district["good"]]
     assert by_name["items"][0] == {"uscc": district["good"],
                                    "name": "东丽湖物业服务有限公司", "listed": False}
@@ -120,3 +123,23 @@ def test_public_lookups_are_rate_limited_per_address(app, district):
              for _ in range(4)]  # fmt: skip
     assert [p.status_code for p in pages] == [200, 200, 200, 429]
     assert "请求过于频繁" in pages[-1].get_data(as_text=True)
+
+
+def test_lookup_survives_the_database_dropping_its_connections(app, district):
+    """PostgreSQL: the read-only pool's connections are killed server-side; the next lookup
+    retries once on a fresh connection instead of failing."""
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    client = app.test_client()
+    url = f"/api/v1/public/units/{district['listed']}"
+    assert client.get(url).status_code == 200
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("server-side connection kills: PostgreSQL runs (CI's second pass)")
+        db.session.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"))  # fmt: skip
+        db.session.commit()
+    assert client.get(url).status_code == 200
