@@ -96,7 +96,7 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_TIMEOUT": 10,
     "MAIL_FROM": "creditflow@localhost",
     "STAFF_EMAIL": "",
-    "BASE_URL": "http://127.0.0.1:5000",  # links in reminders
+    "BASE_URL": "http://127.0.0.1:8000",  # links in reminders
     "REMINDER_SCAN_AT": "08:00",
     "REMINDER_DUE_WORKDAYS": 2,
     "NOTIFY_SECONDS": 60,
