@@ -139,12 +139,14 @@ def _failed(ids: list[int], error: str) -> None:
     """Back off (1, 2, 4 … minutes); after ``NOTIFY_ATTEMPTS`` tries the reminder is failed."""
     attempts = int(setting("NOTIFY_ATTEMPTS"))
     with unit_of_work() as session:
-        for note_id in ids:
-            tried = session.scalar(select(NOTES.c.attempts).where(NOTES.c.id == note_id)) or 0
-            session.execute(update(NOTES).where(NOTES.c.id == note_id).values(
-                attempts=tried + 1, last_error=error[:2000],
-                status="failed" if tried + 1 >= attempts else "pending",
-                next_attempt_at=utcnow() + dt.timedelta(minutes=2**tried)))  # fmt: skip
+        tried = session.execute(select(NOTES.c.attempts, NOTES.c.id)
+                                .where(NOTES.c.id.in_(ids))).all()  # fmt: skip
+        for count in {t for t, _ in tried}:  # one UPDATE per distinct count, not per row
+            same = [i for t, i in tried if t == count]
+            session.execute(update(NOTES).where(NOTES.c.id.in_(same)).values(
+                attempts=count + 1, last_error=error[:2000],
+                status="failed" if count + 1 >= attempts else "pending",
+                next_attempt_at=utcnow() + dt.timedelta(minutes=2**count)))  # fmt: skip
 
 
 def build_message(note: Notification, subject: str, body: str) -> EmailMessage:

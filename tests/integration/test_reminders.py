@@ -26,6 +26,12 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
 
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        if address.startswith("nobody@"):
+            return "550 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append(parsed)  # type: ignore[arg-type]
@@ -157,3 +163,16 @@ def test_no_mail_server_configured_leaves_reminders_waiting(mail_app):
 def test_the_scheduler_runs_the_reminder_jobs(mail_app):
     ids = {spec["id"] for spec in job_specs(mail_app)}
     assert {"reminder-scan", "send-notifications"} <= ids
+
+
+def test_a_refused_recipient_fails_alone(mail_app, smtp):
+    inbox, _ = smtp
+    mail_app.config["NOTIFY_ATTEMPTS"] = 1
+    eligible_unit("nobody@unit.example.cn")
+    eligible_unit("anquan@unit.example.cn")
+    scan_reminders()
+    assert send_pending() == {"sent": 1, "failed": 1, "cancelled": 0}
+    assert [m["To"] for m in inbox.messages] == ["anquan@unit.example.cn"]
+    db.session.rollback()
+    failed = db.session.scalars(select(Notification).where(Notification.status == "failed")).one()
+    assert failed.recipient == "nobody@unit.example.cn" and "550" in (failed.last_error or "")
