@@ -62,6 +62,7 @@ def _template_globals() -> dict[str, Any]:
         "lang": i18n.lang(),
         "current_user": current_user,
         "today": _today(),
+        "now_utc": dt.datetime.now(dt.UTC),
     }
 
 

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import RestorationFile, RestorationRequest, Unit
 from app.services.access import issue_access_code
 from tests import builders as b
+from tests.pages import Session
 from tests.selfservice import EXE, HTML, JPEG, PDF, PNG, UnitBrowser, listed
 
 WRONG = "统一社会信用代码或访问码不正确。"
@@ -53,6 +54,8 @@ def test_repeated_failures_lock_the_unit_until_staff_reissue_the_code(app, peopl
     locked = UnitBrowser(app).unit_sign_in(unit.uscc, code)  # even the right code now
     assert locked.status_code == 423
     assert "错误次数过多" in locked.get_data(as_text=True)
+    staff = Session(app, "wang")
+    assert "data-self-locked" in staff.text(f"/staff/units/{unit.uscc}")  # staff see why
     with app.app_context():
         assert db.session.get(Unit, unit.id).access_locked_until is not None
         new_code = issue_access_code(officer, unit.uscc)  # staff reissue: unlocked, old code void
