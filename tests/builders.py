@@ -67,9 +67,13 @@ def inspection(actor: Actor, unit_code: str, **kw: Any):  # type: ignore[no-unty
     return records.add_record(actor, unit_code, data)
 
 
-def listed_unit(officer: Actor, supervisor: Actor, level: str = "general", days_ago: int = 400):
-    """A unit listed on a penalty decided ``days_ago`` days ago; returns (unit, record, listing)."""
-    u = unit(officer)
+def listed_unit(officer: Actor, supervisor: Actor, level: str = "general", days_ago: int = 400,
+                **unit_fields: Any):  # type: ignore[no-untyped-def]
+    """A unit listed on a penalty decided ``days_ago`` days ago; returns (unit, record, listing).
+
+    ``unit_fields``: the unit's optional fields (name, legal_representative, contact_email …).
+    """
+    u = unit(officer, **unit_fields)
     rec = penalty(officer, u.uscc, decided_on=today() - dt.timedelta(days=days_ago))
     lst = listings.propose_listing(
         officer, u.uscc, level, "拒不改正消防违法行为", [rec.id],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import zlib
 from typing import Any
@@ -33,16 +32,8 @@ def listed(app: Flask, officer: Any, supervisor: Any, days_ago: int = 400,
 
 
 def _listed(officer: Any, supervisor: Any, days_ago: int, **unit: Any) -> tuple[Any, str]:
-    u = b.unit(officer, legal_representative="张伟", contact_phone="13812345678", **unit)
-    rec = b.penalty(officer, u.uscc, decided_on=dt.date.today() - dt.timedelta(days=days_ago))
-    from app.services import listings
-    from app.services.context import today
-
-    lst = listings.propose_listing(
-        officer, u.uscc, "general", "拒不改正消防违法行为", [rec.id],
-        f"津东消信列字〔2026〕{u.id}号", today() - dt.timedelta(days=days_ago),
-    )  # fmt: skip
-    listings.approve_listing(supervisor, lst.id)
+    fields = {"legal_representative": "张伟", "contact_phone": "13812345678", **unit}
+    u, _, _ = b.listed_unit(officer, supervisor, days_ago=days_ago, **fields)
     return u, issue_access_code(officer, u.uscc)
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, select
 
 from app import uscc as uscc_codes
 from app.database import read_only
@@ -20,6 +20,7 @@ from app.errors import NotFound, ValidationFailed
 from app.i18n import N_
 from app.models import DisclosureItem, EnforcementRecord, Listing, Unit
 from app.services.context import setting, today
+from app.services.paging import page_of
 
 LISTED = ("listed", "restoration_requested")
 # A person's name, published in the 双公示 set but left out of the district's own lookup.
@@ -46,24 +47,14 @@ def search(q: str | None, page: int = 1, per_page: int = 20) -> tuple[list[dict[
     term = (q or "").strip()
     code = uscc_codes.normalise(term)
     if len(code) == 18 and all(c in uscc_codes.ALPHABET for c in code):
-        where = or_(Unit.uscc == code, Unit.name.contains(term, autoescape=True))
+        where = Unit.uscc == code
     elif len(term) >= MIN_NAME:
         where = Unit.name.contains(term, autoescape=True)
     else:
         raise ValidationFailed.on("q", N_("请输入单位名称的至少两个字，或完整的统一社会信用代码。"))
-    query = select(Unit.uscc, Unit.name, Unit.credit_status).where(where)
-    rows, total = page_of_rows(query, page, per_page)
-    return [{"uscc": r.uscc, "name": r.name, "listed": r.credit_status in LISTED}
-            for r in rows], total  # fmt: skip
-
-
-def page_of_rows(query: Any, page: int, per_page: int) -> tuple[list[Any], int]:
-    """``page_of`` for a select of columns (rows, not entities)."""
-    total = read_only(select(func.count()).select_from(query.subquery()), {})[0][0]
-    rows = read_only(
-        query.order_by(Unit.name, Unit.id).offset((page - 1) * per_page).limit(per_page), {}
-    )
-    return rows, int(total or 0)
+    units, total = page_of(select(Unit).where(where), (Unit.name, Unit.id), page, per_page)
+    return [{"uscc": u.uscc, "name": u.name, "listed": u.credit_status in LISTED}
+            for u in units], total  # fmt: skip
 
 
 def public_until(category: str, decided_on: dt.date, payload: dict[str, Any]) -> dt.date:

@@ -17,7 +17,9 @@ from app import errors
 from app.i18n import N_
 from app.models import RestorationFile
 from app.services import uploads
-from app.web.i18n import tr
+from app.web.i18n import lang, tr
+from app.workflows.guards import Unmet
+from app.workflows.messages import render
 
 
 def apply_error(form: FlaskForm | None, exc: errors.DomainError) -> None:
@@ -25,6 +27,12 @@ def apply_error(form: FlaskForm | None, exc: errors.DomainError) -> None:
     g.form_status = status_of(exc)
     if isinstance(exc, errors.StaleVersion):
         flash(_("该单位已被他人修改：页面已刷新为最新内容，请核对后重新提交。"), "error")
+        return
+    unmet = exc.extra.get("unmet")
+    if unmet:  # guards that do not hold: each message in the page's language
+        for u in unmet:
+            params = {k: v for k, v in u.items() if k not in ("code", "message")}
+            flash(render(Unmet(u["code"], params), lang()), "error")
         return
     placed = False
     for name, messages in (exc.errors or {}).items():

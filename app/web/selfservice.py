@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from app import uscc as uscc_codes
@@ -22,11 +22,9 @@ from app.services import selfservice, uploads
 from app.services.access import authenticate_unit, session_key
 from app.web.forms import VersionForm
 from app.web.forms_unit import ApplyForm, ContactForm, UnitLoginForm
-from app.web.i18n import lang, tr
+from app.web.i18n import tr
 from app.web.pages import apply_error, error_page, form_page, send_upload
 from app.web.security import limiter
-from app.workflows.guards import Unmet
-from app.workflows.messages import render
 
 bp = Blueprint("self", __name__, url_prefix="/self")
 bp.register_error_handler(Exception, error_page)
@@ -100,10 +98,12 @@ def logout() -> Any:
 @unit_page
 def home(unit: Unit) -> Any:
     """Status and why, the checklist with dates and materials, applications and progress."""
+    return _home_page(unit, ContactForm(contact_email=unit.contact_email))
+
+
+def _home_page(unit: Unit, contact: ContactForm) -> Any:
     view = selfservice.overview(unit.id)
-    contact = ContactForm(contact_email=unit.contact_email)
-    return form_page("self/home.html", contact, view=view, steps=view.steps,
-                     button=VersionForm())  # fmt: skip
+    return form_page("self/home.html", contact, view=view, steps=view.steps, button=VersionForm())
 
 
 @bp.route("/contact", methods=["POST"])
@@ -119,8 +119,7 @@ def contact(unit: Unit) -> Any:
         else:
             flash(_("提醒邮箱已保存。"), "success")
             return redirect(url_for("self.home"))
-    view = selfservice.overview(unit.id)
-    return form_page("self/home.html", form, view=view, steps=view.steps, button=VersionForm())
+    return _home_page(unit, form)
 
 
 def _received_files() -> list[uploads.Upload]:
@@ -130,16 +129,8 @@ def _received_files() -> list[uploads.Upload]:
             for f in request.files.getlist("proofs") if f and f.filename]  # fmt: skip
 
 
-def _refusal(form: ApplyForm, exc: DomainError) -> None:
-    """A refusal in the page's language: each unmet guard, or the files that were refused."""
-    unmet = exc.extra.get("unmet")
-    if unmet:
-        for u in unmet:
-            params = {k: v for k, v in u.items() if k not in ("code", "message")}
-            flash(render(Unmet(u["code"], params), lang()), "error")
-        g.form_status = 409
-        return
-    apply_error(form, exc)
+def _files_refused(form: ApplyForm, exc: DomainError) -> None:
+    """Name each refused file beside its reason."""
     names = exc.extra.get("files")
     if names:
         form.proofs.errors = [f"{n}：{tr(m)}" for n, m in zip(names, exc.errors["proofs"],
@@ -150,7 +141,6 @@ def _refusal(form: ApplyForm, exc: DomainError) -> None:
 @unit_page
 def apply(unit: Unit) -> Any:
     """Sign the credit commitment and apply online, with proofs."""
-    view = selfservice.overview(unit.id)
     form = ApplyForm()
     if form.validate_on_submit():
         try:
@@ -158,11 +148,13 @@ def apply(unit: Unit) -> Any:
                 unit.id, form.signed_name.data or "", form.signed_representative.data or "",
                 _received_files(), (form.note.data or "").strip() or None)  # fmt: skip
         except DomainError as exc:
-            _refusal(form, exc)
+            apply_error(form, exc)
+            _files_refused(form, exc)
         else:
             flash(_("申请已提交，应在 %(due)s 前作出决定。", due=request_.due_on.isoformat()),
                   "success")  # fmt: skip
             return redirect(url_for("self.home"))
+    view = selfservice.overview(unit.id)
     return form_page("self/apply.html", form, view=view, steps=view.steps,
                      max_mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
                      max_files=current_app.config["UPLOAD_MAX_FILES"])  # fmt: skip

@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import Notification, Unit
+from app.models import Notification
 from app.scheduler import job_specs
 from app.services import restoration
 from app.services.notifications import scan_reminders, send_pending
@@ -70,9 +70,7 @@ def body(message: email.message.EmailMessage) -> str:
 def eligible_unit(email: str) -> str:
     """A unit listed 400 days ago (its minimum period is over) that gave ``email``."""
     officer, supervisor = b.staff("officer"), b.staff("supervisor")
-    unit, _, _ = b.listed_unit(officer, supervisor)
-    db.session.execute(update(Unit).where(Unit.id == unit.id).values(contact_email=email))
-    db.session.commit()
+    unit, _, _ = b.listed_unit(officer, supervisor, contact_email=email)
     return str(unit.uscc)
 
 
@@ -97,14 +95,8 @@ def test_decision_and_due_date_reminders(mail_app, smtp):
     inbox, _ = smtp
     mail_app.config["REMINDER_DUE_WORKDAYS"] = 15  # the 10-day decision deadline is near
     officer, supervisor, other = b.staff("officer"), b.staff("supervisor"), b.staff("supervisor")
-    unit = b.unit(officer, contact_email="Anquan@Unit.Example.CN")
+    unit, _, _ = b.listed_unit(officer, supervisor, contact_email="Anquan@Unit.Example.CN")
     assert unit.contact_email == "Anquan@unit.example.cn"  # normalised domain
-    rec = b.penalty(officer, unit.uscc)
-    from app.services import listings
-
-    lst = listings.propose_listing(officer, unit.uscc, "general", "拒不改正", [rec.id],
-                                   "津东消信列字〔2026〕77号", rec.decided_on)  # fmt: skip
-    listings.approve_listing(supervisor, lst.id)
     request_ = restoration.file_request(officer, unit.uscc, True)
     assert scan_reminders() == {"eligible": 0, "due_soon": 1}  # applied: no eligible reminder
     assert send_pending()["sent"] == 1
@@ -121,13 +113,7 @@ def test_decision_and_due_date_reminders(mail_app, smtp):
 def test_a_reminder_that_no_longer_applies_is_cancelled(mail_app, smtp):
     inbox, _ = smtp
     officer, supervisor = b.staff("officer"), b.staff("supervisor")
-    unit = b.unit(officer, contact_email="a@unit.example.cn")
-    rec = b.penalty(officer, unit.uscc)
-    from app.services import listings
-
-    lst = listings.propose_listing(officer, unit.uscc, "general", "拒不改正", [rec.id],
-                                   "津东消信列字〔2026〕78号", rec.decided_on)  # fmt: skip
-    listings.approve_listing(supervisor, lst.id)
+    unit, _, _ = b.listed_unit(officer, supervisor, contact_email="a@unit.example.cn")
     assert scan_reminders()["eligible"] == 1
     restoration.file_request(officer, unit.uscc, True)  # the unit applied before it was sent
     assert send_pending() == {"sent": 0, "failed": 0, "cancelled": 1}
