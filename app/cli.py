@@ -159,9 +159,12 @@ def disclose_run(category: str | None) -> None:
     summary = run_disclosure(category)
     for name, count in sorted(summary.delivered.items()):
         click.echo(f"{name}: {count} batches, {summary.items[name]} items delivered")
+    for batch_id in summary.superseded:
+        click.echo(f"{batch_id}: taken over by another run while this one delivered it; "
+                   "its outcome is that run's")  # fmt: skip
     if summary.failed:
         raise click.ClickException(f"{len(summary.failed)} batches failed: {summary.failed}")
-    if not summary.delivered:
+    if not summary.delivered and not summary.superseded:
         click.echo("nothing to deliver")
 
 

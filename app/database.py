@@ -8,11 +8,12 @@ races.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
+from flask import current_app, g
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -44,7 +45,8 @@ def configure_engine(engine: Engine) -> None:
 def unit_of_work() -> Iterator[Session]:
     """Run one use case: yield the session for writing, commit at the end, roll back on error.
 
-    The session is the request's (or job's) scoped session; the caller never commits.
+    The session is the request's (or job's) scoped session; the caller never commits. Work
+    running under ``fenced`` checks its fences in the same transaction, just before the commit.
     """
     session = db.session()
     if session.in_transaction():
@@ -55,12 +57,29 @@ def unit_of_work() -> Iterator[Session]:
     session.info["locked_units"] = set()
     try:
         yield session
+        for check in g.get("write_fences", ()):
+            check(session)
         session.commit()
     except BaseException:
         session.rollback()
         raise
     finally:
         session.info.pop("locked_units", None)
+
+
+@contextmanager
+def fenced(check: Callable[[Session], None]) -> Iterator[None]:
+    """Every unit of work inside (in this app context) runs ``check`` before it commits.
+
+    ``check`` raises to refuse the commit: the scheduler's jobs use it so that a process that
+    lost its lease while it worked writes nothing (``app.services.lease.Fence``).
+    """
+    fences: list[Callable[[Session], None]] = g.setdefault("write_fences", [])
+    fences.append(check)
+    try:
+        yield
+    finally:
+        fences.remove(check)
 
 
 def lock_unit_row(session: Session, unit_id: int) -> None:
@@ -120,9 +139,6 @@ def read_only(statement: Any, params: dict[str, Any], key: str | None = None) ->
 
 
 def _read_only_engine() -> Engine:
-    from flask import current_app
-    from sqlalchemy import create_engine
-
     engine: Engine | None = current_app.extensions.get("read_only_engine")
     if engine is None:
         options = {k: v for k, v in current_app.config["SQLALCHEMY_ENGINE_OPTIONS"].items()
@@ -135,8 +151,6 @@ def _read_only_engine() -> Engine:
 
 def dispose_engines() -> None:
     """Close every pooled connection of the app (its engine and the read-only one)."""
-    from flask import current_app
-
     db.engine.dispose()
     extra = current_app.extensions.pop("read_only_engine", None)
     if extra is not None:

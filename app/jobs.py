@@ -1,15 +1,25 @@
 """Scheduler jobs, referenced by ``module:function`` so the job store can persist them.
 
 Each job pushes an app context and calls one service. The app is the one the scheduler
-process built (``bind``); jobs never build their own.
+process built (``bind``); jobs never build their own. Under a leader (``holder``) a job runs
+only while its process holds the scheduler lease, and every transaction it commits is fenced
+by the term it started under: a process paused past its lease that wakes up mid-job writes
+nothing over what its successor did (``app.services.lease``).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from flask import Flask
-from flask.ctx import AppContext
+
+from app.database import fenced
+from app.services import lease
+from app.services.expiry import sweep_expired_listings
+from app.services.notifications import scan_reminders, send_pending
+from app.services.pipeline import run_disclosure
 
 log = logging.getLogger("creditflow.jobs")
 _app: Flask | None = None
@@ -22,71 +32,56 @@ def bind(app: Flask, holder: str | None = None) -> None:
     _app, _holder = app, holder
 
 
-def _leading() -> bool:
-    """Fencing: a job runs only while this process still holds the lease."""
-    if _holder is None:  # not under a Leadership (tests drive start_jobs directly)
-        return True
-    from app.scheduler import LEASE_NAME
-    from app.services.lease import holds
+@contextmanager
+def _leading(job: str) -> Iterator[bool]:
+    """In an app context: True, with every commit fenced, while this process leads.
 
-    if holds(LEASE_NAME, _holder):
-        return True
-    log.warning("job skipped: %s no longer holds the scheduler lease", _holder)
-    return False
-
-
-def _context() -> AppContext:
+    Without a holder (tests drive ``start_jobs`` directly) the job runs unfenced.
+    """
     if _app is None:
         raise RuntimeError("jobs are not bound to an app (app.jobs.bind)")
-    return _app.app_context()
+    with _app.app_context():
+        if _holder is None:
+            yield True
+            return
+        fence = lease.current(lease.SCHEDULER, _holder)
+        if fence is None:
+            log.warning("job %s skipped: %s no longer holds the scheduler lease", job, _holder)
+            yield False
+            return
+        try:
+            with fenced(fence.check):
+                yield True
+        except lease.LeaseLost as exc:
+            log.warning("job %s stopped, its writes rolled back: %s", job, exc)
+
+
+def _run(job: str, work: Callable[[], object]) -> None:
+    with _leading(job) as leading:
+        if leading:
+            log.info("%s: %s", job, work())
 
 
 def daily_batch(category: str) -> None:
     """The daily disclosure batch of one category."""
-    from app.services.pipeline import run_disclosure
-
-    with _context():
-        if not _leading():
-            return
-        summary = run_disclosure(category)
-        log.info("daily batch %s: %s", category, summary)
+    _run(f"daily batch {category}", lambda: run_disclosure(category))
 
 
 def urgent_sweep() -> None:
     """Every 15 minutes: deliver items due within one working day, and retry due batches."""
-    from app.services.pipeline import run_disclosure
-
-    with _context():
-        if _leading():
-            run_disclosure(urgent_only=True)
+    _run("urgent sweep", lambda: run_disclosure(urgent_only=True))
 
 
 def expiry_sweep() -> None:
     """Daily: end listings at their maximum period, flag the blocked ones for staff."""
-    from app.services.expiry import sweep_expired_listings
-
-    with _context():
-        if not _leading():
-            return
-        result = sweep_expired_listings()
-        log.info("expiry sweep: %d expired, %d blocked", len(result.expired), len(result.blocked))
+    _run("expiry sweep", sweep_expired_listings)
 
 
 def reminder_scan() -> None:
     """Daily: write the reminders that fell due (eligible to apply, decisions due soon)."""
-    from app.services.notifications import scan_reminders
-
-    with _context():
-        if _leading():
-            log.info("reminder scan: %s", scan_reminders())
+    _run("reminder scan", scan_reminders)
 
 
 def send_notifications() -> None:
     """Every minute: send pending reminders by email."""
-    from app.services.notifications import send_pending
-
-    with _context():
-        if _leading():
-            result = send_pending()
-            if any(result.values()):
-                log.info("notifications: %s", result)
+    _run("notifications", send_pending)

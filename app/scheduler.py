@@ -28,7 +28,6 @@ from app import jobs
 from app.services import lease
 
 log = logging.getLogger("creditflow.scheduler")
-LEASE_NAME = "scheduler"
 JOB_TABLE = "apscheduler_jobs"
 DAY = 24 * 3600
 
@@ -104,7 +103,7 @@ class Leadership:
         """Renew or take the lease; start or stop the jobs to match. True while leading."""
         with self.app.app_context():
             try:
-                leading = lease.try_acquire(LEASE_NAME, self.holder,
+                leading = lease.try_acquire(lease.SCHEDULER, self.holder,
                                             int(self.app.config["LEASE_SECONDS"]))  # fmt: skip
             except Exception:  # the database is away: we cannot prove we lead
                 log.exception("lease renewal failed")
@@ -129,7 +128,7 @@ class Leadership:
             self.scheduler.shutdown(wait=True)
             self.scheduler = None
         with self.app.app_context():
-            lease.release(LEASE_NAME, self.holder)
+            lease.release(lease.SCHEDULER, self.holder)
 
 
 def start_in_process(app: Flask) -> Leadership:

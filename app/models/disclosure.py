@@ -77,8 +77,10 @@ class DisclosureBatch(db.Model):  # type: ignore[name-defined]
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     publisher: Mapped[str | None] = mapped_column(String(20))
-    # A process delivering the batch holds it until then, so two never deliver it at once.
+    # A process delivering the batch holds it until then; a paused one may outlive it, so
+    # every outcome is written only with the token of the attempt that holds it now.
     lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    lease_token: Mapped[str | None] = mapped_column(String(32))
 
 
 class SchedulerLease(db.Model):  # type: ignore[name-defined]
@@ -90,3 +92,5 @@ class SchedulerLease(db.Model):  # type: ignore[name-defined]
     holder: Mapped[str] = mapped_column(String(100))
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     acquired_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Grows at every takeover (or lapse): work started under an older term is fenced off.
+    term: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -1,10 +1,12 @@
 """The disclosure pipeline: claim pending items into immutable batches, deliver them.
 
 Claiming is one set-based statement per batch; on PostgreSQL it skips rows another process has
-locked, on SQLite the write lock serialises claimers. A batch is delivered under a lease (so two
-processes never deliver it at once) and marked delivered only after the publisher succeeded:
-a crash anywhere leads to the same batch being delivered again, never to a lost item or an
-item in two batches.
+locked, on SQLite the write lock serialises claimers. Each delivery attempt takes a lease on
+the batch with a fresh token, and the batch is marked delivered only after the publisher
+succeeded: a crash anywhere leads to the same batch being delivered again, never to a lost
+item or an item in two batches. A process paused past its lease may find that another attempt
+took the batch over; its outcome is written only while its token is still the batch's and the
+batch is unsettled, so it never undoes what the other attempt recorded.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import Text, cast, column, func, select, text, update
 
@@ -115,9 +118,10 @@ def batch_info(batch: DisclosureBatch) -> BatchInfo:
                      batch.sha256, ops)  # fmt: skip
 
 
-def take_lease(batch_id: str, seconds: int) -> bool:
-    """Hold the batch for delivery; False when it is delivered, failed, or held by another."""
-    now = utcnow()
+def take_lease(batch_id: str, seconds: int) -> str | None:
+    """Hold the batch for one delivery attempt; its token, or None when it is delivered,
+    failed, or held by another attempt whose lease runs."""
+    now, token = utcnow(), secrets.token_hex(16)
     with unit_of_work() as session:
         taken = session.execute(
             update(BATCHES)
@@ -126,23 +130,58 @@ def take_lease(batch_id: str, seconds: int) -> bool:
                 BATCHES.c.status.in_(("pending", "retrying")),
                 (BATCHES.c.lease_until.is_(None)) | (BATCHES.c.lease_until < now),
             )
-            .values(
-                lease_until=now + dt.timedelta(seconds=seconds), attempts=BATCHES.c.attempts + 1
-            )
-        ).rowcount  # type: ignore[attr-defined]
-    return bool(taken)
+            .values(lease_until=now + dt.timedelta(seconds=seconds), lease_token=token,
+                    attempts=BATCHES.c.attempts + 1)
+        ).rowcount  # type: ignore[attr-defined]  # fmt: skip
+    return token if taken else None
 
 
-def mark_delivered(batch_id: str, publisher: str) -> None:
-    """Record a successful delivery: the batch and its items, in one transaction."""
+def _held(batch_id: str, token: str) -> Any:
+    """The batch, while ``token``'s attempt still holds it and it is not settled: the fence of
+    every outcome. A lapsed lease that nobody took over still counts as held."""
+    return (
+        (BATCHES.c.id == batch_id)
+        & (BATCHES.c.lease_token == token)
+        & BATCHES.c.status.in_(("pending", "retrying"))
+    )
+
+
+def mark_delivered(batch_id: str, token: str, publisher: str) -> bool:
+    """Record a successful delivery: the batch and its items, in one transaction.
+
+    False, and nothing written, when another attempt has taken the batch over meanwhile.
+    """
     now = utcnow()
     with unit_of_work() as session:
-        session.execute(BATCHES.update().where(BATCHES.c.id == batch_id).values(
+        held = session.execute(BATCHES.update().where(_held(batch_id, token)).values(
             status="delivered", delivered_at=now, lease_until=None, last_error=None,
-            next_attempt_at=None, publisher=publisher))  # fmt: skip
-        session.execute(
-            ITEMS.update().where(ITEMS.c.batch_id == batch_id).values(status="delivered")
-        )
+            next_attempt_at=None, publisher=publisher)).rowcount  # type: ignore[attr-defined]  # fmt: skip
+        if held:
+            session.execute(
+                ITEMS.update().where(ITEMS.c.batch_id == batch_id).values(status="delivered")
+            )
+    return bool(held)
+
+
+def mark_failed(
+    batch_id: str, token: str, error: str, retryable: bool, retry_in: dt.timedelta
+) -> bool:
+    """Record a failed delivery: retried later, or failed for good and shown to staff.
+
+    False, and nothing written, when another attempt has taken the batch over meanwhile.
+    """
+    with unit_of_work() as session:
+        held = session.execute(
+            BATCHES.update()
+            .where(_held(batch_id, token))
+            .values(
+                status="retrying" if retryable else "failed",
+                last_error=error[:2000],
+                lease_until=None,
+                next_attempt_at=utcnow() + retry_in if retryable else None,
+            )
+        ).rowcount  # type: ignore[attr-defined]
+    return bool(held)
 
 
 def retry_failed(batch_id: str) -> bool:
@@ -151,21 +190,6 @@ def retry_failed(batch_id: str) -> bool:
         changed = session.execute(
             BATCHES.update()
             .where(BATCHES.c.id == batch_id, BATCHES.c.status == "failed")
-            .values(status="retrying", next_attempt_at=None, lease_until=None)
+            .values(status="retrying", next_attempt_at=None, lease_until=None, lease_token=None)
         ).rowcount  # type: ignore[attr-defined]
     return bool(changed)
-
-
-def mark_failed(batch_id: str, error: str, retryable: bool, retry_in: dt.timedelta) -> None:
-    """Record a failed delivery: retried later, or failed for good and shown to staff."""
-    with unit_of_work() as session:
-        session.execute(
-            BATCHES.update()
-            .where(BATCHES.c.id == batch_id)
-            .values(
-                status="retrying" if retryable else "failed",
-                last_error=error[:2000],
-                lease_until=None,
-                next_attempt_at=utcnow() + retry_in if retryable else None,
-            )
-        )

@@ -23,6 +23,9 @@ class SweepResult:
     expired: list[str] = field(default_factory=list)
     blocked: dict[str, str] = field(default_factory=dict)
 
+    def __str__(self) -> str:
+        return f"{len(self.expired)} expired, {len(self.blocked)} blocked"
+
 
 def sweep_expired_listings() -> SweepResult:
     """Expire every active listing past its maximum period, or say why it cannot be."""
@@ -43,7 +46,7 @@ def sweep_expired_listings() -> SweepResult:
             with unit_of_work() as session:
                 session.execute(
                     update(Listing)
-                    .where(Listing.id == listing_id)
+                    .where(Listing.id == listing_id, Listing.status == "active")
                     .values(expiry_blocked_on=today(), expiry_blocked_reason=exc.message)
                 )
     return result

@@ -129,8 +129,10 @@ def _connect() -> smtplib.SMTP:
 
 
 def _finish(note_id: int, status: str) -> None:
+    # Only over a pending row: a sender that slept past its lease never undoes its successor's.
     with unit_of_work() as session:
-        session.execute(update(NOTES).where(NOTES.c.id == note_id).values(
+        session.execute(update(NOTES).where(NOTES.c.id == note_id,
+                                            NOTES.c.status == "pending").values(
             status=status, sent_at=utcnow() if status == "sent" else None,
             attempts=NOTES.c.attempts + 1, last_error=None))  # fmt: skip
 
@@ -140,10 +142,12 @@ def _failed(ids: list[int], error: str) -> None:
     attempts = int(setting("NOTIFY_ATTEMPTS"))
     with unit_of_work() as session:
         tried = session.execute(select(NOTES.c.attempts, NOTES.c.id)
-                                .where(NOTES.c.id.in_(ids))).all()  # fmt: skip
+                                .where(NOTES.c.id.in_(ids), NOTES.c.status == "pending")
+                                ).all()  # fmt: skip
         for count in {t for t, _ in tried}:  # one UPDATE per distinct count, not per row
             same = [i for t, i in tried if t == count]
-            session.execute(update(NOTES).where(NOTES.c.id.in_(same)).values(
+            session.execute(update(NOTES).where(NOTES.c.id.in_(same), NOTES.c.attempts == count,
+                                                NOTES.c.status == "pending").values(
                 attempts=count + 1, last_error=error[:2000],
                 status="failed" if count + 1 >= attempts else "pending",
                 next_attempt_at=utcnow() + dt.timedelta(minutes=2**count)))  # fmt: skip

@@ -30,6 +30,7 @@ class RunSummary:
     delivered: dict[str, int] = field(default_factory=dict)
     items: dict[str, int] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)
+    superseded: list[str] = field(default_factory=list)  # outcomes discarded: lease lost
 
     def add(self, batch: DisclosureBatch, ok: bool) -> None:
         if ok:
@@ -60,12 +61,13 @@ def deliver(
     summary: RunSummary,
     claimed: list[Item] | None = None,
 ) -> None:
-    """Deliver one batch under a lease, then record the outcome.
+    """Deliver one batch under a lease, then record the outcome if the lease is still ours.
 
     ``claimed``: the items as read when the batch was claimed, if this is that run.
     """
     lease = int(setting("DELIVERY_LEASE_SECONDS"))
-    if not disclosure.take_lease(batch_id, lease):
+    token = disclosure.take_lease(batch_id, lease)
+    if token is None:
         return
     batch = db.session.get_one(DisclosureBatch, batch_id, populate_existing=True)
     try:
@@ -74,11 +76,19 @@ def deliver(
         publisher.deliver(disclosure.batch_info(batch), source)
     except DeliveryError as exc:
         backoff = int(setting("RETRY_BASE_SECONDS")) * 2 ** min(batch.attempts - 1, 8)
-        disclosure.mark_failed(batch_id, str(exc), exc.retryable, dt.timedelta(seconds=backoff))
-        summary.add(batch, ok=False)
+        held = disclosure.mark_failed(batch_id, token, str(exc), exc.retryable,
+                                      dt.timedelta(seconds=backoff))  # fmt: skip
+        outcome = "failed"
+    else:
+        held = disclosure.mark_delivered(batch_id, token, publisher.name)
+        outcome = "delivered"
+    if not held:
+        log.warning("batch %s: lost the delivery lease while delivering; this attempt's outcome "
+                    "(%s) is discarded, the attempt that took over records its own",
+                    batch_id, outcome)  # fmt: skip
+        summary.superseded.append(batch_id)
         return
-    disclosure.mark_delivered(batch_id, publisher.name)
-    summary.add(batch, ok=True)
+    summary.add(batch, ok=outcome == "delivered")
 
 
 def due_batches(categories: list[str]) -> list[str]:
