@@ -54,18 +54,42 @@ LICENCE_CODES = {"ordinary": "普通", "franchise": "特许", "recognition": "�
 MEASURE_NAMES = {"seal_up": "临时查封", "stop_order": "责令停止施工、停止使用、停产停业",
                  "enforcement": "强制执行", "other": "其他"}  # fmt: skip
 
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
-_LONG_NUMBER = re.compile(r"\d{11}")
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+# Digit runs in free text, with single spaces or dashes between digits allowed ("110101 1990
+# 0307 1234", "138-1234-5678") and an ID's check character X; letters around them do not
+# protect them ("身份证号ID110101199003071234").
+_SEP = r"[ \-\u2010\uff0d]"
+_DIGIT_RUN = re.compile(rf"(?<!\d)\d(?:{_SEP}?\d)*(?:{_SEP}?[Xx])?(?!\d)")
+_MOBILE = re.compile(r"(?:86)?1[3-9]\d{9}")
+# Passports and travel permits: one or two letters and 7-8 digits (E12345678, EA1234567).
+_PASSPORT = re.compile(r"(?<![0-9A-Za-z])([A-Za-z]{1,2})(\d{7,8})(?![0-9A-Za-z])")
+_ENOUGH_DIGITS = re.compile(r"\d(?:\D?\d){6}")
+
+
+def _mask_run(match: re.Match[str]) -> str:
+    text = match.group()
+    digits = re.sub(_SEP, "", text)
+    if len(digits) == 18 and digits[:17].isdigit():  # resident ID: keep 6 + 4
+        return f"{digits[:6]}********{digits[-4:]}"
+    tail = ""
+    if digits[-1] in "Xx":  # an X that is not an ID's check character stays as written
+        digits, tail = digits[:-1], text[-1]
+    if len(digits) == 15:  # first-generation resident ID: keep 6 + 3
+        return f"{digits[:6]}******{digits[-3:]}{tail}"
+    if _MOBILE.fullmatch(digits):  # mobile, with or without 86: keep 3 + 4 of the number
+        return f"{digits[:-8]}****{digits[-4:]}{tail}"
+    return text
 
 
 def mask(text: str | None) -> str:
-    """Mask resident ID numbers (keep 6 + 4) and mobile numbers (keep 3 + 4) in free text."""
+    """Mask personal numbers in free text: resident IDs (18 digits keep 6 + 4, 15 keep 6 + 3),
+    mobile numbers (keep 3 + 4, with +86, spaces or dashes) and passport numbers (keep the
+    letters and the last 2 digits). Company codes and landlines stay."""
     if not text:
         return ""
-    if _LONG_NUMBER.search(text) is None:  # the common case: nothing to mask
+    if _ENOUGH_DIGITS.search(text) is None:  # the common case: nothing to mask
         return text
-    return _MOBILE.sub(r"\1****\2", _ID_NUMBER.sub(r"\1********\2", text))
+    text = _DIGIT_RUN.sub(_mask_run, text)
+    return _PASSPORT.sub(lambda m: m[1] + "*" * (len(m[2]) - 2) + m[2][-2:], text)
 
 
 def _wan(yuan: str | None) -> str:

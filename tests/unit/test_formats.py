@@ -37,6 +37,30 @@ def test_ids_and_mobiles_in_free_text_are_masked():
     assert mask("代码91120110MA0000001W不动") == "代码91120110MA0000001W不动"
 
 
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("身份证 110101 19900307 123X 号", "身份证 110101********123X 号"),  # separated
+        ("证号110101-1990-0307-1234。", "证号110101********1234。"),
+        ("ID110101199003071234abc", "ID110101********1234abc"),  # glued to letters
+        ("身份证号11010119900307123x", "身份证号110101********123x"),
+        ("旧证110101900307123号", "旧证110101******123号"),  # 15-digit, first generation
+        ("电话+86 138 1234 5678", "电话+86138****5678"),
+        ("+8613812345678", "+86138****5678"),
+        ("手机138-1234-5678x", "手机138****5678x"),
+        ("手机 139 0000 1111。", "手机 139****1111。"),
+        ("护照E12345678，通行证EA1234567", "护照E******78，通行证EA*****67"),
+        # left alone: company codes, landlines, amounts, dates, standards, document numbers
+        ("座机022-24391234", "座机022-24391234"),
+        ("罚款13000元，2023-12-15复查", "罚款13000元，2023-12-15复查"),
+        ("依据GB 50016-2014", "依据GB 50016-2014"),
+        ("津东消行罚决字〔2023〕0012号", "津东消行罚决字〔2023〕0012号"),
+    ],
+)
+def test_personal_numbers_are_masked_however_they_are_written(text, masked):
+    assert mask(text) == masked
+
+
 @pytest.mark.parametrize("category", sorted(PAYLOADS))
 def test_each_category_fills_its_fields_in_order(category):
     fields = public_fields(category, PAYLOADS[category])
