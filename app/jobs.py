@@ -17,7 +17,7 @@ from flask import Flask
 
 from app.database import fenced
 from app.services import lease
-from app.services.expiry import sweep_expired_listings
+from app.services.expiry import sweep_expired
 from app.services.notifications import scan_reminders, send_pending
 from app.services.pipeline import run_disclosure
 
@@ -73,8 +73,8 @@ def urgent_sweep() -> None:
 
 
 def expiry_sweep() -> None:
-    """Daily: end listings at their maximum period, flag the blocked ones for staff."""
-    _run("expiry sweep", sweep_expired_listings)
+    """Daily: end listings and penalty records' publicity at their maximum period."""
+    _run("expiry sweep", sweep_expired)
 
 
 def reminder_scan() -> None:

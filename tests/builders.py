@@ -6,9 +6,12 @@ import datetime as dt
 import itertools
 from typing import Any
 
+from app.extensions import db
+from app.models import EnforcementRecord, Unit
 from app.services import listings, records, restoration
 from app.services.accounts import actor_of, create_token, create_user
 from app.services.context import today
+from app.services.pipeline import run_disclosure
 from app.services.units import register_unit
 from app.uscc import with_check_character
 from app.workflows.facts import Actor
@@ -93,6 +96,16 @@ def restoration_ready(officer: Actor, supervisor: Actor):  # type: ignore[no-unt
     pay_in_full(officer, rec)
     req = restoration.file_request(officer, u.uscc, True, "已缴清罚款")
     return u, rec, lst, req
+
+
+def public_penalty(actor: Actor, days_ago: int = 200, **kw: Any):  # type: ignore[no-untyped-def]
+    """A unit with a penalty decided ``days_ago`` days ago and delivered to the platform
+    (``OUTBOX_DIR`` must be set); returns (unit, record)."""
+    u = unit(actor)
+    rec = penalty(actor, u.uscc, decided_on=today() - dt.timedelta(days=days_ago), **kw)
+    unit_id, record_id = u.id, rec.id
+    run_disclosure("penalty")  # ends the session: hand back rows of the new one
+    return db.session.get_one(Unit, unit_id), db.session.get_one(EnforcementRecord, record_id)
 
 
 def today_local() -> dt.date:

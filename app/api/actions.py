@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from app.api import schemas as s
 from app.api.auth import current_actor, staff_required
-from app.services import listings, records, restoration
+from app.services import listings, record_restoration, records, restoration
 
 blp = Blueprint("actions", __name__, url_prefix="/api/v1", description="Decisions and changes")
 
@@ -42,6 +42,27 @@ class RevokeRecord(MethodView):
     def post(self, args: dict[str, Any], record_id: int) -> Any:
         """Revoke a decision; its public entry is withdrawn within 3 days."""
         return records.revoke_record(current_actor(), record_id, args["reason"])
+
+
+@blp.route("/records/<int(max=2147483647):record_id>/restoration-steps")
+class RecordSteps(MethodView):
+    @staff_required("officer", "supervisor", "admin")
+    @blp.response(200, s.RecordStepsOut)
+    def get(self, record_id: int) -> Any:
+        """One penalty record's restoration checklist, its window and the earliest date."""
+        return record_restoration.steps_of(record_id, current_actor())
+
+
+@blp.route("/records/<int(max=2147483647):record_id>/restoration-requests")
+class RecordRequests(MethodView):
+    @staff_required("officer", "supervisor")
+    @blp.arguments(s.RecordRequestIn)
+    @blp.response(201, s.RequestOut)
+    def post(self, args: dict[str, Any], record_id: int) -> Any:
+        """Ask, on the unit's behalf, to end one penalty record's publicity early; decided
+        through ``/restoration-requests/{id}/approve``, ``/reject`` or ``/withdraw``."""
+        return record_restoration.file_record_request(
+            current_actor(), record_id, args["commitment_signed"], args["note"])
 
 
 @blp.route("/listings/<int(max=2147483647):listing_id>/approve")

@@ -13,6 +13,8 @@ from app.models.units import CREDIT_STATUSES
 from app.services.record_rules import LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
 from app.workflows.credit import TRIGGERS
 from app.workflows.guards import REVOCATION_GROUNDS
+from app.workflows.publicity import STATES as PUBLICITY_STATES
+from app.workflows.publicity import TRIGGERS as RECORD_TRIGGERS
 
 Text = f.String
 MAX_ID = 2**31 - 1  # ids, versions and counts are 32-bit integers in the database
@@ -160,6 +162,8 @@ class RecordOut(ma.Schema):
     valid_from = f.Date(allow_none=True)
     valid_to = f.Date(allow_none=True)
     revoked_reason = Text(allow_none=True)
+    publicity_status = Text(allow_none=True, metadata={
+        "description": "a penalty's own publicity: " + ", ".join(PUBLICITY_STATES)})
 
 
 class RecordQuery(Strict):
@@ -231,7 +235,9 @@ class RequestIn(Strict):
 class RequestOut(ma.Schema):
     id = f.Integer()
     unit_id = f.Integer()
-    listing_id = f.Integer()
+    listing_id = f.Integer(allow_none=True, metadata={"description": "leaving the list"})
+    record_id = f.Integer(allow_none=True, metadata={
+        "description": "ending one penalty record's publicity early (终止公示行政处罚信息)"})
     status = Text()
     commitment_signed = f.Boolean()
     note = Text(allow_none=True)
@@ -259,9 +265,28 @@ class StepsOut(ma.Schema):
     steps = f.List(f.Nested(StepOut))
 
 
+class RecordRequestIn(Strict):
+    commitment_signed = f.Boolean(required=True)
+    note = Text(load_default=None, validate=v.Length(max=2000))
+
+
+class RecordStepsOut(ma.Schema):
+    record_id = f.Integer()
+    document_no = Text()
+    decided_on = f.Date()
+    publicity_status = Text(allow_none=True)
+    min_until = f.Date(allow_none=True, metadata={"description": "earliest date to apply"})
+    max_until = f.Date(allow_none=True, metadata={"description": "the record's 公示截止期"})
+    can_apply_now = f.Boolean()
+    open_request_id = f.Integer(allow_none=True)
+    blocked = f.List(Text(), metadata={"description": "why the unit may not apply now"})
+    steps = f.List(f.Nested(StepOut))
+
+
 class EventOut(ma.Schema):
     seq = f.Integer()
-    trigger = Text(metadata={"description": f"one of {', '.join(TRIGGERS)} or a key step"})
+    trigger = Text(metadata={"description": "one of "
+                             f"{', '.join(TRIGGERS + RECORD_TRIGGERS)} or a key step"})
     from_status = Text()
     to_status = Text()
     actor = Text()

@@ -100,7 +100,9 @@ REQUEST_STATUSES = ("submitted", "approved", "rejected", "withdrawn", "closed")
 
 
 class RestorationRequest(db.Model):  # type: ignore[name-defined]
-    """A unit's application to restore its credit, filed by the unit or an officer for it."""
+    """A unit's application to restore its credit, filed by the unit or an officer for it:
+    to leave the dishonesty list (``listing_id``) or to end one penalty record's publicity
+    early (``record_id``, 终止公示行政处罚信息); exactly one of the two is set."""
 
     __tablename__ = "restoration_requests"
     __table_args__ = (
@@ -114,11 +116,21 @@ class RestorationRequest(db.Model):  # type: ignore[name-defined]
             sqlite_where=text("status = 'submitted'"),
             postgresql_where=text("status = 'submitted'"),
         ),
+        Index(
+            "uq_restoration_requests_record_id_open",
+            "record_id",
+            unique=True,
+            sqlite_where=text("status = 'submitted'"),
+            postgresql_where=text("status = 'submitted'"),
+        ),
+        CheckConstraint("(listing_id IS NULL) <> (record_id IS NULL)", name="subject"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
+    listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id"), index=True)
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("enforcement_records.id"),
+                                                  index=True)  # fmt: skip
     status: Mapped[str] = mapped_column(String(12), default="submitted")
     commitment_signed: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(Text)
@@ -134,7 +146,8 @@ class RestorationRequest(db.Model):  # type: ignore[name-defined]
     signed_name: Mapped[str | None] = mapped_column(String(200))
     signed_representative: Mapped[str | None] = mapped_column(String(100))
 
-    listing: Mapped[Listing] = relationship()
+    listing: Mapped[Listing | None] = relationship()
+    record = relationship("EnforcementRecord")
     unit = relationship("Unit")
     files: Mapped[list[RestorationFile]] = relationship(
         back_populates="request", order_by="RestorationFile.id", lazy="selectin"

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import UTCDateTime, utcnow
+from app.workflows import publicity
 
 CATEGORIES = ("inspection", "penalty", "coercive_measure", "licensing")
 TIERS = ("minor", "general", "serious")
@@ -50,6 +51,11 @@ class EnforcementRecord(db.Model):  # type: ignore[name-defined]
         CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="valid_to"),
         Index("ix_enforcement_records_unit_id_category", "unit_id", "category"),
         Index("ix_enforcement_records_publish_by", "publish_by"),
+        CheckConstraint(
+            "publicity_status IS NULL OR publicity_status IN ("
+            + ",".join(f"'{state}'" for state in publicity.STATES) + ")",
+            name="publicity_status",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,6 +66,8 @@ class EnforcementRecord(db.Model):  # type: ignore[name-defined]
     publish_by: Mapped[dt.date] = mapped_column(Date)
     publish_by_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(10), default="active")
+    # A penalty's own publicity machine (app/workflows/publicity.py); None for other categories.
+    publicity_status: Mapped[str | None] = mapped_column(String(24))
     facts: Mapped[str | None] = mapped_column(Text)
     legal_basis: Mapped[str | None] = mapped_column(Text)
     # penalty

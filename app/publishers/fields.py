@@ -98,15 +98,23 @@ def _wan(yuan: str | None) -> str:
     return f"{(Decimal(yuan) / Decimal(10000)).quantize(Decimal('0.000001')):f}"
 
 
+_LISTING_ENDED = {"restored": "已信用修复，移出失信名单", "expired": "公示期满，移出失信名单",
+                  "revoked": "失信名单已撤销"}  # fmt: skip
+
+
 def _remark(p: dict[str, Any]) -> str:
     op, listing = p.get("op"), p.get("listing")
     if op == "withdraw":
-        return "撤销公示" if p.get("status") == "revoked" else "信用修复或公示期满，终止公示"
+        if p.get("status") == "revoked":
+            return "撤销公示"
+        if p.get("publicity_status") == "ended_early":
+            return "信用修复，提前终止公示"
+        return "公示期满，终止公示"
     if listing and listing.get("status") == "active":
         level = {"minor": "轻微", "general": "一般", "serious": "严重"}[listing["level"]]
         return f"列入消防安全{level}失信单位名单（{listing['document_no']}）"
     if listing:
-        return "失信名单已撤销"
+        return _LISTING_ENDED.get(listing.get("status", ""), "失信名单已撤销")
     return ""
 
 

@@ -81,19 +81,27 @@ def obligations(session: Session, unit_id: int, listing: Listing | None) -> Obli
     return Obligations(fine, int(row[1] or 0), int(row[2] or 0))
 
 
+def barred_by_cutoff(record: EnforcementRecord) -> str | None:
+    """Why policy bars restoring a decision: a stop-business order or licence revocation made
+    before ``RESTORATION_BAR_BEFORE`` (发改办财金〔2019〕527号 kept them unrestorable)."""
+    bar_before = setting("RESTORATION_BAR_BEFORE")
+    if not bar_before:
+        return None
+    cutoff = dt.date.fromisoformat(str(bar_before))
+    if record.decided_on < cutoff and {"suspension", "licence_revocation"} & set(
+        record.penalty_types or []
+    ):
+        return f"{cutoff.isoformat()} 前作出的责令停产停业或吊销许可决定不可修复"
+    return None
+
+
 def bar_reasons(session: Session, unit_id: int, listing: Listing, today: dt.date) -> list[str]:
     """Why policy bars restoring this listing (empty: it does not)."""
     reasons: list[str] = []
-    bar_before = setting("RESTORATION_BAR_BEFORE")
-    if bar_before:
-        cutoff = dt.date.fromisoformat(str(bar_before))
-        for basis in listing.basis:
-            types = basis.record.penalty_types or []
-            if basis.record.decided_on < cutoff and {"suspension", "licence_revocation"} & set(
-                types
-            ):
-                reasons.append(f"{cutoff.isoformat()} 前作出的责令停产停业或吊销许可决定不可修复")
-                break
+    for basis in listing.basis:
+        if (why := barred_by_cutoff(basis.record)) is not None:
+            reasons.append(why)
+            break
     restored = select(Listing.ended_on).where(
         Listing.unit_id == unit_id, Listing.status == "restored"
     )

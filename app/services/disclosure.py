@@ -17,17 +17,20 @@ from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Text, cast, column, func, select, text, update
+from sqlalchemy.orm import Session
 
 from app.database import unit_of_work
 from app.extensions import db
-from app.models import DisclosureBatch, DisclosureItem
+from app.models import DisclosureBatch, DisclosureItem, EnforcementRecord
 from app.models._types import utcnow
 from app.publishers import formats
 from app.publishers.base import BatchInfo
 from app.publishers.formats import Item
+from app.workflows import publicity
 
 ITEMS = DisclosureItem.__table__
 BATCHES = DisclosureBatch.__table__
+RECORDS = EnforcementRecord.__table__
 STREAM_CHUNK = 2000
 
 # One statement claims the rows and returns them (SQLite >= 3.35 and PostgreSQL: RETURNING).
@@ -160,7 +163,20 @@ def mark_delivered(batch_id: str, token: str, publisher: str) -> bool:
             session.execute(
                 ITEMS.update().where(ITEMS.c.batch_id == batch_id).values(status="delivered")
             )
+            _publish_records(session, batch_id)
     return bool(held)
+
+
+def _publish_records(session: Session, batch_id: str) -> None:
+    """Penalty records whose addition this batch delivered are now public (the machine's
+    ``publish``), in one statement for the whole batch."""
+    added = select(ITEMS.c.record_id).where(ITEMS.c.batch_id == batch_id, ITEMS.c.op == "add")
+    session.execute(
+        update(RECORDS)
+        .where(RECORDS.c.id.in_(added),
+               RECORDS.c.publicity_status.in_(publicity.MACHINE.sources("publish")))
+        .values(publicity_status=publicity.MACHINE.dest("publish"))
+    )  # fmt: skip
 
 
 def mark_failed(

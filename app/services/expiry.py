@@ -1,18 +1,22 @@
-"""The daily expiry sweep: end listings at their maximum publicity period where the obligations
-are met; flag the others for staff (the listing stays, as the rules require)."""
+"""The daily expiry sweep: end listings, and penalty records' own publicity, at their maximum
+period where the obligations are met; flag the listings that cannot end for staff (the listing
+stays, as the rules require)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import select, update
 
-from app.database import unit_of_work
+from app.database import lock_unit_row, unit_of_work
 from app.errors import InvalidTransition
 from app.extensions import db
-from app.models import Listing, Unit
-from app.services.context import today
+from app.models import EnforcementRecord, Listing, Unit
+from app.services.context import setting, today
 from app.services.listings import expire_listing
+from app.services.record_publicity import record_facts, transition, window
+from app.workflows import publicity
 from app.workflows.facts import Actor
 
 SYSTEM = Actor(None, "scheduler", "system")
@@ -22,9 +26,49 @@ SYSTEM = Actor(None, "scheduler", "system")
 class SweepResult:
     expired: list[str] = field(default_factory=list)
     blocked: dict[str, str] = field(default_factory=dict)
+    records_expired: list[int] = field(default_factory=list)
+    records_blocked: dict[int, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        return f"{len(self.expired)} expired, {len(self.blocked)} blocked"
+        return (f"listings: {len(self.expired)} expired, {len(self.blocked)} blocked; "
+                f"records: {len(self.records_expired)} expired, "
+                f"{len(self.records_blocked)} blocked")  # fmt: skip
+
+
+def sweep_expired() -> SweepResult:
+    """The daily sweep: listings, then penalty records."""
+    result = sweep_expired_listings()
+    sweep_expired_records(result)
+    return result
+
+
+def sweep_expired_records(result: SweepResult) -> None:
+    """End the publicity of every public penalty record past its own maximum whose fine is
+    paid; the others stay public (their obligations are unmet)."""
+    candidates = db.session.scalars(
+        select(EnforcementRecord)
+        .where(EnforcementRecord.publicity_status.in_(publicity.MACHINE.sources("expire_record")),
+               EnforcementRecord.status == "active",
+               EnforcementRecord.decided_on <= today() - relativedelta(months=_shortest_max()))
+        .order_by(EnforcementRecord.id)
+    ).all()  # fmt: skip
+    ids = [r.id for r in candidates if (span := window(r)) is not None and span[1] <= today()]
+    db.session.rollback()
+    for record_id in ids:
+        try:
+            with unit_of_work() as session:
+                record = session.get_one(EnforcementRecord, record_id)
+                lock_unit_row(session, record.unit_id)
+                facts = record_facts(session, record, SYSTEM)
+                transition(session, record, "expire_record", facts)
+            result.records_expired.append(record_id)
+        except InvalidTransition as exc:
+            result.records_blocked[record_id] = exc.message
+
+
+def _shortest_max() -> int:
+    """The shortest maximum period of any tier, in months: no record younger can expire."""
+    return min(int(high) for _low, high in setting("PUBLICITY_MONTHS").values())
 
 
 def sweep_expired_listings() -> SweepResult:

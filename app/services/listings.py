@@ -22,6 +22,7 @@ from app.services.context import require_role, setting, today
 from app.services.credit import active_listing, listing_facts, obligations, transition
 from app.services.record_rules import check_date
 from app.services.units import get_unit
+from app.workflows import publicity
 from app.workflows.facts import Actor, CreditFacts
 
 
@@ -105,9 +106,13 @@ def get_listing(session: Session, listing_id: int) -> Listing:
 def _enqueue_basis(
     session: Session, op: str, listing: Listing, on: dt.date, due_by: dt.date | None = None
 ) -> None:
+    """An item for each basis record still on the platform: active, and (a penalty) inside
+    its own publicity (not ended early, expired or withdrawn)."""
     for basis in listing.basis:
-        if basis.record.status == "active":
-            outbox.enqueue(session, op, basis.record, on, listing, due_by)
+        record = basis.record
+        shown = record.publicity_status is None or record.publicity_status in publicity.SHOWN
+        if record.status == "active" and shown:
+            outbox.enqueue(session, op, record, on, listing, due_by)
 
 
 def approve_listing(actor: Actor, listing_id: int, expected_version: int | None = None) -> Listing:
@@ -159,11 +164,12 @@ def reject_listing(actor: Actor, listing_id: int, reason: str) -> Listing:
 
 
 def end_listing(session: Session, listing: Listing, status: str, reason: str | None) -> None:
-    """Close an active listing and withdraw its basis records' publicity within 3 days
-    (行政处罚法 第48条): on restoration, expiry and revocation alike."""
+    """Close an active listing: its publicity ends (an update of each basis record still
+    public, within 3 days, saying the unit left the list); each basis record keeps its own
+    window, which only its own restoration, expiry or revocation ends (Order No. 36)."""
     listing.status, listing.ended_on, listing.end_reason = status, today(), reason
     due = today() + dt.timedelta(days=int(setting("WITHDRAWAL_DAYS")))
-    _enqueue_basis(session, "withdraw", listing, today(), due)
+    _enqueue_basis(session, "update", listing, today(), due)
 
 
 def revoke_listing(

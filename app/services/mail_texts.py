@@ -34,8 +34,10 @@ def render(note: Notification) -> EmailMessage | None:
     elif note.kind == "decision" and request is not None:
         if request.status == "approved":
             subject = f"【信用修复结果】{unit.name}的信用修复申请已通过"
+            done = ("已移出失信名单。" if request.record is None else
+                    f"行政处罚决定 {request.record.document_no} 的公示已提前终止。")  # fmt: skip
             body = (f"{who}：\n\n贵单位的信用修复申请（编号 {request.id}）已通过审核，"
-                    f"已移出失信名单，相关处罚信息的公示已终止。\n详情：{base}/self/")  # fmt: skip
+                    f"{done}\n详情：{base}/self/")  # fmt: skip
         elif request.status == "rejected":
             subject = f"【信用修复结果】{unit.name}的信用修复申请未通过"
             body = (f"{who}：\n\n贵单位的信用修复申请（编号 {request.id}）未通过审核。\n"

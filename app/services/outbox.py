@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
@@ -13,11 +12,13 @@ from app.models import DisclosureItem, EnforcementRecord, Listing
 from app.models._types import utcnow
 from app.publishers.fields import public_fields
 from app.services.context import calendar, setting
+from app.services.record_publicity import window
 
 PUBLIC_RECORD_FIELDS = (
     "document_no", "decided_on", "facts", "legal_basis", "tier", "penalty_types",
     "fine_amount", "hazards_found", "hazards_rectified", "measure_type", "started_on",
     "lifted_on", "licence_type", "licence_no", "valid_from", "valid_to", "status",
+    "publicity_status",
 )  # fmt: skip
 
 
@@ -65,14 +66,11 @@ def public_payload(op: str, record: EnforcementRecord, listing: Listing | None) 
     return public_fields(record.category, {"op": op, **snapshot(record, listing)})
 
 
-def publicity_until(record: EnforcementRecord, listing: Listing | None) -> dt.date | None:
-    """Until when the record stays public (公示截止期): the listing's end, or by penalty tier."""
-    if listing is not None:
-        return listing.ended_on or listing.max_until
-    if record.category == "penalty" and record.tier:
-        months = int(setting("PUBLICITY_MONTHS")[record.tier][1])
-        return record.decided_on + relativedelta(months=months)
-    return None
+def publicity_until(record: EnforcementRecord, listing: Listing | None = None) -> dt.date | None:
+    """Until when a penalty stays public (公示截止期): the end of its own window, counted from
+    its decision date by its tier. A listing based on it never moves that date."""
+    span = window(record)
+    return span[1] if span else None
 
 
 def due_for(op: str, category: str, on: dt.date) -> dt.date:

@@ -14,11 +14,14 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import DisclosureItem, EnforcementRecord, FinePayment, HazardRectification
 from app.models.records import CATEGORIES
-from app.services import outbox
+from app.services import outbox, record_publicity
 from app.services.audit import append_event
 from app.services.context import calendar, setting, today
+from app.services.record_publicity import record_facts
+from app.services.record_restoration import close_record_request
 from app.services.record_rules import EARLIEST, clean_record, money
 from app.services.units import get_unit
+from app.workflows import publicity
 from app.workflows.facts import Actor
 
 
@@ -48,6 +51,7 @@ def add_record(actor: Actor, uscc: str, data: dict[str, Any]) -> EnforcementReco
                 publish_by_provisional=deadline.provisional,
                 created_by=actor.id,
                 status="active",
+                publicity_status="awaiting" if fields["category"] == "penalty" else None,
                 **fields,
             )
             session.add(record)
@@ -190,6 +194,10 @@ def revoke_record(actor: Actor, record_id: int, reason: str) -> EnforcementRecor
         record.revoked_reason = reason.strip()
         record.revoked_at = dt.datetime.now(dt.UTC)
         session.flush()
+        if record.publicity_status in publicity.MACHINE.sources("withdraw_record"):
+            close_record_request(session, record, actor)
+            facts = record_facts(session, record, actor, reason=reason.strip())
+            record_publicity.transition(session, record, "withdraw_record", facts)
         outbox.enqueue(session, "withdraw", record, today())
         status = record.unit.credit_status
         append_event(session, record.unit_id, "record_revoked", status, status, actor,

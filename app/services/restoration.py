@@ -26,6 +26,7 @@ from app.services.credit import (
 )
 from app.services.listings import end_listing
 from app.services.notifications import notify_decision
+from app.services.record_restoration import decide_record_request
 from app.services.units import get_unit
 from app.workflows.facts import Actor, CreditFacts, RequestFacts
 
@@ -162,30 +163,40 @@ def _decide(
         request = get_request(session, request_id)
         if request.status != "submitted":
             raise Conflict(N_("该申请已办结。"), request_status=request.status)
-        lock_unit_row(session, request.unit_id)
-        unit = session.get_one(Unit, request.unit_id)
-        listing = request.listing
-        facts = CreditFacts(
-            unit.id, today(), actor, listing=listing_facts(listing),
-            request=RequestFacts(request.id, request.filed_by, request.commitment_signed),
-            obligations=obligations(session, unit.id, listing), reason=reason,
-        )  # fmt: skip
-        transition(
-            session,
-            unit,
-            trigger,
-            facts,
-            expected_version,
-            {"listing_id": listing.id, "request_id": request.id},
-        )
+        if request.listing is None:  # one penalty record's publicity: its own machine
+            decide_record_request(session, request, actor, status, reason)
+        else:
+            _decide_listing(session, request, request.listing, actor, trigger, status, reason,
+                            expected_version)  # fmt: skip
         request.status, request.decision_reason = status, (reason or "").strip() or None
         request.decided_by = actor.id if actor.role != "unit" else None
         request.decided_at = dt.datetime.now(dt.UTC)
-        if status == "approved":
-            end_listing(session, listing, "restored", "restoration approved")
         if status in ("approved", "rejected"):
             notify_decision(session, request)
     return request
+
+
+def _decide_listing(
+    session: Session,
+    request: RestorationRequest,
+    listing: Listing,
+    actor: Actor,
+    trigger: str,
+    status: str,
+    reason: str | None,
+    expected_version: int | None,
+) -> None:
+    lock_unit_row(session, request.unit_id)
+    unit = session.get_one(Unit, request.unit_id)
+    facts = CreditFacts(
+        unit.id, today(), actor, listing=listing_facts(listing),
+        request=RequestFacts(request.id, request.filed_by, request.commitment_signed),
+        obligations=obligations(session, unit.id, listing), reason=reason,
+    )  # fmt: skip
+    transition(session, unit, trigger, facts, expected_version,
+               {"listing_id": listing.id, "request_id": request.id})  # fmt: skip
+    if status == "approved":
+        end_listing(session, listing, "restored", "restoration approved")
 
 
 def approve_request(

@@ -88,3 +88,26 @@ class CreditFacts:
     reason: str | None = None
     revocation_ground: str | None = None
     bar_reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """What the guards of a penalty record's publicity machine look at, as of ``today``.
+
+    ``min_until`` and ``max_until`` are the record's own window, counted from its decision
+    date by its tier; a listing never changes them (None: not a restorable record).
+    """
+
+    record_id: int
+    unit_id: int
+    today: dt.date
+    actor: Actor
+    published: bool = True
+    min_until: dt.date | None = None
+    max_until: dt.date | None = None
+    fine_outstanding: Decimal = Decimal("0")
+    revoked: bool = False
+    request: RequestFacts | None = None
+    commitment_signed: bool = False
+    reason: str | None = None
+    bar_reasons: tuple[str, ...] = ()

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from app.workflows.facts import SANCTION_CATEGORIES, CreditFacts
+from app.workflows.facts import SANCTION_CATEGORIES, Actor, CreditFacts, RecordFacts, RequestFacts
 
 REVOCATION_GROUNDS = ("basis_revoked", "reconsideration", "litigation")
 
@@ -24,6 +24,21 @@ class Unmet:
 
 
 Guard = Callable[[CreditFacts], Unmet | None]
+
+
+class Decision(Protocol):
+    """What the guards shared by every machine look at: who acts, on which request, why."""
+
+    @property
+    def actor(self) -> Actor: ...
+    @property
+    def request(self) -> RequestFacts | None: ...
+    @property
+    def commitment_signed(self) -> bool: ...
+    @property
+    def reason(self) -> str | None: ...
+    @property
+    def bar_reasons(self) -> tuple[str, ...]: ...
 
 
 def proposal_awaits_decision(f: CreditFacts) -> Unmet | None:
@@ -44,7 +59,7 @@ def basis_is_own_sanction(f: CreditFacts) -> Unmet | None:
     return None
 
 
-def decider_is_supervisor(f: CreditFacts) -> Unmet | None:
+def decider_is_supervisor(f: Decision) -> Unmet | None:
     return None if f.actor.role == "supervisor" else Unmet("supervisor_required")
 
 
@@ -62,16 +77,16 @@ def minimum_period_passed(f: CreditFacts) -> Unmet | None:
     return None
 
 
-def restoration_not_barred(f: CreditFacts) -> Unmet | None:
+def restoration_not_barred(f: Decision) -> Unmet | None:
     return Unmet("restoration_barred", {"reasons": list(f.bar_reasons)}) if f.bar_reasons else None
 
 
-def commitment_signed(f: CreditFacts) -> Unmet | None:
+def commitment_signed(f: Decision) -> Unmet | None:
     signed = f.request.commitment_signed if f.request else f.commitment_signed
     return None if signed else Unmet("commitment_not_signed")
 
 
-def reviewer_is_not_preparer(f: CreditFacts) -> Unmet | None:
+def reviewer_is_not_preparer(f: Decision) -> Unmet | None:
     if (
         f.request is not None
         and f.request.filed_by is not None
@@ -99,11 +114,11 @@ def hazards_rectified(f: CreditFacts) -> Unmet | None:
     )
 
 
-def reason_given(f: CreditFacts) -> Unmet | None:
+def reason_given(f: Decision) -> Unmet | None:
     return None if f.reason and f.reason.strip() else Unmet("reason_required")
 
 
-def acted_for_unit(f: CreditFacts) -> Unmet | None:
+def acted_for_unit(f: Decision) -> Unmet | None:
     return None if f.actor.role in ("unit", "officer", "supervisor") else Unmet("not_for_unit")
 
 
@@ -123,3 +138,36 @@ def basis_found_unlawful(f: CreditFacts) -> Unmet | None:
         if not any(r.status == "revoked" for r in basis):
             return Unmet("basis_not_revoked")
     return None
+
+
+# --- a penalty record's publicity (终止公示行政处罚信息) ---------------------------------
+
+
+def record_published(f: RecordFacts) -> Unmet | None:
+    return None if f.published else Unmet("record_not_published")
+
+
+def record_minimum_passed(f: RecordFacts) -> Unmet | None:
+    if f.min_until is None:
+        return Unmet("record_not_restorable")
+    if f.today < f.min_until:
+        return Unmet("record_minimum_not_passed", {"earliest": f.min_until.isoformat()})
+    return None
+
+
+def record_maximum_passed(f: RecordFacts) -> Unmet | None:
+    if f.max_until is None:
+        return Unmet("record_not_restorable")
+    if f.today < f.max_until:
+        return Unmet("record_maximum_not_passed", {"ends": f.max_until.isoformat()})
+    return None
+
+
+def record_fine_paid(f: RecordFacts) -> Unmet | None:
+    if f.fine_outstanding <= 0:
+        return None
+    return Unmet("fines_unpaid", {"outstanding": str(f.fine_outstanding)})
+
+
+def record_revoked(f: RecordFacts) -> Unmet | None:
+    return None if f.revoked else Unmet("record_not_revoked")

@@ -72,6 +72,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No basis decision has been revoked; revoke it first, or give reconsideration "
         "or litigation as the ground.",
     },
+    "record_not_published": {
+        "zh": "该处罚信息尚未在信用平台公示。",
+        "en": "This penalty has not been published on the credit platform yet.",
+    },
+    "record_not_restorable": {
+        "zh": "只有已公示的行政处罚信息可以申请终止公示。",
+        "en": "Only a published administrative penalty can have its publicity ended early.",
+    },
+    "record_minimum_not_passed": {
+        "zh": "该处罚信息最短公示期未满，最早可于 {earliest} 申请终止公示。",
+        "en": "The minimum publicity period of this penalty has not passed; the earliest date "
+        "to apply is {earliest}.",
+    },
+    "record_maximum_not_passed": {
+        "zh": "该处罚信息最长公示期尚未届满（至 {ends}）。",
+        "en": "The maximum publicity period of this penalty has not ended (it ends on {ends}).",
+    },
+    "record_not_revoked": {
+        "zh": "该处罚决定尚未撤销。",
+        "en": "This penalty decision has not been revoked.",
+    },
 }
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from app.api.public import PublicPageOut, PublicUnitDetailOut
-from app.services import records, restoration
+from app.services import record_restoration, records, restoration
 from app.services.context import today
 from app.services.pipeline import run_disclosure
 from tests import builders as b
@@ -66,7 +66,14 @@ def test_restoration_takes_the_unit_off_at_once(app, district):
         restoration.approve_request(district["supervisor"], request_.id)
     data = app.test_client().get(f"/api/v1/public/units/{district['listed']}").get_json()
     assert data["listed"] is False and data["listing"] is None
-    assert {r["record_id"] for r in data["records"]} == {district["kept"]}  # penalty withdrawn
+    # Leaving the list ends the listing's publicity, not the penalty's own window (Order 36).
+    assert {r["record_id"] for r in data["records"]} == {district["penalty"], district["kept"]}
+    with app.app_context():  # the penalty is restored by its own application
+        request_ = record_restoration.file_record_request(
+            district["officer"], district["penalty"], True)
+        restoration.approve_request(district["supervisor"], request_.id)
+    data = app.test_client().get(f"/api/v1/public/units/{district['listed']}").get_json()
+    assert {r["record_id"] for r in data["records"]} == {district["kept"]}  # gone at once
 
 
 def test_public_search_by_name_part_or_code_with_paging(app, district):

@@ -17,6 +17,7 @@ from app.workflows.facts import (
     Obligations,
     RequestFacts,
 )
+from app.workflows.machine import Case
 from app.workflows.messages import MESSAGES, render
 
 TODAY = dt.date(2026, 11, 28)
@@ -87,8 +88,8 @@ def test_triggers_not_in_the_table_are_errors(trigger, state):
 def test_unknown_trigger_and_state_shortcuts_are_errors():
     with pytest.raises(credit.InvalidTrigger):
         credit.fire("normal", "to_restored", GOOD["list_as_dishonest"])
-    case = credit.CreditCase("normal", GOOD["list_as_dishonest"])
-    credit.build_machine(case)
+    case = Case(credit.MACHINE, "normal", GOOD["list_as_dishonest"])
+    credit.MACHINE.build(case)
     assert not hasattr(case, "to_restored")
 
 

@@ -1,0 +1,188 @@
+"""Ending one penalty record's publicity early (终止公示行政处罚信息), on a real database:
+windows from each record's own decision date and tier, the guards with their reasons, four
+eyes, the audit chain, the outbox and the public lookup agreeing after each step."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from flask import current_app
+from sqlalchemy import select
+
+from app.errors import InvalidTransition, NotFound
+from app.extensions import db
+from app.models import DisclosureItem, EnforcementRecord
+from app.services import public, record_restoration, records, restoration
+from app.services.audit import unit_events, verify_chain
+from app.services.context import today
+from app.services.expiry import sweep_expired
+from app.services.pipeline import run_disclosure
+from app.services.record_publicity import window
+from app.workflows.facts import Actor
+from tests import builders as b
+from tests.integration.helpers import row_counts
+
+UNIT = Actor(None, "单位", "unit")
+
+
+@pytest.fixture
+def people(ctx, tmp_path):
+    ctx.config.update(OUTBOX_DIR=str(tmp_path / "outbox"))
+    return b.staff("officer"), b.staff("supervisor"), b.staff("supervisor")
+
+
+def outbox_dir() -> Path:
+    return Path(current_app.config["OUTBOX_DIR"])
+
+
+def state(record_id: int) -> str | None:
+    db.session.rollback()
+    return db.session.get_one(EnforcementRecord, record_id, populate_existing=True).publicity_status
+
+
+def refused(call, *args, **kw) -> InvalidTransition:  # type: ignore[no-untyped-def]
+    before = row_counts()
+    with pytest.raises(InvalidTransition) as info:
+        call(*args, **kw)
+    assert row_counts() == before  # nothing changed
+    return info.value
+
+
+@pytest.mark.parametrize(
+    ("tier", "decided", "earliest", "ends"),
+    [
+        ("general", dt.date(2026, 1, 31), dt.date(2026, 4, 30), dt.date(2027, 1, 31)),
+        ("general", dt.date(2025, 11, 30), dt.date(2026, 2, 28), dt.date(2026, 11, 30)),
+        ("serious", dt.date(2024, 2, 29), dt.date(2025, 2, 28), dt.date(2027, 2, 28)),
+        ("minor", dt.date(2026, 10, 8), dt.date(2026, 10, 8), dt.date(2027, 1, 8)),
+    ],
+)
+def test_each_record_has_its_own_window_from_its_decision(people, tier, decided, earliest, ends):
+    officer, *_ = people
+    rec = b.penalty(officer, b.unit(officer).uscc, tier=tier, decided_on=decided)
+    assert window(rec) == (earliest, ends)  # 民法典 201-202: the corresponding day, or month end
+    assert rec.publicity_status == "awaiting"
+
+
+def test_a_listing_never_moves_a_records_publicity_end(people):
+    officer, supervisor, _ = people
+    u, rec, lst = b.listed_unit(officer, supervisor, days_ago=100)  # general: 12 months
+    own_end = window(rec)[1]
+    payloads = db.session.scalars(select(DisclosureItem.payload)
+                                  .where(DisclosureItem.record_id == rec.id)).all()
+    assert [p["公示截止期"] for p in payloads] == [own_end.isoformat()] * 2  # add, listed
+    assert "失信单位名单" in payloads[-1]["备注"]
+
+
+def test_the_unit_restores_one_penalty_while_another_stays_public(people):
+    officer, supervisor, other = people
+    u, rec = b.public_penalty(officer, days_ago=200)
+    uscc, unit_id, name, rec_id = u.uscc, u.id, u.name, rec.id
+    kept = b.penalty(officer, uscc, decided_on=today() - dt.timedelta(days=150)).id
+    run_disclosure("penalty")
+    assert (state(rec_id), state(kept)) == ("public", "public")
+    rec = db.session.get_one(EnforcementRecord, rec_id)
+    steps = record_restoration.steps_of(rec.id, UNIT, unit_id)
+    assert steps.can_apply_now and steps.min_until == window(rec)[0]
+    assert [s.key for s in steps.steps if not s.done] == ["fines_paid", "commitment_signed"]
+    request = record_restoration.file_record_request(UNIT, rec.id, True, unit_id=unit_id,
+                                                     signature=(name, "王明"))
+    assert state(rec.id) == "restoration_requested" and request.filed_by is None
+    assert request.due_on > today()
+    error = refused(restoration.approve_request, supervisor, request.id)  # fine not paid
+    assert [x["code"] for x in error.extra["unmet"]] == ["fines_unpaid"]
+    b.pay_in_full(officer, rec)
+    restoration.approve_request(supervisor, request.id)
+    assert state(rec.id) == "ended_early" and state(kept) == "public"
+    shown = {r["record_id"] for r in public.unit_page(uscc)["records"]}
+    assert shown == {kept}  # gone from the public lookup at once
+    ops = db.session.execute(select(DisclosureItem.op, DisclosureItem.payload)
+                             .where(DisclosureItem.record_id == rec.id)
+                             .order_by(DisclosureItem.id)).all()
+    assert [op for op, _ in ops] == ["add", "withdraw"]
+    assert ops[-1][1]["备注"] == "信用修复，提前终止公示"
+    events = unit_events(db.session(), unit_id)
+    moves = [(e.trigger, e.from_status, e.to_status) for e in events
+             if e.from_status != e.to_status]
+    assert moves == [
+        ("request_record_restoration", "public", "restoration_requested"),
+        ("approve_record_restoration", "restoration_requested", "ended_early"),
+    ]
+    assert verify_chain(events) is None
+    run_disclosure("penalty")  # the platform receives the withdrawal; the files agree
+    lines = [json.loads(line) for path in sorted(outbox_dir().glob("penalty/*/items.jsonl"))
+             for line in path.read_text("utf-8").splitlines()]  # fmt: skip
+    mine = [x for x in lines if x["record_id"] == rec_id]
+    assert [x["op"] for x in mine] == ["add", "withdraw"]
+    assert mine[-1]["fields"]["备注"] == "信用修复，提前终止公示"
+    assert public.unit_page(uscc)["records"][0]["record_id"] == kept
+
+
+def test_applying_early_twice_for_another_unit_or_a_record_that_is_not_public(people):
+    officer, supervisor, _ = people
+    u, young = b.public_penalty(officer, days_ago=30)  # general: earliest after 3 months
+    unit_id = u.id
+    error = refused(record_restoration.file_record_request, officer, young.id, True)
+    assert error.extra["unmet"][0]["code"] == "record_minimum_not_passed"
+    assert window(young)[0].isoformat() in error.message
+    awaiting = b.penalty(officer, u.uscc, decided_on=today() - dt.timedelta(days=200))
+    error = refused(record_restoration.file_record_request, officer, awaiting.id, True)
+    assert "尚未在信用平台公示" in error.message
+    inspection = b.inspection(officer, u.uscc)
+    error = refused(record_restoration.file_record_request, officer, inspection.id, True)
+    assert "只有已公示的行政处罚信息" in error.message
+    stranger, theirs = b.public_penalty(officer, days_ago=200)
+    with pytest.raises(NotFound):
+        record_restoration.file_record_request(UNIT, theirs.id, True, unit_id=unit_id)
+    error = refused(record_restoration.file_record_request, officer, theirs.id, False)
+    assert error.extra["unmet"][0]["code"] == "commitment_not_signed"
+    record_restoration.file_record_request(officer, theirs.id, True)
+    error = refused(record_restoration.file_record_request, officer, theirs.id, True)
+    assert "正在审核" in error.message
+
+
+def test_four_eyes_reject_with_reason_and_withdraw(people):
+    officer, supervisor, other = people
+    u, rec = b.public_penalty(officer, days_ago=200)
+    b.pay_in_full(officer, rec)
+    request = record_restoration.file_record_request(supervisor, rec.id, True)
+    error = refused(restoration.approve_request, supervisor, request.id)
+    assert error.extra["unmet"][0]["code"] == "reviewer_is_preparer"
+    error = refused(restoration.reject_request, other, request.id, "  ")
+    assert error.extra["unmet"][0]["code"] == "reason_required"
+    restoration.reject_request(other, request.id, "承诺书未签字")
+    assert state(rec.id) == "public"
+    again = record_restoration.file_record_request(UNIT, rec.id, True, unit_id=u.id)
+    restoration.withdraw_request(UNIT, again.id)
+    assert state(rec.id) == "public"
+    assert db.session.get_one(type(again), again.id).status == "withdrawn"
+
+
+def test_revoking_the_decision_closes_its_request_and_withdraws_it(people):
+    officer, supervisor, _ = people
+    u, rec = b.public_penalty(officer, days_ago=200)
+    request = record_restoration.file_record_request(officer, rec.id, True)
+    records.revoke_record(supervisor, rec.id, "行政复议撤销")
+    assert state(rec.id) == "withdrawn"
+    assert db.session.get_one(type(request), request.id).status == "closed"
+    assert public.unit_page(u.uscc)["records"] == []
+
+
+def test_expiry_ends_a_paid_record_at_its_maximum_and_keeps_an_unpaid_one(people):
+    officer, *_ = people
+    u, paid = b.public_penalty(officer, days_ago=370)  # general: 12 months passed
+    owing = b.penalty(officer, u.uscc, decided_on=today() - dt.timedelta(days=370)).id
+    young = b.penalty(officer, u.uscc, decided_on=today() - dt.timedelta(days=100)).id
+    paid_id = paid.id
+    run_disclosure("penalty")
+    paid = db.session.get_one(EnforcementRecord, paid_id)
+    b.pay_in_full(officer, paid)
+    result = sweep_expired()
+    assert result.records_expired == [paid.id]
+    assert list(result.records_blocked) == [owing]
+    assert "罚款尚未缴清" in result.records_blocked[owing]
+    assert (state(paid_id), state(owing), state(young)) == ("expired", "public", "public")
+    assert sweep_expired().records_expired == []  # once
