@@ -50,11 +50,14 @@ class UnitBrowser(Session):
                                 data={"uscc": uscc, "access_code": code, "csrf_token": token})
 
     def apply(self, name: str, representative: str = "张伟",
-              files: list[tuple[bytes, str]] = (), agree: bool = True) -> TestResponse:  # type: ignore[assignment]
-        token = self.csrf("/self/apply")
+              files: list[tuple[bytes, str]] = (), agree: bool = True,  # type: ignore[assignment]
+              path: str = "/self/apply", form_page: str | None = None) -> TestResponse:
+        """Sign and submit an application: to leave the list, or ``path`` of a penalty's
+        (with the CSRF token of ``form_page`` where ``path`` shows no form)."""
+        token = self.csrf(form_page or path)
         data: dict[str, Any] = {"signed_name": name, "signed_representative": representative,
                                 "csrf_token": token, "note": "已整改"}  # fmt: skip
         if agree:
             data["agree"] = "y"
         data["proofs"] = [(io.BytesIO(content), filename) for content, filename in files]
-        return self.client.post("/self/apply", data=data, content_type="multipart/form-data")
+        return self.client.post(path, data=data, content_type="multipart/form-data")

@@ -46,8 +46,10 @@ def work_queue() -> WorkQueue:
     requests = (
         select(RestorationRequest.id, RestorationRequest.due_on,
                RestorationRequest.due_on_provisional, RestorationRequest.filed_by,
-               RestorationRequest.filed_at, Unit.uscc, Unit.name)
+               RestorationRequest.filed_at, RestorationRequest.record_id,
+               EnforcementRecord.document_no, Unit.uscc, Unit.name)
         .join(Unit, Unit.id == RestorationRequest.unit_id)
+        .outerjoin(EnforcementRecord, EnforcementRecord.id == RestorationRequest.record_id)
         .where(RestorationRequest.status == "submitted")
     )  # fmt: skip
     horizon = calendar().add_workdays(today(), 1).day

@@ -148,15 +148,20 @@ class RecordSteps:
 
 
 def record_steps(
-    session: Session, record: EnforcementRecord, actor: Actor, bars: tuple[str, ...] = ()
+    session: Session,
+    record: EnforcementRecord,
+    actor: Actor,
+    bars: tuple[str, ...] = (),
+    lang: str = "zh",
 ) -> RecordSteps:
     """The record's checklist from the service's own records (proofs it holds are not asked
-    for again), and whether ``request_record_restoration`` would be allowed now."""
+    for again), and whether ``request_record_restoration`` would be allowed now; ``blocked``
+    says why not (guards in ``lang``, state refusals as message ids to translate)."""
     facts = record_facts(session, record, actor, commitment_signed=True, bar_reasons=bars)
     state = record.publicity_status or ""
     allowed = "request_record_restoration" in publicity.MACHINE.triggers_from(state)
     unmet = publicity.MACHINE.unmet_guards("request_record_restoration", facts)
-    blocked = [render(u) for u in unmet] if allowed else [_NOT_APPLICABLE.get(state, "")]
+    blocked = [render(u, lang) for u in unmet] if allowed else [_NOT_APPLICABLE.get(state, "")]
     steps = [
         RecordStep("minimum_period", facts.min_until is not None and facts.today >= facts.min_until,
                    {"earliest": facts.min_until.isoformat() if facts.min_until else None}),

@@ -46,10 +46,12 @@ def get_unit_record(record_id: int, unit_id: int | None = None) -> EnforcementRe
     return record
 
 
-def steps_of(record_id: int, actor: Actor, unit_id: int | None = None) -> RecordSteps:
+def steps_of(
+    record_id: int, actor: Actor, unit_id: int | None = None, lang: str = "zh"
+) -> RecordSteps:
     """One record's restoration checklist and earliest date."""
     record = get_unit_record(record_id, unit_id)
-    return record_steps(db.session(), record, actor, bars(record))
+    return record_steps(db.session(), record, actor, bars(record), lang)
 
 
 def file_record_request(

@@ -8,6 +8,7 @@ file of another unit is ``NotFound``, exactly like one that does not exist.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,9 +20,11 @@ from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
 from app.models import EnforcementRecord, Listing, RestorationFile, RestorationRequest, Unit
-from app.services import restoration, uploads
+from app.services import record_restoration, restoration, uploads
 from app.services.credit import active_listing
+from app.services.record_publicity import RecordSteps
 from app.services.units import clean_email
+from app.workflows import publicity
 from app.workflows.facts import Actor
 
 NOT_FOUND = N_("未找到该申请或文件。")
@@ -49,10 +52,12 @@ class Overview:
     basis: list[EnforcementRecord]
     steps: restoration.RestorationSteps
     requests: list[RestorationRequest]
+    records: list[RecordSteps]  # each penalty on the platform, with its own steps
 
 
-def overview(unit_id: int) -> Overview:
-    """The unit's status and why, its checklist, and its applications (newest first)."""
+def overview(unit_id: int, lang: str = "zh") -> Overview:
+    """The unit's status and why, its checklist, each public penalty with its own steps and
+    earliest date, and its applications (newest first)."""
     unit = get_own_unit(unit_id)
     session = db.session()
     listing = active_listing(session, unit.id)
@@ -61,7 +66,20 @@ def overview(unit_id: int) -> Overview:
         .order_by(RestorationRequest.id.desc())
     ).all()  # fmt: skip
     basis = [b.record for b in listing.basis] if listing else []
-    return Overview(unit, listing, basis, restoration.restoration_steps(unit.uscc), list(requests))
+    return Overview(unit, listing, basis, restoration.restoration_steps(unit.uscc),
+                    list(requests), public_records(unit, lang))  # fmt: skip
+
+
+def public_records(unit: Unit, lang: str = "zh") -> list[RecordSteps]:
+    """The unit's penalties on the platform (or about to be), newest decision first."""
+    shown = db.session.scalars(
+        select(EnforcementRecord)
+        .where(EnforcementRecord.unit_id == unit.id,
+               EnforcementRecord.publicity_status.in_(publicity.SHOWN))
+        .order_by(EnforcementRecord.decided_on.desc(), EnforcementRecord.id.desc())
+    ).all()  # fmt: skip
+    actor = unit_actor(unit)
+    return [record_restoration.steps_of(r.id, actor, unit.id, lang) for r in shown]
 
 
 def _same(typed: str, registered: str) -> bool:
@@ -93,14 +111,52 @@ def apply(
     files: list[uploads.Upload],
     note: str | None = None,
 ) -> RestorationRequest:
-    """The unit applies online: signature and files are checked before anything is written;
-    the files are stored, then the request and its file rows are written in one transaction
-    (the files are removed again if it is refused)."""
+    """The unit applies online to leave the list (see ``_signed_with_proofs``)."""
     unit = get_own_unit(unit_id)
     if unit.credit_status == "restoration_requested":
         raise Conflict(N_("贵单位已有一份待决定的修复申请，请勿重复申请。"))
     if unit.credit_status != "listed":
         raise Conflict(N_("贵单位不在失信名单上，无需申请信用修复。"))
+
+    def file(signature: tuple[str, str], attach: Attach) -> RestorationRequest:
+        return restoration.file_request(unit_actor(unit), unit.uscc, True, note, unit.version,
+                                        signature=signature, attach=attach)  # fmt: skip
+
+    return _signed_with_proofs(unit, signed_name, signed_representative, files, file)
+
+
+def apply_record(
+    unit_id: int,
+    record_id: int,
+    signed_name: str,
+    signed_representative: str,
+    files: list[uploads.Upload],
+    note: str | None = None,
+) -> RestorationRequest:
+    """The unit applies online to end one of its penalties' publicity early."""
+    unit = get_own_unit(unit_id)
+    record_restoration.get_unit_record(record_id, unit.id)  # another unit's: not found
+
+    def file(signature: tuple[str, str], attach: Attach) -> RestorationRequest:
+        return record_restoration.file_record_request(
+            unit_actor(unit), record_id, True, note, unit.id, signature, attach)
+
+    return _signed_with_proofs(unit, signed_name, signed_representative, files, file)
+
+
+Attach = Callable[[Session, RestorationRequest], None]
+
+
+def _signed_with_proofs(
+    unit: Unit,
+    signed_name: str,
+    signed_representative: str,
+    files: list[uploads.Upload],
+    file: Callable[[tuple[str, str], Attach], RestorationRequest],
+) -> RestorationRequest:
+    """Signature and files are checked before anything is written; the files are stored,
+    then the request and its file rows are written in one transaction (the files are
+    removed again if it is refused)."""
     check_signature(unit, signed_name, signed_representative)
     stored = uploads.store(uploads.check_uploads(files))
 
@@ -112,10 +168,7 @@ def apply(
                 size=len(item.checked.data), sha256=item.checked.sha256))  # fmt: skip
 
     try:
-        return restoration.file_request(
-            unit_actor(unit), unit.uscc, True, note, unit.version,
-            signature=(signed_name.strip(), signed_representative.strip()), attach=attach,
-        )  # fmt: skip
+        return file((signed_name.strip(), signed_representative.strip()), attach)
     except BaseException:
         uploads.remove(stored)
         raise

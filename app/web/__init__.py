@@ -41,6 +41,7 @@ def init_web(app: Flask) -> None:
     app.add_url_rule("/lang/<code>", "set_language", _set_language)
     app.context_processor(_template_globals)
     app.add_template_filter(_localtime, "localtime")
+    app.add_template_filter(i18n.tr, "tr")  # a service message in the page's language
     app.jinja_env.globals["label"] = i18n.label  # a global: macros see it too
     app.after_request(_no_store_for_staff)
 

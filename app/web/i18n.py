@@ -73,6 +73,12 @@ LABELS = {
         "withdrawn": _l("已撤回"), "closed": _l("已终止"),
     },
     "record_status": {"active": _l("有效"), "revoked": _l("已撤销")},
+    "publicity_status": {
+        "awaiting": _l("待公示"), "public": _l("公示中"),
+        "restoration_requested": _l("申请终止公示中"),
+        "ended_early": _l("已信用修复，终止公示"), "expired": _l("公示期满"),
+        "withdrawn": _l("已撤回公示"),
+    },
     "item_status": {
         "pending": _l("待推送"), "claimed": _l("已入批次"), "delivered": _l("已推送"),
     },

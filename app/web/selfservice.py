@@ -18,11 +18,11 @@ from app import uscc as uscc_codes
 from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.models import Unit
-from app.services import selfservice, uploads
+from app.services import record_restoration, selfservice, uploads
 from app.services.access import authenticate_unit, session_key
 from app.web.forms import VersionForm
 from app.web.forms_unit import ApplyForm, ContactForm, UnitLoginForm
-from app.web.i18n import tr
+from app.web.i18n import lang, tr
 from app.web.pages import apply_error, error_page, form_page, send_upload
 from app.web.security import limiter
 
@@ -102,7 +102,7 @@ def home(unit: Unit) -> Any:
 
 
 def _home_page(unit: Unit, contact: ContactForm) -> Any:
-    view = selfservice.overview(unit.id)
+    view = selfservice.overview(unit.id, lang())
     return form_page("self/home.html", contact, view=view, steps=view.steps, button=VersionForm())
 
 
@@ -154,8 +154,35 @@ def apply(unit: Unit) -> Any:
             flash(_("申请已提交，应在 %(due)s 前作出决定。", due=request_.due_on.isoformat()),
                   "success")  # fmt: skip
             return redirect(url_for("self.home"))
-    view = selfservice.overview(unit.id)
+    view = selfservice.overview(unit.id, lang())
     return form_page("self/apply.html", form, view=view, steps=view.steps,
+                     max_mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
+                     max_files=current_app.config["UPLOAD_MAX_FILES"])  # fmt: skip
+
+
+@bp.route(f"/records/{ID}/apply", methods=["GET", "POST"])
+@unit_page
+def apply_record(unit: Unit, item_id: int) -> Any:
+    """Sign the credit commitment and ask to end one of the unit's penalties' publicity."""
+    form = ApplyForm()
+    if form.validate_on_submit():
+        try:
+            request_ = selfservice.apply_record(
+                unit.id, item_id, form.signed_name.data or "",
+                form.signed_representative.data or "", _received_files(),
+                (form.note.data or "").strip() or None)  # fmt: skip
+        except NotFound:
+            raise  # another unit's record: the same page as one that does not exist
+        except DomainError as exc:
+            apply_error(form, exc)
+            _files_refused(form, exc)
+        else:
+            flash(_("申请已提交，应在 %(due)s 前作出决定。", due=request_.due_on.isoformat()),
+                  "success")  # fmt: skip
+            return redirect(url_for("self.home"))
+    steps = record_restoration.steps_of(item_id, selfservice.unit_actor(unit), unit.id, lang())
+    return form_page("self/apply.html", form, view=selfservice.overview(unit.id, lang()),
+                     steps=steps, record=True,
                      max_mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
                      max_files=current_app.config["UPLOAD_MAX_FILES"])  # fmt: skip
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.errors import DomainError
 from app.extensions import db
-from app.services import restoration, selfservice, units
+from app.services import record_restoration, restoration, selfservice, units
+from app.services.access import issue_access_code
+from app.services.context import setting
 from app.services.credit import active_listing
 from app.web.forms import DecisionForm, FileRequestForm, VersionForm
+from app.web.i18n import lang
 from app.web.pages import apply_error, form_page, send_upload
 from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
 from app.web.staff import bp
@@ -43,6 +46,49 @@ def restoration_new(uscc: str) -> Any:
                      steps=restoration.restoration_steps(unit.uscc))  # fmt: skip
 
 
+@bp.route("/records/<int(max=2147483647):record_id>/restoration/new", methods=["GET", "POST"])
+@staff_page(*WORKERS)
+def record_restoration_new(record_id: int) -> Any:
+    """Ask, on the unit's behalf, to end one penalty record's publicity early."""
+    record = record_restoration.get_unit_record(record_id)
+    form = FileRequestForm()
+    if form.validate_on_submit():
+        try:
+            request_ = record_restoration.file_record_request(
+                current_actor(), record.id, bool(form.commitment_signed.data),
+                (form.note.data or "").strip() or None)  # fmt: skip
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            due = request_.due_on.isoformat()
+            flash(_("终止公示申请已提交，应在 %(due)s 前作出决定。", due=due), "success")
+            return redirect(url_for("staff.restoration_page", request_id=request_.id))
+    steps = record_restoration.steps_of(record.id, current_actor(), lang=lang())
+    return form_page("staff/record_restoration_new.html", form, unit=record.unit, record=record,
+                     steps=steps)
+
+
+@bp.route("/units/<uscc>/record-guide", methods=["GET", "POST"])
+@staff_page(*WORKERS)
+def record_guide(uscc: str) -> Any:
+    """The restoration guide for a unit's public penalties (信用修复告知书, handed over with
+    the decision): each penalty's window and earliest date, and a self-service access code.
+
+    Printing issues a new access code (only its hash is kept; earlier codes stop working).
+    """
+    unit = units.get_unit(uscc)
+    form = VersionForm()
+    code = None
+    records = selfservice.public_records(unit, lang())
+    if records and form.validate_on_submit():
+        try:
+            code = issue_access_code(current_actor(), unit.uscc)
+        except DomainError as exc:
+            apply_error(None, exc)
+    return render_template("staff/record_guide.html", unit=unit, records=records, code=code,
+                           form=form, authority=setting("AUTHORITY_NAME"))  # fmt: skip
+
+
 @bp.route(f"/restoration-requests/{ID}", methods=["GET", "POST"])
 @staff_page()
 def restoration_page(request_id: int) -> Any:
@@ -54,7 +100,8 @@ def restoration_page(request_id: int) -> Any:
         try:
             if form.decision.data == "approve":
                 restoration.approve_request(current_actor(), request_.id, form.expected_version())
-                flash(_("已准予信用修复，公示内容将撤下。"), "success")
+                flash(_("已准予终止该处罚信息的公示，撤下申请已排队推送。") if request_.record_id
+                      else _("已准予信用修复，公示内容将撤下。"), "success")  # fmt: skip
             else:
                 restoration.reject_request(current_actor(), request_.id, form.reason.data or "",
                                            form.expected_version())  # fmt: skip
@@ -63,9 +110,14 @@ def restoration_page(request_id: int) -> Any:
             apply_error(form, exc)
         else:
             return redirect(url_for("staff.unit_page", uscc=unit.uscc))
-    steps = restoration.restoration_steps(unit.uscc) if request_.status == "submitted" else None
+    steps = record_steps = None
+    if request_.status == "submitted" and request_.record_id is not None:
+        record_steps = record_restoration.steps_of(request_.record_id, current_actor(),
+                                                    lang=lang())
+    elif request_.status == "submitted":
+        steps = restoration.restoration_steps(unit.uscc)
     return form_page("staff/restoration.html", form, request_=request_, unit=unit, steps=steps,
-                     button=VersionForm(),
+                     record_steps=record_steps, button=VersionForm(),
                      can_decide=current_actor().role in SUPERVISOR)  # fmt: skip
 
 
