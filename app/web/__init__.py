@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from app.web import i18n
 from app.web.pages import error_page, safe_next
 from app.web.security import csrf, limiter, login_manager
+from app.workflows import publicity
 
 
 def init_web(app: Flask) -> None:
@@ -43,6 +44,8 @@ def init_web(app: Flask) -> None:
     app.add_template_filter(_localtime, "localtime")
     app.add_template_filter(i18n.tr, "tr")  # a service message in the page's language
     app.jinja_env.globals["label"] = i18n.label  # a global: macros see it too
+    # A penalty's own publicity moves in the unit's audit chain under these triggers.
+    app.jinja_env.globals["record_triggers"] = publicity.TRIGGERS
     app.after_request(_no_store_for_staff)
 
 

@@ -96,6 +96,12 @@ LABELS = {
         "record_added": _l("登记执法记录"), "record_revoked": _l("撤销执法记录"),
         "payment_recorded": _l("登记缴款"), "rectification_recorded": _l("登记整改"),
         "access_code_issued": _l("签发自助访问码"),
+        "publish": _l("处罚信息已公示"),
+        "request_record_restoration": _l("申请终止公示处罚信息"),
+        "approve_record_restoration": _l("准予终止公示处罚信息"),
+        "reject_record_restoration": _l("不予终止公示处罚信息"),
+        "withdraw_record_restoration": _l("撤回终止公示申请"),
+        "expire_record": _l("处罚信息公示期满"), "withdraw_record": _l("撤回处罚信息公示"),
     },
     "step": {
         "minimum_period": _l("最短公示期届满"), "fines_paid": _l("罚款已缴清"),

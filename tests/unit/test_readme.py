@@ -1,7 +1,8 @@
-"""The README's state diagram is the one the code generates."""
+"""The README's state diagrams are the ones the code generates."""
 
 from pathlib import Path
 
+from app.workflows import publicity
 from app.workflows.credit import mermaid
 
 README = Path(__file__).parents[2] / "README.md"
@@ -9,8 +10,8 @@ README = Path(__file__).parents[2] / "README.md"
 
 def test_readme_diagram_matches_the_machine():
     text = README.read_text(encoding="utf-8")
-    block = text.split("```mermaid\n", 1)[1].split("```", 1)[0].strip()
-    assert block == mermaid()
+    blocks = [part.split("```", 1)[0].strip() for part in text.split("```mermaid\n")[1:]]
+    assert blocks == [mermaid(), publicity.mermaid()]
 
 
 def test_readme_quick_start_names_the_two_commands():
