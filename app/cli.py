@@ -129,6 +129,7 @@ def calendar_load(year: int, schedule: TextIO) -> None:
     except DomainError as exc:
         raise click.ClickException(f"{exc.message} {exc.errors}") from exc
     click.echo(f"{year} entered; deadlines firmed up: {counts['records']} records, "
+               f"{counts['items']} queued items, "
                f"{counts['requests']} restoration requests")  # fmt: skip
 
 

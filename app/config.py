@@ -20,8 +20,9 @@ DEFAULTS: dict[str, Any] = {
     "PUBLICITY_MONTHS": {"minor": [0, 3], "general": [3, 12], "serious": [12, 36]},
     # Disclosure deadlines in working days after the decision (国办发〔2018〕118号).
     "DISCLOSURE_WORKDAYS": {"penalty": 7, "licensing": 7, "inspection": 20, "coercive_measure": 20},
-    # Withdrawal or correction of a published decision, calendar days (行政处罚法 2021 第48条).
-    "WITHDRAWAL_DAYS": 3,
+    # Withdrawal or correction of a published decision: 3 working days from the revoking
+    # decision (行政处罚法 2021 第48条 "三日内撤回"; 第85条: "三日" are working days).
+    "WITHDRAWAL_WORKDAYS": 3,
     # A restoration decision is due this many working days after the application (Order No. 36).
     "RESTORATION_DECISION_WORKDAYS": 10,
     # Policy: stop-business orders and licence revocations decided before this date stay

@@ -199,6 +199,14 @@ class RectificationOut(ma.Schema):
     acceptance_no = Text(allow_none=True)
 
 
+class RevokeIn(Strict):
+    reason = Text(required=True, validate=v.Length(min=1, max=2000),
+                  metadata={"description": "published with the withdrawal (行政处罚法 第48条)"})
+    revoked_on = f.Date(load_default=None, metadata={
+        "description": "date of the revoking decision (default today); the withdrawal is due "
+        "3 working days after it"})
+
+
 class ReasonIn(Strict):
     reason = Text(required=True, validate=v.Length(min=1, max=2000))
     version = f.Integer(

@@ -31,3 +31,17 @@ def statutory_holidays(year: int) -> frozenset[dt.date]:
     days.update(day for day, name in terms if name == "清明")
     # 春节 falls between 21 January and 20 February, so 除夕 is always in the same year.
     return frozenset(d for d in days if d.year == year)
+
+
+@lru_cache(maxsize=256)
+def provisional_days_off(year: int) -> frozenset[dt.date]:
+    """The statutory holidays of ``year`` and their make-up days: a holiday that falls on a
+    Saturday or Sunday is made up on the next working day (补假, 放假办法 第六条)."""
+    holidays = statutory_holidays(year)
+    off = set(holidays)
+    for day in sorted(d for d in holidays if d.weekday() >= 5):
+        make_up = day + dt.timedelta(days=1)
+        while make_up.weekday() >= 5 or make_up in off:
+            make_up += dt.timedelta(days=1)
+        off.add(make_up)
+    return frozenset(off)

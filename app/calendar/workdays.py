@@ -2,7 +2,8 @@
 
 1. A year's official schedule entered by staff (the ``holidays`` table).
 2. ``chinese-calendar`` for the years it ships (2004 to its last release year).
-3. Provisional: weekdays minus the statutory holidays, for any year beyond both. Deadlines
+3. Provisional: weekdays minus the statutory holidays and their make-up days (补假), for any
+   year beyond both. Deadlines
    computed from such days are flagged ``provisional`` so that nobody mistakes them for final.
 """
 
@@ -15,7 +16,7 @@ from functools import lru_cache
 
 import chinese_calendar
 
-from app.calendar.statutory import statutory_holidays
+from app.calendar.statutory import provisional_days_off
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class WorkdayCalendar:
             return kind == "workday" if kind else day.weekday() < 5
         if source == "package":
             return bool(chinese_calendar.is_workday(day))
-        return day.weekday() < 5 and day not in statutory_holidays(day.year)
+        return day.weekday() < 5 and day not in provisional_days_off(day.year)
 
     def add_workdays(self, start: dt.date, n: int) -> Deadline:
         """The ``n``-th working day after ``start`` (``start`` itself does not count)."""

@@ -5,7 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -41,6 +52,11 @@ class DisclosureItem(db.Model):  # type: ignore[name-defined]
     listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id"))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     due_by: Mapped[dt.date] = mapped_column(Date)
+    # How ``due_by`` was counted: working days after a date; provisional while the calendar
+    # of a year it crosses is not official (entering it re-dates the pending items).
+    due_from: Mapped[dt.date | None] = mapped_column(Date)
+    due_workdays: Mapped[int | None] = mapped_column(Integer)
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(10), default="pending")
     batch_id: Mapped[str | None] = mapped_column(ForeignKey("disclosure_batches.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

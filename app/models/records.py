@@ -88,6 +88,7 @@ class EnforcementRecord(db.Model):  # type: ignore[name-defined]
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
     # bookkeeping
     revoked_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_on: Mapped[dt.date | None] = mapped_column(Date)  # the revoking decision's date
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -105,8 +105,9 @@ _LISTING_ENDED = {"restored": "已信用修复，移出失信名单", "expired":
 def _remark(p: dict[str, Any]) -> str:
     op, listing = p.get("op"), p.get("listing")
     if op == "withdraw":
-        if p.get("status") == "revoked":
-            return "撤销公示"
+        if p.get("status") == "revoked":  # the reason is public (行政处罚法 第48条)
+            why = mask(p.get("revoked_reason"))
+            return f"撤销公示：{why}" if why else "撤销公示"
         if p.get("publicity_status") == "ended_early":
             return "信用修复，提前终止公示"
         return "公示期满，终止公示"

@@ -65,15 +65,16 @@ def _firm_up_deadlines(session: Session) -> dict[str, int]:
         .where(EnforcementRecord.publish_by_provisional.is_(True)),
         lambda decided_on, category: (decided_on, int(workdays[category])),
     )  # fmt: skip
-    if records:  # the pending `add` items of those records carry the same deadline
-        items = DisclosureItem.__table__
-        session.execute(
-            update(items)
-            .where(items.c.record_id == bindparam("key"), items.c.op == "add",
-                   items.c.status == "pending")
-            .values(due_by=bindparam("due")),
-            records,
-        )  # fmt: skip
+    # Every queued item (additions, updates, withdrawals) from how its deadline was counted.
+    items = _recompute(
+        session,
+        DisclosureItem.__table__,
+        ("due_by", "due_provisional"),
+        select(DisclosureItem.id, DisclosureItem.due_from, DisclosureItem.due_workdays)
+        .where(DisclosureItem.due_provisional.is_(True), DisclosureItem.status == "pending",
+               DisclosureItem.due_from.is_not(None), DisclosureItem.due_workdays.is_not(None)),
+        lambda due_from, workdays: (due_from, int(workdays)),
+    )  # fmt: skip
     days = int(setting("RESTORATION_DECISION_WORKDAYS"))
     requests = _recompute(
         session,
@@ -83,7 +84,7 @@ def _firm_up_deadlines(session: Session) -> dict[str, int]:
         .where(RestorationRequest.due_on_provisional.is_(True)),
         lambda filed_at: (filed_at.astimezone(tz).date(), days),
     )  # fmt: skip
-    return {"records": len(records), "requests": len(requests)}
+    return {"records": len(records), "items": len(items), "requests": len(requests)}
 
 
 def _recompute(

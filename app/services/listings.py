@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -14,7 +14,7 @@ from app.database import lock_unit_row, unit_of_work
 from app.errors import Conflict, Duplicate, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
-from app.models import EnforcementRecord, Listing, ListingBasis, Unit
+from app.models import EnforcementRecord, Listing, ListingBasis, RestorationRequest, Unit
 from app.models.records import TIERS
 from app.services import outbox
 from app.services.audit import append_event
@@ -104,7 +104,7 @@ def get_listing(session: Session, listing_id: int) -> Listing:
 
 
 def _enqueue_basis(
-    session: Session, op: str, listing: Listing, on: dt.date, due_by: dt.date | None = None
+    session: Session, op: str, listing: Listing, on: dt.date, correction: bool = False
 ) -> None:
     """An item for each basis record still on the platform: active, and (a penalty) inside
     its own publicity (not ended early, expired or withdrawn)."""
@@ -112,7 +112,7 @@ def _enqueue_basis(
         record = basis.record
         shown = record.publicity_status is None or record.publicity_status in publicity.SHOWN
         if record.status == "active" and shown:
-            outbox.enqueue(session, op, record, on, listing, due_by)
+            outbox.enqueue(session, op, record, on, listing, correction)
 
 
 def approve_listing(actor: Actor, listing_id: int, expected_version: int | None = None) -> Listing:
@@ -165,11 +165,10 @@ def reject_listing(actor: Actor, listing_id: int, reason: str) -> Listing:
 
 def end_listing(session: Session, listing: Listing, status: str, reason: str | None) -> None:
     """Close an active listing: its publicity ends (an update of each basis record still
-    public, within 3 days, saying the unit left the list); each basis record keeps its own
+    public, within 3 working days, saying the unit left the list); each basis record keeps its own
     window, which only its own restoration, expiry or revocation ends (Order No. 36)."""
     listing.status, listing.ended_on, listing.end_reason = status, today(), reason
-    due = today() + dt.timedelta(days=int(setting("WITHDRAWAL_DAYS")))
-    _enqueue_basis(session, "update", listing, today(), due)
+    _enqueue_basis(session, "update", listing, today(), correction=True)
 
 
 def revoke_listing(
@@ -197,11 +196,48 @@ def revoke_listing(
             expected_version,
             {"listing_id": listing.id, "ground": ground},
         )
-        from app.services.restoration import close_open_request
-
         close_open_request(session, listing, actor, "listing revoked")
         end_listing(session, listing, "revoked", reason.strip())
     return listing
+
+
+_OPEN_REQUEST = select(RestorationRequest).where(
+    RestorationRequest.listing_id == bindparam("listing_id"),
+    RestorationRequest.status == "submitted",
+)
+
+
+def open_request(session: Session, listing_id: int) -> RestorationRequest | None:
+    """The restoration request awaiting a decision on this listing, if any."""
+    return session.scalar(_OPEN_REQUEST, {"listing_id": listing_id})
+
+
+def close_open_request(session: Session, listing: Listing, actor: Actor, why: str) -> None:
+    """Close the open request of a listing that ends by other means (revocation)."""
+    request = open_request(session, listing.id)
+    if request is not None:
+        request.status, request.decision_reason = "closed", why
+        request.decided_by = actor.id
+        request.decided_at = dt.datetime.now(dt.UTC)
+
+
+def end_listing_without_basis(
+    session: Session, actor: Actor, record: EnforcementRecord, reason: str
+) -> None:
+    """In the transaction that revoked ``record``: a listing whose every basis decision is now
+    revoked is revoked too (ground ``basis_revoked``), never left public."""
+    listing = active_listing(session, record.unit_id)
+    if listing is None or record.id not in listing.basis_record_ids:
+        return
+    if any(b.record.status != "revoked" for b in listing.basis):
+        return  # another basis decision still stands
+    unit = session.get_one(Unit, record.unit_id)
+    facts = CreditFacts(unit.id, today(), actor, listing=listing_facts(listing), reason=reason,
+                        revocation_ground="basis_revoked")  # fmt: skip
+    transition(session, unit, "revoke_listing", facts, None,
+               {"listing_id": listing.id, "ground": "basis_revoked", "record_id": record.id})
+    close_open_request(session, listing, actor, "listing revoked")
+    end_listing(session, listing, "revoked", reason)
 
 
 def expire_listing(actor: Actor, uscc: str) -> Listing:

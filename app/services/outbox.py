@@ -18,7 +18,7 @@ PUBLIC_RECORD_FIELDS = (
     "document_no", "decided_on", "facts", "legal_basis", "tier", "penalty_types",
     "fine_amount", "hazards_found", "hazards_rectified", "measure_type", "started_on",
     "lifted_on", "licence_type", "licence_no", "valid_from", "valid_to", "status",
-    "publicity_status",
+    "publicity_status", "revoked_reason", "revoked_on",
 )  # fmt: skip
 
 
@@ -73,12 +73,12 @@ def publicity_until(record: EnforcementRecord, listing: Listing | None = None) -
     return span[1] if span else None
 
 
-def due_for(op: str, category: str, on: dt.date) -> dt.date:
-    """Statutory deadline of an item: working days by category, or 3 days for a withdrawal."""
-    if op == "withdraw":
-        return on + dt.timedelta(days=int(setting("WITHDRAWAL_DAYS")))
-    days = int(setting("DISCLOSURE_WORKDAYS")[category])
-    return calendar().add_workdays(on, days).day
+def workdays_for(op: str, category: str, correction: bool = False) -> int:
+    """Working days an item has: 3 for a withdrawal or a correction (行政处罚法 第48条, 第85条),
+    else the category's disclosure deadline (国办发〔2018〕118号)."""
+    if op == "withdraw" or correction:
+        return int(setting("WITHDRAWAL_WORKDAYS"))
+    return int(setting("DISCLOSURE_WORKDAYS")[category])
 
 
 def enqueue(
@@ -87,9 +87,13 @@ def enqueue(
     record: EnforcementRecord,
     on: dt.date,
     listing: Listing | None = None,
-    due_by: dt.date | None = None,
+    correction: bool = False,
 ) -> None:
-    """Add one disclosure item for ``record`` to the caller's transaction."""
+    """Add one disclosure item for ``record`` to the caller's transaction, due the right number
+    of working days after ``on`` (kept with the item, so that a year's official schedule
+    re-dates it when it arrives)."""
+    workdays = workdays_for(op, record.category, correction)
+    due = calendar().add_workdays(on, workdays)
     session.execute(
         _INSERT_ITEM,
         {
@@ -99,7 +103,10 @@ def enqueue(
             "unit_id": record.unit_id,
             "listing_id": listing.id if listing else None,
             "payload": public_payload(op, record, listing),
-            "due_by": due_by or due_for(op, record.category, on),
+            "due_by": due.day,
+            "due_from": on,
+            "due_workdays": workdays,
+            "due_provisional": due.provisional,
             "status": "pending",
             "batch_id": None,
             "created_at": utcnow(),

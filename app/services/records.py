@@ -17,9 +17,10 @@ from app.models.records import CATEGORIES
 from app.services import outbox, record_publicity
 from app.services.audit import append_event
 from app.services.context import calendar, setting, today
+from app.services.listings import end_listing_without_basis
 from app.services.record_publicity import record_facts
 from app.services.record_restoration import close_record_request
-from app.services.record_rules import EARLIEST, clean_record, money
+from app.services.record_rules import EARLIEST, check_date, clean_record, money
 from app.services.units import get_unit
 from app.workflows import publicity
 from app.workflows.facts import Actor
@@ -56,7 +57,7 @@ def add_record(actor: Actor, uscc: str, data: dict[str, Any]) -> EnforcementReco
             )
             session.add(record)
             session.flush()
-            outbox.enqueue(session, "add", record, fields["decided_on"], due_by=deadline.day)
+            outbox.enqueue(session, "add", record, fields["decided_on"])
             append_event(
                 session, unit.id, "record_added", unit.credit_status, unit.credit_status,
                 actor, refs={"record_id": record.id, "category": record.category},
@@ -183,23 +184,44 @@ def _apply_rectification(record: EnforcementRecord, on: dt.date, hazards_count: 
     raise ValidationFailed.on("record_id", N_("只有监督检查和行政强制记录可以登记整改。"))
 
 
-def revoke_record(actor: Actor, record_id: int, reason: str) -> EnforcementRecord:
-    """Revoke a decision (a supervisor's act); its public entry is withdrawn within 3 days."""
+def revoke_record(
+    actor: Actor, record_id: int, reason: str, revoked_on: dt.date | None = None
+) -> EnforcementRecord:
+    """Revoke a decision (a supervisor's act) on the date of the revoking decision (today by
+    default): its public entry is withdrawn, with the reason made public, within 3 working
+    days of that date (行政处罚法 第48条, 第85条). A listing left without a standing basis
+    ends with it."""
     if not (reason or "").strip():
         raise ValidationFailed.on("reason", N_("须填写撤销理由。"))
+    on = revoked_on or today()
     with unit_of_work() as session:
         record = get_record(record_id)
         _active(record)
+        _check_revoked_on(record, on)
         record.status = "revoked"
         record.revoked_reason = reason.strip()
+        record.revoked_on = on
         record.revoked_at = dt.datetime.now(dt.UTC)
         session.flush()
         if record.publicity_status in publicity.MACHINE.sources("withdraw_record"):
             close_record_request(session, record, actor)
             facts = record_facts(session, record, actor, reason=reason.strip())
             record_publicity.transition(session, record, "withdraw_record", facts)
-        outbox.enqueue(session, "withdraw", record, today())
+        outbox.enqueue(session, "withdraw", record, on)
         status = record.unit.credit_status
         append_event(session, record.unit_id, "record_revoked", status, status, actor,
-                     reason=reason.strip(), refs={"record_id": record.id})  # fmt: skip
+                     reason=reason.strip(),
+                     refs={"record_id": record.id, "revoked_on": on.isoformat()})  # fmt: skip
+        end_listing_without_basis(session, actor, record, reason.strip())
     return record
+
+
+def _check_revoked_on(record: EnforcementRecord, on: dt.date) -> None:
+    errors: dict[str, list[str]] = {}
+    check_date("revoked_on", on, errors)
+    if not errors and on < record.decided_on:
+        errors["revoked_on"] = [N_("撤销决定日期不能早于原决定日期。")]
+    elif not errors and on > today():
+        errors["revoked_on"] = [N_("撤销决定日期不能晚于今天。")]
+    if errors:
+        raise ValidationFailed(errors["revoked_on"][0], errors)

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.database import lock_unit_row, unit_of_work
@@ -24,16 +23,11 @@ from app.services.credit import (
     obligations,
     transition,
 )
-from app.services.listings import end_listing
+from app.services.listings import end_listing, open_request
 from app.services.notifications import notify_decision
 from app.services.record_restoration import decide_record_request
 from app.services.units import get_unit
 from app.workflows.facts import Actor, CreditFacts, RequestFacts
-
-_OPEN_REQUEST = select(RestorationRequest).where(
-    RestorationRequest.listing_id == bindparam("listing_id"),
-    RestorationRequest.status == "submitted",
-)
 
 
 @dataclass
@@ -56,11 +50,6 @@ class RestorationSteps:
     steps: list[Step]
     open_request_id: int | None = None
     barred: list[str] = field(default_factory=list)
-
-
-def open_request(session: Session, listing_id: int) -> RestorationRequest | None:
-    """The request awaiting a decision on this listing, if any."""
-    return session.scalar(_OPEN_REQUEST, {"listing_id": listing_id})
 
 
 def restoration_steps(uscc: str) -> RestorationSteps:
@@ -218,12 +207,3 @@ def withdraw_request(
 ) -> RestorationRequest:
     """The unit, or staff on its behalf, withdraws the request; the unit is listed again."""
     return _decide(actor, request_id, "withdraw_restoration", "withdrawn", None, expected_version)
-
-
-def close_open_request(session: Session, listing: Listing, actor: Actor, why: str) -> None:
-    """Close the open request of a listing that ends by other means (revocation)."""
-    request = open_request(session, listing.id)
-    if request is not None:
-        request.status, request.decision_reason = "closed", why
-        request.decided_by = actor.id
-        request.decided_at = dt.datetime.now(dt.UTC)

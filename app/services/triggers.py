@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Listing, Unit
 from app.services.context import today
 from app.services.credit import active_listing, bar_reasons, listing_facts, obligations
-from app.services.restoration import open_request
+from app.services.listings import open_request
 from app.workflows import credit
 from app.workflows.facts import Actor, CreditFacts, RequestFacts
 from app.workflows.messages import render

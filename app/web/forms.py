@@ -181,6 +181,10 @@ class ReasonForm(VersionForm):
     reason = TextAreaField(_l("理由"), validators=[required(), Length(max=2000)])
 
 
+class RevokeRecordForm(ReasonForm):
+    revoked_on = day(_l("撤销决定日期（默认今天）"))
+
+
 class ProposalForm(FlaskForm):
     level = SelectField(_l("失信等级"), validators=[required()])
     basis_record_ids = MultiCheckboxField(_l("列入依据（本单位有效的处罚、强制记录）"), coerce=int,

@@ -97,8 +97,8 @@ def test_revoke_listing_after_the_basis_is_revoked(people):
     u, rec, lst, req = b.restoration_ready(officer, supervisor)
     with pytest.raises(InvalidTransition):
         listings.revoke_listing(supervisor, u.uscc, "复议", "basis_revoked")
+    # Revoking the only basis decision revokes the listing with it (never left public).
     records.revoke_record(supervisor, rec.id, "行政复议决定撤销")
-    listings.revoke_listing(supervisor, u.uscc, "依据决定已撤销", "basis_revoked")
     db.session.refresh(u)
     assert u.credit_status == "normal"
     assert db.session.get(type(req), req.id).status == "closed"

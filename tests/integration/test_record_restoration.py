@@ -115,7 +115,7 @@ def test_the_unit_restores_one_penalty_while_another_stays_public(people):
     run_disclosure("penalty")  # the platform receives the withdrawal; the files agree
     lines = [json.loads(line) for path in sorted(outbox_dir().glob("penalty/*/items.jsonl"))
              for line in path.read_text("utf-8").splitlines()]  # fmt: skip
-    mine = [x for x in lines if x["record_id"] == rec_id]
+    mine = sorted((x for x in lines if x["record_id"] == rec_id), key=lambda x: x["item_id"])
     assert [x["op"] for x in mine] == ["add", "withdraw"]
     assert mine[-1]["fields"]["备注"] == "信用修复，提前终止公示"
     assert public.unit_page(uscc)["records"][0]["record_id"] == kept

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from app.services import records, units
 from app.services.record_rules import CATEGORY_FIELDS, COMMON_FIELDS
-from app.web.forms import PaymentForm, ReasonForm, RecordForm, RectificationForm
+from app.web.forms import PaymentForm, RecordForm, RectificationForm, RevokeRecordForm
 from app.web.pages import form_page, submitted
 from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
 from app.web.staff import bp
@@ -69,9 +69,10 @@ def record_rectification(record_id: int) -> Any:
 def record_revoke(record_id: int) -> Any:
     """Revoke a decision with a reason; its public entry is withdrawn."""
     record = records.get_record(record_id)
-    form = ReasonForm()
+    form = RevokeRecordForm()
     if submitted(form, lambda: records.revoke_record(current_actor(), record.id,
-                                                     form.reason.data or ""),
+                                                     form.reason.data or "",
+                                                     form.revoked_on.data),
                  _("记录已撤销，公示内容将在规定期限内撤下。")):  # fmt: skip
         return _back(record)
     return form_page("staff/record_revoke.html", form, record=record)

@@ -12,8 +12,9 @@ from app.models.units import CREDIT_STATUSES
 from app.services import listings, records, units
 from app.services.audit import unit_events, verify_chain
 from app.services.credit import active_listing
+from app.services.listings import open_request
 from app.services.queue import work_queue
-from app.services.restoration import open_request, restoration_steps
+from app.services.restoration import restoration_steps
 from app.services.triggers import trigger_states
 from app.web.forms import UnitForm, VersionForm
 from app.web.i18n import lang
