@@ -18,6 +18,9 @@ DEFAULTS: dict[str, Any] = {
     # (minimum before restoration may be requested, maximum after which publicity ends).
     # NDRC Order No. 36 (2025) 《信用修复管理办法》, in force 2026-04-01.
     "PUBLICITY_MONTHS": {"minor": [0, 3], "general": [3, 12], "serious": [12, 36]},
+    # Minor (轻微) penalties are not published in principle (Order No. 36); true publishes them,
+    # for at most PUBLICITY_MONTHS["minor"][1] months.
+    "PUBLISH_MINOR_PENALTIES": False,
     # Disclosure deadlines in working days after the decision (国办发〔2018〕118号).
     "DISCLOSURE_WORKDAYS": {"penalty": 7, "licensing": 7, "inspection": 20, "coercive_measure": 20},
     # Withdrawal or correction of a published decision: 3 working days from the revoking

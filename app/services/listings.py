@@ -20,6 +20,7 @@ from app.services import outbox
 from app.services.audit import append_event
 from app.services.context import require_role, setting, today
 from app.services.credit import active_listing, listing_facts, obligations, transition
+from app.services.record_publicity import on_platform
 from app.services.record_rules import check_date
 from app.services.units import get_unit
 from app.workflows import publicity
@@ -107,11 +108,19 @@ def _enqueue_basis(
     session: Session, op: str, listing: Listing, on: dt.date, correction: bool = False
 ) -> None:
     """An item for each basis record still on the platform: active, and (a penalty) inside
-    its own publicity (not ended early, expired or withdrawn)."""
+    its own publicity (not ended early, expired or withdrawn). A minor penalty that was not
+    published is published by the listing based on it (an ``add`` carrying the listing)."""
     for basis in listing.basis:
         record = basis.record
-        shown = record.publicity_status is None or record.publicity_status in publicity.SHOWN
-        if record.status == "active" and shown:
+        if record.status != "active":
+            continue
+        if not on_platform(record):
+            if op != "update" or listing.status != "active":
+                continue  # never published: nothing to update or end
+            record.publicity_status = publicity.initial_state(record.category, True)
+            session.flush()
+            outbox.enqueue(session, "add", record, on, listing, correction)
+        elif record.publicity_status is None or record.publicity_status in publicity.SHOWN:
             outbox.enqueue(session, op, record, on, listing, correction)
 
 

@@ -60,6 +60,18 @@ def window(record: EnforcementRecord) -> tuple[dt.date, dt.date] | None:
             record.decided_on + relativedelta(months=high))  # fmt: skip
 
 
+def published(category: str, tier: str | None) -> bool:
+    """Whether a decision of this category and tier goes to the platform at all."""
+    return publicity.is_published(category, tier, bool(setting("PUBLISH_MINOR_PENALTIES")))
+
+
+def on_platform(record: EnforcementRecord) -> bool:
+    """Whether the record has been put on the platform's way (an item was queued for it)."""
+    if record.category == "penalty":
+        return record.publicity_status is not None
+    return True
+
+
 def open_record_request(session: Session, record_id: int) -> RestorationRequest | None:
     """The request to end this record's publicity awaiting a decision, if any."""
     return session.scalar(_OPEN_REQUEST, {"record_id": record_id})

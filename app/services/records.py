@@ -33,10 +33,12 @@ def _duplicate(category: str, document_no: str) -> Duplicate:
 
 
 def add_record(actor: Actor, uscc: str, data: dict[str, Any]) -> EnforcementRecord:
-    """Record a decision for a unit, with its disclosure deadline and an ``add`` item."""
+    """Record a decision for a unit, with its disclosure deadline and an ``add`` item (none for
+    a minor penalty, which is not published unless ``PUBLISH_MINOR_PENALTIES``)."""
     fields = clean_record(data, today())
     days = int(setting("DISCLOSURE_WORKDAYS")[fields["category"]])
     deadline = calendar().add_workdays(fields["decided_on"], days)
+    shown = record_publicity.published(fields["category"], fields.get("tier"))
     try:
         with unit_of_work() as session:
             unit = get_unit(uscc, lock=True)
@@ -52,12 +54,13 @@ def add_record(actor: Actor, uscc: str, data: dict[str, Any]) -> EnforcementReco
                 publish_by_provisional=deadline.provisional,
                 created_by=actor.id,
                 status="active",
-                publicity_status="awaiting" if fields["category"] == "penalty" else None,
+                publicity_status=publicity.initial_state(fields["category"], shown),
                 **fields,
             )
             session.add(record)
             session.flush()
-            outbox.enqueue(session, "add", record, fields["decided_on"])
+            if shown:
+                outbox.enqueue(session, "add", record, fields["decided_on"])
             append_event(
                 session, unit.id, "record_added", unit.credit_status, unit.credit_status,
                 actor, refs={"record_id": record.id, "category": record.category},
@@ -207,7 +210,8 @@ def revoke_record(
             close_record_request(session, record, actor)
             facts = record_facts(session, record, actor, reason=reason.strip())
             record_publicity.transition(session, record, "withdraw_record", facts)
-        outbox.enqueue(session, "withdraw", record, on)
+        if record_publicity.on_platform(record):
+            outbox.enqueue(session, "withdraw", record, on)
         status = record.unit.credit_status
         append_event(session, record.unit_id, "record_revoked", status, status, actor,
                      reason=reason.strip(),

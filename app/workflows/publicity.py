@@ -54,6 +54,18 @@ TRANSITIONS: tuple[Transition[RecordFacts], ...] = (
     ),
 )
 MACHINE = StateMachine(STATES, TRANSITIONS)
+
+
+def is_published(category: str, tier: str | None, publish_minor: bool) -> bool:
+    """Whether a decision goes to the platform at all: every category does, except minor
+    (轻微) penalties, which are not published in principle unless the detachment chooses to."""
+    return not (category == "penalty" and tier == "minor" and not publish_minor)
+
+
+def initial_state(category: str, published: bool) -> str | None:
+    """A new record's publicity state: a published penalty awaits publication; other
+    categories, and penalties that are not published, have no publicity machine."""
+    return "awaiting" if category == "penalty" and published else None
 TRIGGERS = MACHINE.triggers
 fire = MACHINE.fire
 

@@ -9,13 +9,14 @@ import json
 from pathlib import Path
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import select
 
 from app.errors import InvalidTransition, NotFound
 from app.extensions import db
 from app.models import DisclosureItem, EnforcementRecord
-from app.services import public, record_restoration, records, restoration
+from app.services import listings, public, record_restoration, records, restoration
 from app.services.audit import unit_events, verify_chain
 from app.services.context import today
 from app.services.expiry import sweep_expired
@@ -64,7 +65,7 @@ def test_each_record_has_its_own_window_from_its_decision(people, tier, decided,
     officer, *_ = people
     rec = b.penalty(officer, b.unit(officer).uscc, tier=tier, decided_on=decided)
     assert window(rec) == (earliest, ends)  # 民法典 201-202: the corresponding day, or month end
-    assert rec.publicity_status == "awaiting"
+    assert rec.publicity_status == (None if tier == "minor" else "awaiting")  # minor: unpublished
 
 
 def test_a_listing_never_moves_a_records_publicity_end(people):
@@ -186,3 +187,36 @@ def test_expiry_ends_a_paid_record_at_its_maximum_and_keeps_an_unpaid_one(people
     assert "罚款尚未缴清" in result.records_blocked[owing]
     assert (state(paid_id), state(owing), state(young)) == ("expired", "public", "public")
     assert sweep_expired().records_expired == []  # once
+
+
+def test_a_minor_penalty_is_not_published_unless_the_detachment_chooses_to(people, ctx):
+    officer, supervisor, _ = people
+    u = b.unit(officer)
+    minor = b.penalty(officer, u.uscc, tier="minor", penalty_types=["warning"], fine_amount=None)
+    assert minor.publicity_status is None
+    assert db.session.scalars(select(DisclosureItem).where(
+        DisclosureItem.record_id == minor.id)).all() == []
+    error = refused(record_restoration.file_record_request, officer, minor.id, True)
+    assert "只有已公示的行政处罚信息" in error.message
+    records.revoke_record(supervisor, minor.id, "复核撤销")  # nothing was published: no item
+    assert db.session.scalars(select(DisclosureItem).where(
+        DisclosureItem.record_id == minor.id)).all() == []
+    ctx.config["PUBLISH_MINOR_PENALTIES"] = True
+    shown = b.penalty(officer, u.uscc, tier="minor", penalty_types=["warning"], fine_amount=None)
+    assert shown.publicity_status == "awaiting"
+    assert window(shown)[1] == shown.decided_on + relativedelta(months=3)  # at most 3 months
+
+
+def test_a_listing_based_on_an_unpublished_minor_penalty_publishes_it(people):
+    officer, supervisor, _ = people
+    u = b.unit(officer)
+    minor = b.penalty(officer, u.uscc, tier="minor", penalty_types=["warning"],
+                      fine_amount=None, decided_on=today() - dt.timedelta(days=20))
+    lst = listings.propose_listing(officer, u.uscc, "general", "拒不改正", [minor.id],
+                                   "津东消信列字〔2026〕8001号", today() - dt.timedelta(days=10))
+    listings.approve_listing(supervisor, lst.id)
+    items = db.session.scalars(select(DisclosureItem).where(
+        DisclosureItem.record_id == minor.id)).all()
+    assert [(i.op, i.listing_id) for i in items] == [("add", lst.id)]
+    assert "失信单位名单" in items[0].payload["备注"]
+    assert state(minor.id) == "awaiting"
