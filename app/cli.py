@@ -20,7 +20,8 @@ def main() -> None:
 
 def register(app: Flask) -> None:
     """Add the commands to the app's CLI (``creditflow`` and ``flask --app app`` alike)."""
-    for command in (serve, scheduler_command, users, tokens, demo_data, calendar_group, disclose):
+    for command in (serve, scheduler_command, users, tokens, demo_data, calendar_group, disclose,
+                    records_group):
         app.cli.add_command(command)
 
 
@@ -38,6 +39,7 @@ def serve(host: str, port: int, threads: int) -> None:
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     upgrade()
+    _reclassify_stop_orders()
     leadership = start_in_process(app) if app.config["SCHEDULER_IN_SERVE"] else None
     click.echo(f"creditflow serving on http://{host}:{port}/  (API docs: /api/docs)")
     try:
@@ -45,6 +47,28 @@ def serve(host: str, port: int, threads: int) -> None:
     finally:
         if leadership is not None:
             leadership.stop.set()
+
+
+def _reclassify_stop_orders() -> None:
+    from app.services.records import reclassify_stop_orders
+    from app.workflows.facts import Actor
+
+    done = reclassify_stop_orders(Actor(None, "creditflow", "system"))
+    for key, ids in done.items():
+        if ids:
+            click.echo(f"stop orders {key} as penalties: {ids}")
+
+
+@click.group("records", cls=AppGroup)
+def records_group() -> None:
+    """Enforcement records."""
+
+
+@records_group.command("reclassify-stop-orders")
+def reclassify_command() -> None:
+    """Turn records entered as the coercive measure stop_order into the penalties they are
+    (run by ``serve`` after every upgrade; idempotent)."""
+    _reclassify_stop_orders()
 
 
 @click.command("scheduler")

@@ -57,12 +57,14 @@ def _record(rng: random.Random, category: str, n: int, decided: dt.date) -> dict
     elif category == "penalty":
         fine = rng.choice((5000, 10000, 20000, 30000, 50000))
         base.update(document_no=f"津东消行罚决字〔{year}〕{n:04d}号",
-                    tier="general" if fine < 30000 else "serious", penalty_types=["fine"],
+                    tier="general" if fine < 30000 else "serious",
+                    penalty_types=["fine"] if fine < 50000 else ["fine", "stop_use"],
                     fine_amount=str(fine), facts="消防设施、器材未保持完好有效",
                     legal_basis="《中华人民共和国消防法》第六十条第一款第一项")  # fmt: skip
     elif category == "coercive_measure":
         base.update(document_no=f"津东消强字〔{year}〕{n:04d}号",
-                    measure_type=rng.choice(("seal_up", "stop_order")), started_on=decided,
+                    measure_type=rng.choice(("seal_up", "seal_up", "enforcement")),
+                    started_on=decided,
                     facts="存在严重威胁公共安全的火灾隐患",
                     legal_basis="《中华人民共和国消防法》第五十四条")  # fmt: skip
     else:

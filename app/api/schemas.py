@@ -10,11 +10,11 @@ from marshmallow import validate as v
 
 from app.models.records import CATEGORIES, TIERS
 from app.models.units import CREDIT_STATUSES
-from app.services.record_rules import LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
 from app.workflows.credit import TRIGGERS
 from app.workflows.guards import REVOCATION_GROUNDS
 from app.workflows.publicity import STATES as PUBLICITY_STATES
 from app.workflows.publicity import TRIGGERS as RECORD_TRIGGERS
+from app.workflows.vocabulary import LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
 
 Text = f.String
 MAX_ID = 2**31 - 1  # ids, versions and counts are 32-bit integers in the database
@@ -123,14 +123,14 @@ class RecordIn(Strict):
     facts = Text(load_default=None, validate=v.Length(max=5000))
     legal_basis = Text(load_default=None, validate=v.Length(max=2000))
     tier = Text(load_default=None, validate=v.OneOf(TIERS))
-    penalty_types = f.List(Text(validate=v.OneOf(list(PENALTY_TYPES))), load_default=None)
+    penalty_types = f.List(Text(validate=v.OneOf(PENALTY_TYPES.offered)), load_default=None)
     fine_amount = f.Decimal(load_default=None, as_string=True, allow_nan=False)
     hazards_found = f.Integer(load_default=None, strict=True, validate=COUNT)
     hazards_rectified = f.Integer(load_default=None, strict=True, validate=COUNT)
-    measure_type = Text(load_default=None, validate=v.OneOf(MEASURE_TYPES))
+    measure_type = Text(load_default=None, validate=v.OneOf(MEASURE_TYPES.offered))
     started_on = f.Date(load_default=None)
     lifted_on = f.Date(load_default=None)
-    licence_type = Text(load_default=None, validate=v.OneOf(list(LICENCE_TYPES)))
+    licence_type = Text(load_default=None, validate=v.OneOf(LICENCE_TYPES.offered))
     licence_no = Text(load_default=None, validate=v.Length(max=100))
     valid_from = f.Date(load_default=None)
     valid_to = f.Date(load_default=None)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import UTCDateTime, utcnow
+from app.workflows import vocabulary
 
 LISTING_STATUSES = ("proposed", "rejected", "active", "restored", "expired", "revoked")
 
@@ -32,7 +33,7 @@ class Listing(db.Model):  # type: ignore[name-defined]
 
     __tablename__ = "listings"
     __table_args__ = (
-        CheckConstraint("level IN ('minor','general','serious')", name="level"),
+        CheckConstraint(vocabulary.TIERS.sql_in("level"), name="level"),
         CheckConstraint(
             "status IN ('proposed','rejected','active','restored','expired','revoked')",
             name="status",

@@ -22,10 +22,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import UTCDateTime, utcnow
-from app.workflows import publicity
+from app.workflows import vocabulary
 
-CATEGORIES = ("inspection", "penalty", "coercive_measure", "licensing")
-TIERS = ("minor", "general", "serious")
+CATEGORIES = vocabulary.CATEGORIES.values
+TIERS = vocabulary.TIERS.values
 Money = Numeric(14, 2)
 
 
@@ -39,9 +39,7 @@ class EnforcementRecord(db.Model):  # type: ignore[name-defined]
     __tablename__ = "enforcement_records"
     __table_args__ = (
         UniqueConstraint("category", "document_no"),
-        CheckConstraint(
-            "category IN ('inspection','penalty','coercive_measure','licensing')", name="category"
-        ),
+        CheckConstraint(vocabulary.CATEGORIES.sql_in("category"), name="category"),
         CheckConstraint("status IN ('active','revoked')", name="status"),
         CheckConstraint("fine_amount IS NULL OR fine_amount >= 0", name="fine_amount"),
         CheckConstraint(
@@ -52,8 +50,8 @@ class EnforcementRecord(db.Model):  # type: ignore[name-defined]
         Index("ix_enforcement_records_unit_id_category", "unit_id", "category"),
         Index("ix_enforcement_records_publish_by", "publish_by"),
         CheckConstraint(
-            "publicity_status IS NULL OR publicity_status IN ("
-            + ",".join(f"'{state}'" for state in publicity.STATES) + ")",
+            "publicity_status IS NULL OR "
+            + vocabulary.PUBLICITY_STATUSES.sql_in("publicity_status"),
             name="publicity_status",
         ),
     )

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models._types import UTCDateTime, utcnow
+from app.workflows import vocabulary
 
-CREDIT_STATUSES = ("normal", "listed", "restoration_requested", "restored")
+CREDIT_STATUSES = vocabulary.CREDIT_STATUSES.values
 
 
 class Unit(db.Model):  # type: ignore[name-defined]

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models._types import UTCDateTime, utcnow
+from app.workflows import vocabulary
 
-ROLES = ("officer", "supervisor", "admin")
+ROLES = vocabulary.ROLES.values
 
 
 class User(db.Model):  # type: ignore[name-defined]

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from app.workflows.vocabulary import LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES, TIERS
+
 SUBJECT = ["行政相对人名称", "行政相对人类别", "行政相对人代码_1（统一社会信用代码）", "法定代表人"]
 SOURCE = ["数据来源单位", "数据来源单位统一社会信用代码", "备注"]
 
@@ -34,25 +36,6 @@ FIELDS: dict[str, list[str]] = {
         "措施解除日期", "实施机关", "实施机关统一社会信用代码",
     ] + SOURCE,
 }  # fmt: skip
-
-PENALTY_NAMES = {
-    "warning": ("1", "警告"),
-    "fine": ("2", "罚款"),
-    "confiscation": ("3", "没收违法所得、没收非法财物"),
-    "suspension": ("4", "责令停产停业"),
-    "licence_revocation": ("5", "暂扣或者吊销许可证、执照"),
-    "detention": ("6", "行政拘留"),
-    "public_criticism": ("9", "通报批评"),
-    "qualification_downgrade": ("9", "降低资质等级"),
-    "business_restriction": ("9", "限制开展生产经营活动"),
-    "closure": ("9", "责令关闭"),
-    "employment_restriction": ("9", "限制从业"),
-    "other": ("9", "其他"),
-}
-LICENCE_CODES = {"ordinary": "普通", "franchise": "特许", "recognition": "认可",
-                 "verification": "核准", "registration": "登记", "other": "其他"}  # fmt: skip
-MEASURE_NAMES = {"seal_up": "临时查封", "stop_order": "责令停止施工、停止使用、停产停业",
-                 "enforcement": "强制执行", "other": "其他"}  # fmt: skip
 
 # Digit runs in free text, with single spaces or dashes between digits allowed ("110101 1990
 # 0307 1234", "138-1234-5678") and an ID's check character X; letters around them do not
@@ -104,6 +87,8 @@ _LISTING_ENDED = {"restored": "已信用修复，移出失信名单", "expired":
 
 def _remark(p: dict[str, Any]) -> str:
     op, listing = p.get("op"), p.get("listing")
+    if p.get("note"):
+        return mask(p["note"])
     if op == "withdraw":
         if p.get("status") == "revoked":  # the reason is public (行政处罚法 第48条)
             why = mask(p.get("revoked_reason"))
@@ -112,7 +97,7 @@ def _remark(p: dict[str, Any]) -> str:
             return "信用修复，提前终止公示"
         return "公示期满，终止公示"
     if listing and listing.get("status") == "active":
-        level = {"minor": "轻微", "general": "一般", "serious": "严重"}[listing["level"]]
+        level = TIERS.zh(listing["level"])
         return f"列入消防安全{level}失信单位名单（{listing['document_no']}）"
     if listing:
         return _LISTING_ENDED.get(listing.get("status", ""), "失信名单已撤销")
@@ -131,7 +116,7 @@ def _common(p: dict[str, Any]) -> dict[str, str]:
 
 
 def _penalty(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
-    kinds = [PENALTY_NAMES[t] for t in p.get("penalty_types") or []]
+    kinds = [(PENALTY_TYPES.code(t), PENALTY_TYPES.zh(t)) for t in p.get("penalty_types") or []]
     parts = [name for code, name in kinds if code != "2"]
     if p.get("fine_amount"):
         parts.append(f"罚款人民币{p['fine_amount']}元")
@@ -150,7 +135,7 @@ def _licensing(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
     return {
         "行政许可决定文书名称": "公众聚集场所投入使用、营业前消防安全检查合格证",
         "行政许可决定文书号": p["document_no"],
-        "许可类别": LICENCE_CODES.get(p.get("licence_type") or "", ""),
+        "许可类别": LICENCE_TYPES.zh(p["licence_type"]) if p.get("licence_type") else "",
         "许可编号": p.get("licence_no") or "", "许可内容": mask(p.get("facts")),
         "许可决定日期": p["decided_on"], "有效期自": p.get("valid_from") or "",
         "有效期至": p.get("valid_to") or "", "许可机关": a["name"],
@@ -172,7 +157,7 @@ def _inspection(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
 def _coercive(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
     return {
         "行政强制决定书文号": p["document_no"],
-        "强制措施种类": MEASURE_NAMES.get(p.get("measure_type") or "", ""),
+        "强制措施种类": MEASURE_TYPES.zh(p["measure_type"]) if p.get("measure_type") else "",
         "违法事实": mask(p.get("facts")), "实施依据": mask(p.get("legal_basis")),
         "决定日期": p["decided_on"], "措施开始日期": p.get("started_on") or "",
         "措施解除日期": p.get("lifted_on") or "", "实施机关": a["name"],

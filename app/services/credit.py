@@ -81,6 +81,11 @@ def obligations(session: Session, unit_id: int, listing: Listing | None) -> Obli
     return Obligations(fine, int(row[1] or 0), int(row[2] or 0))
 
 
+# Stop-business orders (the 三停 as entered before they were told apart) and licence
+# revocations: 发改办财金〔2019〕527号 kept them published for 3 years without restoration.
+UNRESTORABLE_BEFORE_CUTOFF = frozenset({"suspension", "stop_order", "licence_revocation"})
+
+
 def barred_by_cutoff(record: EnforcementRecord) -> str | None:
     """Why policy bars restoring a decision: a stop-business order or licence revocation made
     before ``RESTORATION_BAR_BEFORE`` (发改办财金〔2019〕527号 kept them unrestorable)."""
@@ -88,9 +93,7 @@ def barred_by_cutoff(record: EnforcementRecord) -> str | None:
     if not bar_before:
         return None
     cutoff = dt.date.fromisoformat(str(bar_before))
-    if record.decided_on < cutoff and {"suspension", "licence_revocation"} & set(
-        record.penalty_types or []
-    ):
+    if record.decided_on < cutoff and UNRESTORABLE_BEFORE_CUTOFF & set(record.penalty_types or []):
         return f"{cutoff.isoformat()} 前作出的责令停产停业或吊销许可决定不可修复"
     return None
 

@@ -61,9 +61,12 @@ def snapshot(record: EnforcementRecord, listing: Listing | None = None) -> dict[
     return data
 
 
-def public_payload(op: str, record: EnforcementRecord, listing: Listing | None) -> dict[str, str]:
-    """What an item stores: the public fields (masked) of the record at this moment."""
-    return public_fields(record.category, {"op": op, **snapshot(record, listing)})
+def public_payload(
+    op: str, record: EnforcementRecord, listing: Listing | None, note: str | None = None
+) -> dict[str, str]:
+    """What an item stores: the public fields (masked) of the record at this moment;
+    ``note``: a public remark (备注) that explains a correction."""
+    return public_fields(record.category, {"op": op, "note": note, **snapshot(record, listing)})
 
 
 def publicity_until(record: EnforcementRecord, listing: Listing | None = None) -> dt.date | None:
@@ -88,6 +91,7 @@ def enqueue(
     on: dt.date,
     listing: Listing | None = None,
     correction: bool = False,
+    note: str | None = None,
 ) -> None:
     """Add one disclosure item for ``record`` to the caller's transaction, due the right number
     of working days after ``on`` (kept with the item, so that a year's official schedule
@@ -102,7 +106,7 @@ def enqueue(
             "record_id": record.id,
             "unit_id": record.unit_id,
             "listing_id": listing.id if listing else None,
-            "payload": public_payload(op, record, listing),
+            "payload": public_payload(op, record, listing, note),
             "due_by": due.day,
             "due_from": on,
             "due_workdays": workdays,

@@ -9,18 +9,7 @@ from typing import Any
 from app.errors import ValidationFailed
 from app.i18n import N_
 from app.models.records import CATEGORIES, TIERS
-
-# 处罚类别 of the 双公示 standard (codes 1-9) and the kinds the 2021 law adds.
-PENALTY_TYPES = {
-    "warning": "1", "fine": "2", "confiscation": "3", "suspension": "4",
-    "licence_revocation": "5", "detention": "6", "other": "9",
-    "public_criticism": "9", "qualification_downgrade": "9", "business_restriction": "9",
-    "closure": "9", "employment_restriction": "9",
-}  # fmt: skip
-MEASURE_TYPES = ("seal_up", "stop_order", "enforcement", "other")
-# 许可类别: 普通 1, 特许 2, 认可 3, 核准 4, 登记 5, 其他 9.
-LICENCE_TYPES = {"ordinary": "1", "franchise": "2", "recognition": "3", "verification": "4",
-                 "registration": "5", "other": "9"}  # fmt: skip
+from app.workflows.vocabulary import LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
 
 CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {
     "penalty": ("tier", "penalty_types", "fine_amount"),
@@ -93,9 +82,9 @@ def _check_penalty(out: dict[str, Any], errors: _Errors) -> None:
     if out.get("tier") not in TIERS:
         errors.add("tier", f"公示等级须为 {', '.join(TIERS)} 之一。")
     types = out.get("penalty_types") or []
-    unknown = [t for t in types if t not in PENALTY_TYPES]
+    unknown = [t for t in types if t not in PENALTY_TYPES.offered]
     if not types or unknown:
-        errors.add("penalty_types", f"处罚种类须从 {', '.join(PENALTY_TYPES)} 中选择。")
+        errors.add("penalty_types", f"处罚种类须从 {', '.join(PENALTY_TYPES.offered)} 中选择。")
     if out.get("fine_amount") not in (None, ""):
         try:
             out["fine_amount"] = money(out["fine_amount"])
@@ -121,8 +110,9 @@ def _check_inspection(out: dict[str, Any], errors: _Errors) -> None:
 
 
 def _check_coercive_measure(out: dict[str, Any], errors: _Errors) -> None:
-    if out.get("measure_type") not in MEASURE_TYPES:
-        errors.add("measure_type", f"强制措施种类须为 {', '.join(MEASURE_TYPES)} 之一。")
+    if out.get("measure_type") not in MEASURE_TYPES.offered:
+        errors.add("measure_type", f"强制措施种类须为 {', '.join(MEASURE_TYPES.offered)} 之一"
+                   "（责令停止施工、停止使用、停产停业是行政处罚，请登记为行政处罚）。")
     started, lifted = out.get("started_on"), out.get("lifted_on")
     if not isinstance(started, dt.date):
         errors.add("started_on", N_("请填写措施开始日期。"))
@@ -131,8 +121,8 @@ def _check_coercive_measure(out: dict[str, Any], errors: _Errors) -> None:
 
 
 def _check_licensing(out: dict[str, Any], errors: _Errors) -> None:
-    if out.get("licence_type") not in LICENCE_TYPES:
-        errors.add("licence_type", f"许可类别须为 {', '.join(LICENCE_TYPES)} 之一。")
+    if out.get("licence_type") not in LICENCE_TYPES.offered:
+        errors.add("licence_type", f"许可类别须为 {', '.join(LICENCE_TYPES.offered)} 之一。")
     out["licence_no"] = (out.get("licence_no") or "").strip() or None
     if not out["licence_no"]:
         errors.add("licence_no", N_("请填写许可编号。"))

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.database import unit_of_work
+from app.database import lock_unit_row, unit_of_work
 from app.errors import Conflict, Duplicate, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
@@ -229,3 +229,45 @@ def _check_revoked_on(record: EnforcementRecord, on: dt.date) -> None:
         errors["revoked_on"] = [N_("撤销决定日期不能晚于今天。")]
     if errors:
         raise ValidationFailed(errors["revoked_on"][0], errors)
+
+
+RECLASSIFIED = N_("更正：责令停止施工、停止使用、停产停业属于行政处罚，改在行政处罚类公示")
+
+
+def reclassify_stop_orders(actor: Actor) -> dict[str, list[int]]:
+    """Records entered as the coercive measure ``stop_order`` become the penalties they are
+    (消防法 第58、60、61、70条; 处罚类别 4), each in its own transaction: a published one is
+    withdrawn from the coercive category with the correction as its remark and added as a
+    penalty (tier ``general``, type ``stop_order``) within 3 working days; the change is
+    audited. Idempotent; a document number already used by a penalty is skipped."""
+    ids = db.session.scalars(
+        select(EnforcementRecord.id).where(EnforcementRecord.category == "coercive_measure",
+                                           EnforcementRecord.measure_type == "stop_order")
+    ).all()  # fmt: skip
+    db.session.rollback()
+    result: dict[str, list[int]] = {"reclassified": [], "skipped": []}
+    for record_id in ids:
+        try:
+            _reclassify(actor, record_id)
+            result["reclassified"].append(record_id)
+        except IntegrityError:
+            result["skipped"].append(record_id)
+    return result
+
+
+def _reclassify(actor: Actor, record_id: int) -> None:
+    with unit_of_work() as session:
+        record = session.get_one(EnforcementRecord, record_id)
+        lock_unit_row(session, record.unit_id)
+        active = record.status == "active"
+        if active:
+            outbox.enqueue(session, "withdraw", record, today(), note=RECLASSIFIED)
+        record.category, record.penalty_types = "penalty", ["stop_order"]
+        record.tier, record.measure_type = "general", None
+        record.publicity_status = publicity.initial_state("penalty", True) if active else None
+        session.flush()
+        if active:
+            outbox.enqueue(session, "add", record, today(), correction=True, note=RECLASSIFIED)
+        status = record.unit.credit_status
+        append_event(session, record.unit_id, "record_reclassified", status, status, actor,
+                     refs={"record_id": record.id, "from": "coercive_measure", "to": "penalty"})

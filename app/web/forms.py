@@ -35,9 +35,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app import uscc as uscc_codes
 from app.errors import ValidationFailed
 from app.models.records import CATEGORIES, TIERS
-from app.services.record_rules import LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES, money
+from app.services.record_rules import money
 from app.web.i18n import LABELS, tr
 from app.workflows.guards import REVOCATION_GROUNDS
+from app.workflows.vocabulary import LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
 
 REQUIRED = _l("此项必填。")
 MAX_INT = 2**31 - 1
@@ -158,9 +159,9 @@ class RecordForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.category.choices = choices("category", CATEGORIES)
         self.tier.choices = [NONE_CHOSEN, *choices("tier", TIERS)]
-        self.penalty_types.choices = choices("penalty_type", list(PENALTY_TYPES))
-        self.measure_type.choices = [NONE_CHOSEN, *choices("measure_type", MEASURE_TYPES)]
-        self.licence_type.choices = [NONE_CHOSEN, *choices("licence_type", list(LICENCE_TYPES))]
+        self.penalty_types.choices = choices("penalty_type", PENALTY_TYPES.offered)
+        self.measure_type.choices = [NONE_CHOSEN, *choices("measure_type", MEASURE_TYPES.offered)]
+        self.licence_type.choices = [NONE_CHOSEN, *choices("licence_type", LICENCE_TYPES.offered)]
 
 
 class PaymentForm(FlaskForm):

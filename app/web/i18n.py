@@ -7,9 +7,13 @@ current.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, request, session
 from flask_babel import Babel, get_locale, gettext
 from flask_babel import lazy_gettext as _l
+
+from app.workflows import vocabulary
 
 babel = Babel()
 
@@ -36,34 +40,20 @@ def tr(message: str) -> str:
     return gettext(message) if message else message
 
 
+def _names(words: vocabulary.Vocabulary) -> dict[str, Any]:
+    """A vocabulary's official names, translated lazily (the Chinese name is the message id)."""
+    return {t.value: _l(t.zh) for t in words.terms}
+
+
 LABELS = {
-    "status": {
-        "normal": _l("正常"), "listed": _l("列入失信名单"),
-        "restoration_requested": _l("申请信用修复中"), "restored": _l("已信用修复"),
-    },
-    "category": {
-        "inspection": _l("监督检查"), "penalty": _l("行政处罚"),
-        "coercive_measure": _l("行政强制"), "licensing": _l("行政许可"),
-    },
-    "tier": {"minor": _l("轻微"), "general": _l("一般"), "serious": _l("严重")},
-    "role": {"officer": _l("执法人员"), "supervisor": _l("审核人"), "admin": _l("管理员")},
-    "penalty_type": {
-        "warning": _l("警告"), "fine": _l("罚款"), "confiscation": _l("没收违法所得、非法财物"),
-        "suspension": _l("暂扣许可证件"), "licence_revocation": _l("吊销许可证件"),
-        "detention": _l("行政拘留"), "public_criticism": _l("通报批评"),
-        "qualification_downgrade": _l("降低资质等级"),
-        "business_restriction": _l("限制开展生产经营活动"),
-        "closure": _l("责令停产停业、责令关闭"), "employment_restriction": _l("限制从业"),
-        "other": _l("其他"),
-    },
-    "measure_type": {
-        "seal_up": _l("查封"), "stop_order": _l("责令停止施工、停止使用、停产停业"),
-        "enforcement": _l("强制执行"), "other": _l("其他"),
-    },
-    "licence_type": {
-        "ordinary": _l("普通"), "franchise": _l("特许"), "recognition": _l("认可"),
-        "verification": _l("核准"), "registration": _l("登记"), "other": _l("其他"),
-    },
+    "status": _names(vocabulary.CREDIT_STATUSES),
+    "category": _names(vocabulary.CATEGORIES),
+    "tier": _names(vocabulary.TIERS),
+    "role": _names(vocabulary.ROLES),
+    "penalty_type": _names(vocabulary.PENALTY_TYPES),
+    "measure_type": _names(vocabulary.MEASURE_TYPES),
+    "licence_type": _names(vocabulary.LICENCE_TYPES),
+    "publicity_status": _names(vocabulary.PUBLICITY_STATUSES),
     "listing_status": {
         "proposed": _l("待审核"), "active": _l("生效"), "rejected": _l("不予列入"),
         "restored": _l("已修复"), "expired": _l("期满移出"), "revoked": _l("已撤销"),
@@ -73,12 +63,6 @@ LABELS = {
         "withdrawn": _l("已撤回"), "closed": _l("已终止"),
     },
     "record_status": {"active": _l("有效"), "revoked": _l("已撤销")},
-    "publicity_status": {
-        "awaiting": _l("待公示"), "public": _l("公示中"),
-        "restoration_requested": _l("申请终止公示中"),
-        "ended_early": _l("已信用修复，终止公示"), "expired": _l("公示期满"),
-        "withdrawn": _l("已撤回公示"),
-    },
     "item_status": {
         "pending": _l("待推送"), "claimed": _l("已入批次"), "delivered": _l("已推送"),
     },

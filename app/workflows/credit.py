@@ -7,12 +7,13 @@ a small case whose state is the unit row's ``credit_status`` (the single source 
 from __future__ import annotations
 
 from app.workflows import guards as g
+from app.workflows import vocabulary
 from app.workflows.facts import CreditFacts
 from app.workflows.machine import GuardsUnmet, InvalidTrigger, StateMachine, Transition
 
 __all__ = ["GuardsUnmet", "InvalidTrigger", "STATES", "TRANSITIONS", "TRIGGERS", "fire"]
 
-STATES = ("normal", "listed", "restoration_requested", "restored")
+STATES = vocabulary.CREDIT_STATUSES.values
 
 
 TRANSITIONS: tuple[Transition[CreditFacts], ...] = (

@@ -12,10 +12,11 @@ is the single source of truth.
 from __future__ import annotations
 
 from app.workflows import guards as g
+from app.workflows import vocabulary
 from app.workflows.facts import RecordFacts
 from app.workflows.machine import StateMachine, Transition
 
-STATES = ("awaiting", "public", "restoration_requested", "ended_early", "expired", "withdrawn")
+STATES = vocabulary.PUBLICITY_STATUSES.values
 # States in which the record is (or is about to be) on the platform and the public page.
 SHOWN = ("awaiting", "public", "restoration_requested")
 

@@ -286,7 +286,7 @@ VALID_RECORDS = [
     {"category": "inspection", "document_no": "I-9", "decided_on": D, "hazards_found": 4,
      "hazards_rectified": 1, "facts": "双随机检查"},
     {"category": "coercive_measure", "document_no": "C-9", "decided_on": D,
-     "measure_type": "stop_order", "started_on": D, "facts": "三停",
+     "measure_type": "seal_up", "started_on": D, "facts": "临时查封",
      "legal_basis": "消防法第五十四条"},
     {"category": "licensing", "document_no": "L-9", "decided_on": D,
      "licence_type": "verification", "licence_no": "DLXF2025-0009", "valid_from": D,

@@ -1,0 +1,141 @@
+"""The service's words, each defined once: database and API values, their official Chinese
+names (shown on pages and published) and, where the national 双公示 standard has one, its code.
+
+Models (check constraints), forms, API schemas, publishers and the translations take them from
+here, so that a label can never differ from what is published. Pure: no Flask, no database.
+English names come from the translation catalog (the Chinese name is the message id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from app.i18n import N_
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word: its value, its official Chinese name, its national code (if any), and
+    whether it is offered for new entries (False: kept only for rows that already use it)."""
+
+    value: str
+    zh: str
+    code: str | None = None
+    offered: bool = True
+
+
+class Vocabulary:
+    """An ordered set of terms; iterating gives the values."""
+
+    def __init__(self, *terms: Term) -> None:
+        self.terms = terms
+        self._by_value = {t.value: t for t in terms}
+
+    def __iter__(self) -> Iterator[str]:
+        return (t.value for t in self.terms)
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._by_value
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """Every value, in order (for check constraints and validation of stored rows)."""
+        return tuple(t.value for t in self.terms)
+
+    @property
+    def offered(self) -> tuple[str, ...]:
+        """The values offered for new entries (forms, API input)."""
+        return tuple(t.value for t in self.terms if t.offered)
+
+    def zh(self, value: str) -> str:
+        """The official Chinese name of ``value`` (the value itself when unknown)."""
+        term = self._by_value.get(value)
+        return term.zh if term else value
+
+    def code(self, value: str) -> str:
+        """The 双公示 code of ``value`` (empty when it has none)."""
+        term = self._by_value.get(value)
+        return term.code or "" if term else ""
+
+    def sql_in(self, column: str) -> str:
+        """``column IN ('a','b',…)``: the check constraint of a column holding these values."""
+        return f"{column} IN (" + ",".join(f"'{v}'" for v in self.values) + ")"
+
+
+CATEGORIES = Vocabulary(
+    Term("inspection", N_("监督检查")),
+    Term("penalty", N_("行政处罚")),
+    Term("coercive_measure", N_("行政强制")),
+    Term("licensing", N_("行政许可")),
+)
+
+# The dishonesty level of a listing and the publicity tier of a penalty (Order No. 36).
+TIERS = Vocabulary(
+    Term("minor", N_("轻微")), Term("general", N_("一般")), Term("serious", N_("严重"))
+)
+
+# 处罚类别 of the 双公示 standard (1-9), with the kinds of 行政处罚法 (2021) 第9条 and the 三停 of
+# 消防法 第58、60、61、70条 (责令停止施工、停止使用、停产停业: penalties, code 4).
+PENALTY_TYPES = Vocabulary(
+    Term("warning", N_("警告"), "1"),
+    Term("public_criticism", N_("通报批评"), "9"),
+    Term("fine", N_("罚款"), "2"),
+    Term("confiscation", N_("没收违法所得、没收非法财物"), "3"),
+    Term("stop_construction", N_("责令停止施工"), "4"),
+    Term("stop_use", N_("责令停止使用"), "4"),
+    Term("suspension", N_("责令停产停业"), "4"),
+    Term("licence_suspension", N_("暂扣许可证件"), "5"),
+    Term("licence_revocation", N_("吊销许可证件"), "5"),
+    Term("qualification_downgrade", N_("降低资质等级"), "9"),
+    Term("business_restriction", N_("限制开展生产经营活动"), "9"),
+    Term("closure", N_("责令关闭"), "9"),
+    Term("employment_restriction", N_("限制从业"), "9"),
+    Term("detention", N_("行政拘留"), "6"),
+    Term("other", N_("其他"), "9"),
+    # Records entered as the coercive measure "stop_order" before the 三停 were penalties here.
+    Term("stop_order", N_("责令停止施工、停止使用或者停产停业"), "4", offered=False),
+)
+
+# Coercive measures: 临时查封 (消防法 第54条), 强制执行, and the others of 行政强制法 第9条.
+MEASURE_TYPES = Vocabulary(
+    Term("seal_up", N_("临时查封")),
+    Term("enforcement", N_("强制执行")),
+    Term("other", N_("其他")),
+    Term("stop_order", N_("责令停止施工、停止使用、停产停业"), offered=False),  # now penalties
+)
+
+# 许可类别: 普通 1, 特许 2, 认可 3, 核准 4, 登记 5, 其他 9.
+LICENCE_TYPES = Vocabulary(
+    Term("ordinary", N_("普通"), "1"),
+    Term("franchise", N_("特许"), "2"),
+    Term("recognition", N_("认可"), "3"),
+    Term("verification", N_("核准"), "4"),
+    Term("registration", N_("登记"), "5"),
+    Term("other", N_("其他"), "9"),
+)
+
+# The unit's credit status (the credit machine's states, app/workflows/credit.py).
+CREDIT_STATUSES = Vocabulary(
+    Term("normal", N_("正常")),
+    Term("listed", N_("列入失信名单")),
+    Term("restoration_requested", N_("申请信用修复中")),
+    Term("restored", N_("已信用修复")),
+)
+
+# A penalty's own publicity (the states of app/workflows/publicity.py).
+PUBLICITY_STATUSES = Vocabulary(
+    Term("awaiting", N_("待公示")),
+    Term("public", N_("公示中")),
+    Term("restoration_requested", N_("申请终止公示中")),
+    Term("ended_early", N_("已信用修复，终止公示")),
+    Term("expired", N_("公示期满")),
+    Term("withdrawn", N_("已撤回公示")),
+)
+
+ROLES = Vocabulary(
+    Term("officer", N_("执法人员")), Term("supervisor", N_("审核人")), Term("admin", N_("管理员"))
+)
