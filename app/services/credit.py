@@ -22,7 +22,8 @@ from app.models import EnforcementRecord, FinePayment, Listing, Unit
 from app.services.audit import append_event
 from app.services.context import setting
 from app.workflows import credit
-from app.workflows.facts import BasisRecord, CreditFacts, ListingFacts, Obligations
+from app.workflows.facts import Actor, BasisRecord, CreditFacts, ListingFacts, Obligations
+from app.workflows.guards import Unmet
 from app.workflows.messages import render
 
 
@@ -122,6 +123,27 @@ def bar_reasons(session: Session, unit_id: int, listing: Listing, today: dt.date
         if (count or 0) >= limit:
             reasons.append(f"五年内已信用修复 {count} 次")
     return reasons
+
+
+def request_refusals(
+    session: Session,
+    unit: Unit,
+    listing: Listing | None,
+    actor: Actor,
+    day: dt.date,
+    bars: list[str] | None = None,
+) -> list[Unmet]:
+    """Why the unit may not apply to leave the list now (empty: it may), as the machine itself
+    would answer ``request_restoration`` with the commitment signed (``bars``: the policy
+    bars, when the caller already has them). The steps page, the
+    self-service, the reminder scan and the notice all ask here, never decide themselves."""
+    if "request_restoration" not in credit.triggers_from(unit.credit_status) or listing is None:
+        code = "request_pending" if unit.credit_status == "restoration_requested" else "not_listed"
+        return [Unmet(code)]
+    facts = CreditFacts(unit.id, day, actor, listing=listing_facts(listing), commitment_signed=True,
+                        bar_reasons=tuple(bar_reasons(session, unit.id, listing, day)
+                                          if bars is None else bars))  # fmt: skip
+    return credit.unmet_guards("request_restoration", facts)
 
 
 def check_version(unit: Unit, expected: int | None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from email.message import EmailMessage
 
 from app.extensions import db
-from app.models import Notification, RestorationRequest, Unit
+from app.models import EnforcementRecord, Notification, RestorationRequest, Unit
 from app.services.context import setting
 from app.services.credit import active_listing
 
@@ -23,7 +23,16 @@ def render(note: Notification) -> EmailMessage | None:
     if unit is None:
         return None
     who = f"{unit.name}（统一社会信用代码 {unit.uscc}）"
-    if note.kind == "eligible":
+    record_id = (note.params or {}).get("record_id")
+    if note.kind == "eligible" and record_id:
+        record = session.get(EnforcementRecord, record_id)
+        if record is None or record.publicity_status != "public":
+            return None  # applied, restored, expired or withdrawn meanwhile
+        subject = f"【信用修复提醒】{unit.name}现可申请终止公示一条行政处罚信息"
+        body = (f"{who}：\n\n行政处罚决定 {record.document_no} 的最短公示期已届满，"
+                "罚款缴清后可申请提前终止公示。\n请登录自助服务，使用《行政处罚信息信用修复告知书》"
+                f"上的访问码在线申请：\n{base}/self/login")  # fmt: skip
+    elif note.kind == "eligible":
         listing = active_listing(session, unit.id)
         if listing is None or unit.credit_status != "listed":
             return None  # applied, restored or revoked meanwhile

@@ -14,18 +14,24 @@ import smtplib
 from email.message import EmailMessage
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import String, and_, cast, exists, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.database import unit_of_work
 from app.extensions import db
-from app.models import Listing, Notification, RestorationRequest, Unit
+from app.models import EnforcementRecord, Listing, Notification, RestorationRequest, Unit
 from app.models._types import utcnow
 from app.services.context import calendar, setting, today
+from app.services.credit import request_refusals
 from app.services.mail_texts import render
+from app.services.record_publicity import record_steps
+from app.services.record_restoration import bars
+from app.workflows.facts import Actor
 
 log = logging.getLogger("creditflow.notify")
 NOTES = Notification.__table__
+UNIT = Actor(None, "unit", "unit")  # the reminder asks whether the unit itself may apply
 
 
 def notify_decision(session: Session, request: RestorationRequest) -> None:
@@ -45,23 +51,15 @@ def _missing(key: Any) -> Any:
 
 
 def scan_reminders() -> dict[str, int]:
-    """Daily: write the reminders that fell due today, each once (``dedup_key``)."""
+    """Daily: write the reminders that fell due today, each once (``dedup_key``). A unit is
+    told it may apply only when the machine's own guards say so (a policy bar included)."""
     now, day = utcnow(), today()
-    eligible_key = literal("eligible:") + cast(Listing.id, String)
-    eligible = (
-        select(literal("eligible"), literal("email"), Unit.contact_email, Unit.id, eligible_key,
-               literal("pending"), literal(0), literal(now))
-        .join(Listing, and_(Listing.unit_id == Unit.id, Listing.status == "active"))
-        .where(Unit.credit_status == "listed", Listing.min_until <= day,
-               Unit.contact_email.is_not(None), Unit.contact_email != "", _missing(eligible_key))
-    )  # fmt: skip
-    columns = ["kind", "channel", "recipient", "unit_id", "dedup_key", "status", "attempts",
-               "created_at"]  # fmt: skip
-    counts = {"eligible": 0, "due_soon": 0}
+    eligible = _eligible_listings(day, now)
+    records = _eligible_records(day, now)
+    counts = {"eligible": len(eligible), "record_eligible": len(records), "due_soon": 0}
     with unit_of_work() as session:
-        # RETURNING counts the rows on both databases (psycopg reports no rowcount here).
-        counts["eligible"] = len(session.execute(
-            insert(NOTES).from_select(columns, eligible).returning(NOTES.c.id)).all())
+        if eligible or records:
+            session.execute(insert(NOTES), eligible + records)
         staff = (setting("STAFF_EMAIL") or "").strip()
         if staff:
             horizon = calendar().add_workdays(day, int(setting("REMINDER_DUE_WORKDAYS"))).day
@@ -73,10 +71,51 @@ def scan_reminders() -> dict[str, int]:
                 .where(RestorationRequest.status == "submitted",
                        RestorationRequest.due_on <= horizon, _missing(due_key))
             )  # fmt: skip
-            into = columns[:4] + ["request_id"] + columns[4:]
+            into = ["kind", "channel", "recipient", "unit_id", "request_id", "dedup_key",
+                    "status", "attempts", "created_at"]  # fmt: skip
+            # RETURNING counts the rows on both databases (psycopg reports no rowcount here).
             counts["due_soon"] = len(session.execute(
                 insert(NOTES).from_select(into, due).returning(NOTES.c.id)).all())
     return counts
+
+
+def _reminder(unit: Unit, key: str, now: dt.datetime, **params: Any) -> dict[str, Any]:
+    return {"kind": "eligible", "channel": "email", "recipient": unit.contact_email,
+            "unit_id": unit.id, "dedup_key": key, "params": params or None,
+            "status": "pending", "attempts": 0, "created_at": now}  # fmt: skip
+
+
+def _eligible_listings(day: dt.date, now: dt.datetime) -> list[dict[str, Any]]:
+    """Listed units past their minimum, not yet reminded, that the guards let apply."""
+    key = literal("eligible:") + cast(Listing.id, String)
+    candidates = db.session.execute(
+        select(Unit, Listing)
+        .join(Listing, and_(Listing.unit_id == Unit.id, Listing.status == "active"))
+        .where(Unit.credit_status == "listed", Listing.min_until <= day,
+               Unit.contact_email.is_not(None), Unit.contact_email != "", _missing(key))
+    ).all()  # fmt: skip
+    session = db.session()
+    return [_reminder(unit, f"eligible:{listing.id}", now) for unit, listing in candidates
+            if not request_refusals(session, unit, listing, UNIT, day)]  # fmt: skip
+
+
+def _eligible_records(day: dt.date, now: dt.datetime) -> list[dict[str, Any]]:
+    """Public penalties past their own minimum, not yet reminded, that the unit may now ask
+    to end early (the record machine's guards decide)."""
+    key = literal("record-eligible:") + cast(EnforcementRecord.id, String)
+    youngest = day - relativedelta(months=min(int(low) for low, _high in
+                                              setting("PUBLICITY_MONTHS").values()))  # fmt: skip
+    candidates = db.session.execute(
+        select(EnforcementRecord, Unit)
+        .join(Unit, Unit.id == EnforcementRecord.unit_id)
+        .where(EnforcementRecord.publicity_status == "public",
+               EnforcementRecord.status == "active", EnforcementRecord.decided_on <= youngest,
+               Unit.contact_email.is_not(None), Unit.contact_email != "", _missing(key))
+    ).all()  # fmt: skip
+    session = db.session()
+    return [_reminder(unit, f"record-eligible:{record.id}", now, record_id=record.id)
+            for record, unit in candidates
+            if record_steps(session, record, UNIT, bars(record)).can_apply_now]
 
 
 def send_pending(limit: int = 100) -> dict[str, int]:

@@ -21,6 +21,7 @@ from app.services.credit import (
     check,
     listing_facts,
     obligations,
+    request_refusals,
     transition,
 )
 from app.services.listings import end_listing, open_request
@@ -28,6 +29,8 @@ from app.services.notifications import notify_decision
 from app.services.record_restoration import decide_record_request
 from app.services.units import get_unit
 from app.workflows.facts import Actor, CreditFacts, RequestFacts
+
+UNIT_ITSELF = Actor(None, "unit", "unit")  # whose application the steps page describes
 
 
 @dataclass
@@ -62,6 +65,7 @@ def restoration_steps(uscc: str) -> RestorationSteps:
     owed = obligations(session, unit.id, listing)
     pending = open_request(session, listing.id)
     barred = bar_reasons(session, unit.id, listing, today())
+    refusals = request_refusals(session, unit, listing, UNIT_ITSELF, today(), barred)
     period_done = today() >= listing.min_until
     steps = [
         Step("minimum_period", period_done, {"earliest": listing.min_until.isoformat()}),
@@ -76,7 +80,7 @@ def restoration_steps(uscc: str) -> RestorationSteps:
         credit_status=unit.credit_status,
         listing_id=listing.id,
         earliest_apply_on=listing.min_until,
-        can_apply_now=period_done and pending is None and not barred,
+        can_apply_now=not refusals,
         steps=steps,
         open_request_id=pending.id if pending else None,
         barred=barred,

@@ -72,6 +72,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No basis decision has been revoked; revoke it first, or give reconsideration "
         "or litigation as the ground.",
     },
+    "request_pending": {
+        "zh": "已有一份信用修复申请在审核中。",
+        "en": "An application is already under review.",
+    },
+    "not_listed": {
+        "zh": "该单位不在失信名单上，无需申请移出。",
+        "en": "The unit is not on the dishonesty list.",
+    },
     "record_not_published": {
         "zh": "该处罚信息尚未在信用平台公示。",
         "en": "This penalty has not been published on the credit platform yet.",

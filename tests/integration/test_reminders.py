@@ -13,9 +13,9 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import Notification
+from app.models import Notification, Unit
 from app.scheduler import job_specs
-from app.services import restoration
+from app.services import listings, restoration
 from app.services.notifications import scan_reminders, send_pending
 from tests import builders as b
 
@@ -79,8 +79,9 @@ def test_eligible_reminder_is_written_once_and_sent_once(mail_app, smtp):
     code = eligible_unit("anquan@unit.example.cn")
     officer, supervisor = b.staff("officer"), b.staff("supervisor")
     b.listed_unit(officer, supervisor, days_ago=10)  # not yet eligible, and no email anyway
-    assert scan_reminders() == {"eligible": 1, "due_soon": 0}
-    assert scan_reminders() == {"eligible": 0, "due_soon": 0}  # the same day again: nothing new
+    assert scan_reminders() == {"eligible": 1, "record_eligible": 0, "due_soon": 0}
+    again = {"eligible": 0, "record_eligible": 0, "due_soon": 0}
+    assert scan_reminders() == again  # the same day again: nothing new
     assert send_pending() == {"sent": 1, "failed": 0, "cancelled": 0}
     assert send_pending() == {"sent": 0, "failed": 0, "cancelled": 0}
     (message,) = inbox.messages
@@ -98,7 +99,8 @@ def test_decision_and_due_date_reminders(mail_app, smtp):
     unit, _, _ = b.listed_unit(officer, supervisor, contact_email="Anquan@Unit.Example.CN")
     assert unit.contact_email == "Anquan@unit.example.cn"  # normalised domain
     request_ = restoration.file_request(officer, unit.uscc, True)
-    assert scan_reminders() == {"eligible": 0, "due_soon": 1}  # applied: no eligible reminder
+    applied = {"eligible": 0, "record_eligible": 0, "due_soon": 1}
+    assert scan_reminders() == applied  # applied: no eligible reminder
     assert send_pending()["sent"] == 1
     restoration.reject_request(other, request_.id, "罚款尚未缴清")
     assert send_pending()["sent"] == 1
@@ -162,3 +164,32 @@ def test_a_refused_recipient_fails_alone(mail_app, smtp):
     db.session.rollback()
     failed = db.session.scalars(select(Notification).where(Notification.status == "failed")).one()
     assert failed.recipient == "nobody@unit.example.cn" and "550" in (failed.last_error or "")
+
+
+def test_a_unit_barred_by_policy_is_never_told_it_may_apply(mail_app, smtp):
+    officer, supervisor = b.staff("officer"), b.staff("supervisor")
+    mail_app.config["RESTORATION_BAR_BEFORE"] = "2099-01-01"  # every stop order is barred
+    u = b.unit(officer, contact_email="barred@example.cn")
+    rec = b.penalty(officer, u.uscc, penalty_types=["suspension"], fine_amount=None)
+    lst = listings.propose_listing(officer, u.uscc, "general", "拒不停业", [rec.id],
+                                   "津东消信列字〔2026〕9101号", rec.decided_on)
+    listings.approve_listing(supervisor, lst.id)
+    assert scan_reminders()["eligible"] == 0
+    steps = restoration.restoration_steps(u.uscc)
+    assert not steps.can_apply_now and steps.barred  # the page and the mail agree
+
+
+def test_a_public_penalty_past_its_minimum_is_reminded_once(mail_app, smtp, tmp_path):
+    inbox, _ = smtp
+    mail_app.config.update(OUTBOX_DIR=str(tmp_path / "outbox"))
+    officer = b.staff("officer")
+    u, rec = b.public_penalty(officer, days_ago=200)
+    doc = rec.document_no
+    db.session.execute(update(Unit).where(Unit.id == u.id)
+                       .values(contact_email="unit@example.cn"))
+    db.session.commit()
+    b.public_penalty(officer, days_ago=30)  # another unit's young penalty: not yet
+    assert scan_reminders()["record_eligible"] == 1
+    assert scan_reminders()["record_eligible"] == 0
+    assert send_pending()["sent"] == 1
+    assert doc in body(inbox.messages[-1]) and "终止公示" in inbox.messages[-1]["Subject"]
