@@ -44,14 +44,16 @@ class PublicListingOut(ma.Schema):
     level = Text(metadata={"enum": ["minor", "general", "serious"]})
     decided_on = f.Date()
     document_no = Text()
-    publicity_until = f.Date()
+    publicity_until = f.Date(allow_none=True, metadata={
+        "description": "null: past its maximum with obligations unmet, public until they are"})
 
 
 class PublicRecordOut(ma.Schema):
     record_id = f.Integer()
     category = Text(metadata={"enum": ["inspection", "penalty", "coercive_measure", "licensing"]})
     decided_on = f.Date()
-    publicity_until = f.Date()
+    publicity_until = f.Date(allow_none=True, metadata={
+        "description": "null: past its maximum with the fine unpaid, public until it is paid"})
     published = f.Dict(keys=Text(), values=Text(), data_key="fields", attribute="fields",
                        metadata={"description": "the published fields (双公示 names), masked"})
 

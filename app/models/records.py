@@ -66,6 +66,8 @@ class EnforcementRecord(db.Model):  # type: ignore[name-defined]
     status: Mapped[str] = mapped_column(String(10), default="active")
     # A penalty's own publicity machine (app/workflows/publicity.py); None for other categories.
     publicity_status: Mapped[str | None] = mapped_column(String(24))
+    # Set when its maximum passed with the fine unpaid: it stays public until paid.
+    publicity_blocked_on: Mapped[dt.date | None] = mapped_column(Date)
     facts: Mapped[str | None] = mapped_column(Text)
     legal_basis: Mapped[str | None] = mapped_column(Text)
     # penalty

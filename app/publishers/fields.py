@@ -96,12 +96,17 @@ def _remark(p: dict[str, Any]) -> str:
         if p.get("publicity_status") == "ended_early":
             return "信用修复，提前终止公示"
         return "公示期满，终止公示"
+    parts = []
     if listing and listing.get("status") == "active":
         level = TIERS.zh(listing["level"])
-        return f"列入消防安全{level}失信单位名单（{listing['document_no']}）"
-    if listing:
-        return _LISTING_ENDED.get(listing.get("status", ""), "失信名单已撤销")
-    return ""
+        parts.append(f"列入消防安全{level}失信单位名单（{listing['document_no']}）")
+        if listing.get("extended"):
+            parts.append("名单最长公示期已届满，义务尚未履行完毕，继续公示至履行完毕")
+    elif listing:
+        parts.append(_LISTING_ENDED.get(listing.get("status", ""), "失信名单已撤销"))
+    if p.get("extended"):
+        parts.append("最长公示期已届满，罚款尚未缴清，继续公示至缴清")
+    return "；".join(parts)
 
 
 def _common(p: dict[str, Any]) -> dict[str, str]:

@@ -52,9 +52,10 @@ def _obligations_query() -> Select[Any, Any, int]:
         .scalar_subquery()
     )
     owed = func.coalesce(record.fine_amount, 0) - paid
+    open_when_listed = in_basis | (record.decided_on <= bindparam("listed_on"))
     return select(
         func.sum(case((in_basis & (record.category == "penalty") & (owed > 0), owed))),
-        func.sum(case((record.category == "inspection",
+        func.sum(case((open_when_listed & (record.category == "inspection"),
                        record.hazards_found - record.hazards_rectified))),
         func.count(case((in_basis & (record.category == "coercive_measure")
                          & record.lifted_on.is_(None), 1))),
@@ -74,10 +75,14 @@ _ACTIVE_LISTING = select(Listing).where(
 
 
 def obligations(session: Session, unit_id: int, listing: Listing | None) -> Obligations:
-    """What the unit still owes, in one query over the unit's own records: unpaid fines of the
-    basis records, unrectified hazards of all its inspections, basis measures not lifted."""
+    """What the listing still asks of the unit, in one query over its own records: unpaid
+    fines of the basis records, unrectified hazards of the inspections it relies on or that
+    were decided by the listing decision (a later inspection is a matter of its own), basis
+    measures not lifted."""
     basis_ids = listing.basis_record_ids if listing else []
-    row = session.execute(_OBLIGATIONS, {"unit_id": unit_id, "basis_ids": basis_ids}).one()
+    listed_on = listing.decided_on if listing else dt.date.max
+    row = session.execute(_OBLIGATIONS, {"unit_id": unit_id, "basis_ids": basis_ids,
+                                         "listed_on": listed_on}).one()  # fmt: skip
     fine = Decimal(str(row[0] or 0)).quantize(Decimal("0.01"))
     return Obligations(fine, int(row[1] or 0), int(row[2] or 0))
 

@@ -7,14 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from app.database import lock_unit_row, unit_of_work
 from app.errors import InvalidTransition
 from app.extensions import db
 from app.models import EnforcementRecord, Listing, Unit
+from app.services import outbox
 from app.services.context import setting, today
-from app.services.listings import expire_listing
+from app.services.listings import expire_listing, publish_basis
 from app.services.record_publicity import record_facts, transition, window
 from app.workflows import publicity
 from app.workflows.facts import Actor
@@ -61,9 +62,25 @@ def sweep_expired_records(result: SweepResult) -> None:
                 lock_unit_row(session, record.unit_id)
                 facts = record_facts(session, record, SYSTEM)
                 transition(session, record, "expire_record", facts)
+                if record.publicity_blocked_on is not None:  # its published end was open
+                    outbox.enqueue(session, "withdraw", record, today())
             result.records_expired.append(record_id)
         except InvalidTransition as exc:
             result.records_blocked[record_id] = exc.message
+            _extend_publicity(record_id)
+
+
+def _extend_publicity(record_id: int) -> None:
+    """The first day a record is found past its maximum with the fine unpaid: the platform is
+    told it stays public until paid (an update with 公示截止期 open and why), as the public
+    page says."""
+    with unit_of_work() as session:
+        record = session.get_one(EnforcementRecord, record_id)
+        if record.publicity_blocked_on is not None:
+            return
+        record.publicity_blocked_on = today()
+        session.flush()
+        outbox.enqueue(session, "update", record, today(), correction=True)
 
 
 def _shortest_max() -> int:
@@ -88,9 +105,12 @@ def sweep_expired_listings() -> SweepResult:
         except InvalidTransition as exc:
             result.blocked[uscc] = exc.message
             with unit_of_work() as session:
-                session.execute(
-                    update(Listing)
-                    .where(Listing.id == listing_id, Listing.status == "active")
-                    .values(expiry_blocked_on=today(), expiry_blocked_reason=exc.message)
-                )
+                listing = session.get_one(Listing, listing_id)
+                if listing.status != "active":
+                    continue
+                first = listing.expiry_blocked_on is None
+                listing.expiry_blocked_on, listing.expiry_blocked_reason = today(), exc.message
+                if first:  # the platform learns once that the listing stays public, and why
+                    session.flush()
+                    publish_basis(session, "update", listing, today(), correction=True)
     return result

@@ -104,7 +104,7 @@ def get_listing(session: Session, listing_id: int) -> Listing:
     return listing
 
 
-def _enqueue_basis(
+def publish_basis(
     session: Session, op: str, listing: Listing, on: dt.date, correction: bool = False
 ) -> None:
     """An item for each basis record still on the platform: active, and (a penalty) inside
@@ -141,7 +141,7 @@ def approve_listing(actor: Actor, listing_id: int, expected_version: int | None 
         )
         listing.status, listing.decided_by = "active", actor.id
         listing.decided_at = dt.datetime.now(dt.UTC)
-        _enqueue_basis(session, "update", listing, listing.decided_on)
+        publish_basis(session, "update", listing, listing.decided_on)
     return listing
 
 
@@ -177,7 +177,7 @@ def end_listing(session: Session, listing: Listing, status: str, reason: str | N
     public, within 3 working days, saying the unit left the list); each basis record keeps its own
     window, which only its own restoration, expiry or revocation ends (Order No. 36)."""
     listing.status, listing.ended_on, listing.end_reason = status, today(), reason
-    _enqueue_basis(session, "update", listing, today(), correction=True)
+    publish_basis(session, "update", listing, today(), correction=True)
 
 
 def revoke_listing(

@@ -48,6 +48,7 @@ def snapshot(record: EnforcementRecord, listing: Listing | None = None) -> dict[
     }
     data.update({f: _jsonable(getattr(record, f)) for f in PUBLIC_RECORD_FIELDS})
     data["publicity_until"] = _jsonable(publicity_until(record, listing))
+    data["extended"] = record.publicity_blocked_on is not None
     if listing is not None:
         data["listing"] = {
             "id": listing.id,
@@ -55,7 +56,8 @@ def snapshot(record: EnforcementRecord, listing: Listing | None = None) -> dict[
             "status": listing.status,
             "document_no": listing.document_no,
             "decided_on": listing.decided_on.isoformat(),
-            "publicity_until": listing.max_until.isoformat(),
+            "publicity_until": None if listing.expiry_blocked_on else listing.max_until.isoformat(),
+            "extended": listing.expiry_blocked_on is not None,
             "ended_on": listing.ended_on.isoformat() if listing.ended_on else None,
         }
     return data
@@ -71,9 +73,10 @@ def public_payload(
 
 def publicity_until(record: EnforcementRecord, listing: Listing | None = None) -> dt.date | None:
     """Until when a penalty stays public (公示截止期): the end of its own window, counted from
-    its decision date by its tier. A listing based on it never moves that date."""
+    its decision date by its tier (a listing based on it never moves that date); None once
+    the window passed with the fine unpaid (public until it is paid)."""
     span = window(record)
-    return span[1] if span else None
+    return span[1] if span and record.publicity_blocked_on is None else None
 
 
 def workdays_for(op: str, category: str, correction: bool = False) -> int:

@@ -21,6 +21,7 @@ from app.i18n import N_
 from app.models import DisclosureItem, EnforcementRecord, Listing, Unit
 from app.services.context import setting, today
 from app.services.paging import page_of
+from app.workflows import publicity
 
 LISTED = ("listed", "restoration_requested")
 # A person's name, published in the 双公示 set but left out of the district's own lookup.
@@ -33,7 +34,8 @@ _LOOKUP = (
            Listing.max_until, DisclosureItem.id.label("item_id"), DisclosureItem.record_id,
            DisclosureItem.category, DisclosureItem.op, DisclosureItem.status.label("item_status"),
            DisclosureItem.payload, EnforcementRecord.decided_on,
-           EnforcementRecord.status.label("record_status"))
+           EnforcementRecord.status.label("record_status"), EnforcementRecord.publicity_status,
+           EnforcementRecord.publicity_blocked_on, Listing.expiry_blocked_on)
     .outerjoin(Listing, and_(Listing.unit_id == Unit.id, Listing.status == "active"))
     .outerjoin(DisclosureItem, DisclosureItem.unit_id == Unit.id)
     .outerjoin(EnforcementRecord, EnforcementRecord.id == DisclosureItem.record_id)
@@ -57,15 +59,13 @@ def search(q: str | None, page: int = 1, per_page: int = 20) -> tuple[list[dict[
             for u in units], total  # fmt: skip
 
 
-def public_until(category: str, decided_on: dt.date, payload: dict[str, Any]) -> dt.date:
-    """The end of a record's publicity: the published 公示截止期 of a penalty (its tier or its
-    listing), else ``PUBLIC_MONTHS`` of the category from the decision."""
-    published = payload.get("公示截止期") if category == "penalty" else None
-    if published:
-        return dt.date.fromisoformat(str(published))
-    months = int(setting("PUBLIC_MONTHS").get(category, 36))
+def public_until(category: str, decided_on: dt.date, payload: dict[str, Any]) -> dt.date | None:
+    """The end of a record's publicity as published: a penalty's 公示截止期 (None: open, it
+    stays public until its fine is paid), else ``PUBLIC_MONTHS`` of the category."""
     if category == "penalty":
-        months = int(setting("PUBLICITY_MONTHS")["minor"][1])
+        published = payload.get("公示截止期")
+        return dt.date.fromisoformat(str(published)) if published else None
+    months = int(setting("PUBLIC_MONTHS").get(category, 36))
     return decided_on + relativedelta(months=months)
 
 
@@ -81,7 +81,8 @@ def unit_page(raw_uscc: str) -> dict[str, Any]:
     if listed and first.level is not None:
         listing = {"level": first.level, "decided_on": first.listed_on.isoformat(),
                    "document_no": first.document_no,
-                   "publicity_until": first.max_until.isoformat()}  # fmt: skip
+                   "publicity_until": None if first.expiry_blocked_on
+                   else first.max_until.isoformat()}  # fmt: skip
     return {"uscc": first.uscc, "name": first.name, "listed": listed, "listing": listing,
             "records": visible_records(rows)}  # fmt: skip
 
@@ -103,11 +104,13 @@ def visible_records(rows: list[Any]) -> list[dict[str, Any]]:
         if last.op == "withdraw" or last.record_status != "active":
             continue
         until = public_until(row.category, row.decided_on, row.payload)
-        if until < day:
-            continue
+        if row.category == "penalty" and last.publicity_status not in publicity.PUBLIC:
+            continue  # its own machine ended it (restored, expired, withdrawn)
+        if until is not None and until < day and last.publicity_blocked_on is None:
+            continue  # its window ended; kept only while its fine is unpaid
         records.append({"record_id": record_id, "category": row.category,
                         "decided_on": row.decided_on.isoformat(),
-                        "publicity_until": until.isoformat(),
+                        "publicity_until": until.isoformat() if until else None,
                         "fields": {k: v for k, v in row.payload.items()
                                    if k not in PRIVATE_FIELDS}})  # fmt: skip
     records.sort(key=lambda r: (r["decided_on"], r["record_id"]), reverse=True)

@@ -19,6 +19,8 @@ from app.workflows.machine import StateMachine, Transition
 STATES = vocabulary.PUBLICITY_STATUSES.values
 # States in which the record is (or is about to be) on the platform and the public page.
 SHOWN = ("awaiting", "public", "restoration_requested")
+# States in which a published penalty shows on the public page (the daily sweep ends them).
+PUBLIC = ("public", "restoration_requested")
 
 TRANSITIONS: tuple[Transition[RecordFacts], ...] = (
     Transition("publish", ("awaiting",), "public", (g.record_published,)),

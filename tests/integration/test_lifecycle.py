@@ -168,8 +168,8 @@ def test_allowed_triggers_name_the_unmet_guards(people):
 
 def test_restoration_steps_come_from_our_own_records(people):
     officer, supervisor, _ = people
-    u, rec, lst = b.listed_unit(officer, supervisor)
-    b.inspection(officer, u.uscc, hazards_found=2)
+    u, rec, lst = b.listed_unit(officer, supervisor)  # listed 400 days ago
+    b.inspection(officer, u.uscc, hazards_found=2, decided_on=today() - dt.timedelta(days=450))
     steps = {s.key: s for s in restoration.restoration_steps(u.uscc).steps}
     assert not steps["fines_paid"].done and steps["fines_paid"].detail["outstanding"] == "5000.00"
     assert not steps["hazards_rectified"].done
@@ -181,6 +181,21 @@ def test_restoration_steps_come_from_our_own_records(people):
     steps = {s.key: s for s in result.steps}
     assert steps["fines_paid"].done and steps["hazards_rectified"].done
     assert result.can_apply_now and result.earliest_apply_on == lst.min_until
+
+
+def test_only_the_hazards_open_when_listed_block_restoration_and_expiry(people):
+    officer, supervisor, _ = people
+    u, rec, lst = b.listed_unit(officer, supervisor, days_ago=400)
+    b.pay_in_full(officer, rec)
+    b.inspection(officer, u.uscc, hazards_found=3, decided_on=today() - dt.timedelta(days=20))
+    steps = {s.key: s for s in restoration.restoration_steps(u.uscc).steps}
+    assert steps["hazards_rectified"].done  # a later inspection is a matter of its own
+    b.inspection(officer, u.uscc, hazards_found=1, decided_on=today() - dt.timedelta(days=401))
+    steps = {s.key: s for s in restoration.restoration_steps(u.uscc).steps}
+    assert not steps["hazards_rectified"].done  # open when the unit was listed
+    with pytest.raises(InvalidTransition) as info:
+        listings.expire_listing(Actor(None, "scheduler", "system"), u.uscc)
+    assert [x["code"] for x in info.value.extra["unmet"]] == ["hazards_unrectified"]
 
 
 def test_overpaying_a_fine_is_refused(people):

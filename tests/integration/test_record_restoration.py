@@ -220,3 +220,47 @@ def test_a_listing_based_on_an_unpublished_minor_penalty_publishes_it(people):
     assert [(i.op, i.listing_id) for i in items] == [("add", lst.id)]
     assert "失信单位名单" in items[0].payload["备注"]
     assert state(minor.id) == "awaiting"
+
+
+def test_a_penalty_past_its_maximum_with_its_fine_unpaid_stays_public_and_says_why(people):
+    officer, *_ = people
+    u, rec = b.public_penalty(officer, days_ago=380)  # general: 12 months passed, fine unpaid
+    uscc, rec_id = u.uscc, rec.id
+    assert record_ids(uscc) == set()  # its published window ended; the sweep decides tonight
+    result = sweep_expired()
+    assert list(result.records_blocked) == [rec_id]
+    extension = last_payload(rec_id)
+    assert extension["公示截止期"] == "" and "继续公示至缴清" in extension["备注"]
+    sweep_expired()
+    assert last_payload(rec_id) == extension  # told once
+    run_disclosure("penalty")
+    shown = public.unit_page(uscc)["records"]
+    assert [(r["record_id"], r["publicity_until"]) for r in shown] == [(rec_id, None)]
+    b.pay_in_full(officer, db.session.get_one(EnforcementRecord, rec_id))
+    assert sweep_expired().records_expired == [rec_id]
+    assert last_payload(rec_id)["备注"] == "公示期满，终止公示"  # withdrawn now that it is paid
+    assert record_ids(uscc) == set()
+
+
+def test_a_listing_kept_past_its_maximum_says_so_on_the_platform_and_the_page(people):
+    officer, supervisor, _ = people
+    u, rec, lst = b.listed_unit(officer, supervisor, days_ago=400)  # fine unpaid
+    uscc, rec_id = u.uscc, rec.id
+    result = sweep_expired()
+    assert list(result.blocked) == [uscc]
+    assert "名单最长公示期已届满" in last_payload(rec_id)["备注"]
+    count = len(db.session.scalars(select(DisclosureItem.id)).all())
+    sweep_expired()
+    assert len(db.session.scalars(select(DisclosureItem.id)).all()) == count  # told once
+    assert public.unit_page(uscc)["listing"]["publicity_until"] is None
+
+
+def last_payload(record_id: int) -> dict:
+    db.session.rollback()
+    return db.session.scalars(select(DisclosureItem.payload)
+                              .where(DisclosureItem.record_id == record_id)
+                              .order_by(DisclosureItem.id.desc()).limit(1)).one()
+
+
+def record_ids(uscc: str) -> set[int]:
+    return {r["record_id"] for r in public.unit_page(uscc)["records"]}
