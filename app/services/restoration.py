@@ -13,7 +13,7 @@ from app.database import lock_unit_row, unit_of_work
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.i18n import N_
-from app.models import Listing, RestorationRequest, Unit
+from app.models import EnforcementRecord, Listing, RestorationRequest, Unit
 from app.services.context import calendar, setting, today
 from app.services.credit import (
     active_listing,
@@ -211,3 +211,13 @@ def withdraw_request(
 ) -> RestorationRequest:
     """The unit, or staff on its behalf, withdraws the request; the unit is listed again."""
     return _decide(actor, request_id, "withdraw_restoration", "withdrawn", None, expected_version)
+
+
+def unpaid_records(request: RestorationRequest) -> list[EnforcementRecord]:
+    """The penalties whose fines the request still waits on (the listing's basis, or the one
+    record), for the reviewer to record a payment from the unit's proof."""
+    if request.record is not None:
+        candidates = [request.record]
+    else:
+        candidates = [b.record for b in request.listing.basis] if request.listing else []
+    return [r for r in candidates if r.status == "active" and r.fine_outstanding > 0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -21,13 +22,14 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import EnforcementRecord, Listing, RestorationFile, RestorationRequest, Unit
 from app.services import record_restoration, restoration, uploads
-from app.services.credit import active_listing
+from app.services.credit import active_listing, obligations
 from app.services.record_publicity import RecordSteps
 from app.services.units import clean_email
 from app.workflows import publicity
 from app.workflows.facts import Actor
 
 NOT_FOUND = N_("未找到该申请或文件。")
+PROOF_OF_PAYMENT = N_("本机关尚未登记罚款缴清：请上传缴款凭证（PDF、JPEG 或 PNG）。")
 
 
 def unit_actor(unit: Unit) -> Actor:
@@ -122,7 +124,9 @@ def apply(
         return restoration.file_request(unit_actor(unit), unit.uscc, True, note, unit.version,
                                         signature=signature, attach=attach)  # fmt: skip
 
-    return _signed_with_proofs(unit, signed_name, signed_representative, files, file)
+    listing = active_listing(db.session(), unit.id)
+    owed = obligations(db.session(), unit.id, listing).fine_outstanding if listing else 0
+    return _signed_with_proofs(unit, signed_name, signed_representative, files, file, owed)
 
 
 def apply_record(
@@ -135,13 +139,14 @@ def apply_record(
 ) -> RestorationRequest:
     """The unit applies online to end one of its penalties' publicity early."""
     unit = get_own_unit(unit_id)
-    record_restoration.get_unit_record(record_id, unit.id)  # another unit's: not found
+    record = record_restoration.get_unit_record(record_id, unit.id)  # another's: not found
 
     def file(signature: tuple[str, str], attach: Attach) -> RestorationRequest:
         return record_restoration.file_record_request(
             unit_actor(unit), record_id, True, note, unit.id, signature, attach)
 
-    return _signed_with_proofs(unit, signed_name, signed_representative, files, file)
+    return _signed_with_proofs(unit, signed_name, signed_representative, files, file,
+                               record.fine_outstanding)  # fmt: skip
 
 
 Attach = Callable[[Session, RestorationRequest], None]
@@ -153,14 +158,19 @@ def _signed_with_proofs(
     signed_representative: str,
     files: list[uploads.Upload],
     file: Callable[[tuple[str, str], Attach], RestorationRequest],
+    fine_outstanding: Decimal | int = 0,
 ) -> RestorationRequest:
     """Signature and files are checked before anything is written; the files are stored,
     then the request and its file rows are written in one transaction (the files are
-    removed again if it is refused)."""
+    removed again if it is refused). While a fine is not recorded as paid, the application
+    must carry its payment proof (the supervisor records the payment from it)."""
     check_signature(unit, signed_name, signed_representative)
     stored = uploads.store(uploads.check_uploads(files))
 
     def attach(session: Session, request: RestorationRequest) -> None:
+        # After the machine's guards: a unit applying too early hears that first.
+        if fine_outstanding > 0 and not stored:
+            raise ValidationFailed.on("proofs", PROOF_OF_PAYMENT)
         for item in stored:
             session.add(RestorationFile(
                 request_id=request.id, unit_id=unit.id, stored_name=item.stored_name,

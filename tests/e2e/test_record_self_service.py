@@ -100,3 +100,35 @@ def test_pages_in_english(app, district):
     assert 'data-step="minimum_period"' in page and "Submit" in page
     young = staff.text(f"/staff/records/{district['young']}/restoration/new")
     assert "minimum publicity period of this penalty has not passed" in young
+
+
+def test_an_unpaid_fine_needs_its_receipt_and_the_reviewer_records_it(app, district):
+    d = district
+    staff = Session(app, "wang")
+    code = CODE.search(staff.submit(f"/staff/units/{d['uscc']}/record-guide", {})
+                       .get_data(as_text=True)).group(1)
+    unit = UnitBrowser(app)
+    unit.unit_sign_in(d["uscc"], code)
+    path = f"/self/records/{d['old']}/apply"
+    assert "data-proof-required" in unit.text(path)  # said before the unit signs
+    before = unit.counts()
+    bare = unit.apply(d["name"], path=path)
+    assert bare.status_code == 422 and "请上传缴款凭证" in bare.get_data(as_text=True)
+    assert unit.counts() == before
+    assert unit.apply(d["name"], files=[(PDF, "缴款凭证.pdf")], path=path).status_code == 302
+
+    with app.app_context():
+        request_id = db.session.scalar(
+            db.select(RestorationRequest.id).where(RestorationRequest.record_id == d["old"]))
+        day = today().isoformat()
+    boss = Session(app, "li")
+    review = f"/staff/restoration-requests/{request_id}"
+    page = boss.text(review)
+    link = f"/staff/records/{d['old']}/payment?next="
+    assert 'id="unpaid"' in page and link in page
+    paid = boss.submit(f"/staff/records/{d['old']}/payment?next={review}",
+                       {"amount": "3000.00", "paid_on": day, "receipt_no": "R1"})
+    assert paid.status_code == 302 and paid.headers["Location"].endswith(review)
+    assert 'id="unpaid"' not in boss.text(review)
+    assert boss.submit(review, {"decision": "approve"}).status_code == 302
+    assert state(app, d["old"]) == "ended_early"

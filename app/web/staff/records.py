@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from app.services import records, units
 from app.services.record_rules import CATEGORY_FIELDS, COMMON_FIELDS
 from app.web.forms import PaymentForm, RecordForm, RectificationForm, RevokeRecordForm
-from app.web.pages import form_page, submitted
+from app.web.pages import form_page, safe_next, submitted
 from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
 from app.web.staff import bp
 
@@ -46,7 +46,8 @@ def record_payment(record_id: int) -> Any:
     if submitted(form, lambda: records.record_payment(
             current_actor(), record.id, form.amount.data, form.paid_on.data,
             (form.receipt_no.data or "").strip() or None), _("缴款已登记。")):  # fmt: skip
-        return _back(record)
+        back = url_for("staff.unit_page", uscc=record.unit.uscc, _anchor="records")
+        return redirect(safe_next(request.args.get("next"), back))  # e.g. the review page
     return form_page("staff/record_payment.html", form, record=record)
 
 

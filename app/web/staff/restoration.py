@@ -116,8 +116,9 @@ def restoration_page(request_id: int) -> Any:
                                                     lang=lang())
     elif request_.status == "submitted":
         steps = restoration.restoration_steps(unit.uscc)
+    unpaid = restoration.unpaid_records(request_) if request_.status == "submitted" else []
     return form_page("staff/restoration.html", form, request_=request_, unit=unit, steps=steps,
-                     record_steps=record_steps, button=VersionForm(),
+                     record_steps=record_steps, unpaid=unpaid, button=VersionForm(),
                      can_decide=current_actor().role in SUPERVISOR)  # fmt: skip
 
 
