@@ -113,6 +113,9 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_MONTHS": {"inspection": 36, "coercive_measure": 36, "licensing": 36},
     # Languages of the pages: Simplified Chinese first, English available.
     "LANGUAGES": ["zh", "en"],
+    # PostgreSQL ends a transaction left idle this long (0: never); no use case keeps one
+    # open across the network, so only a paused or hung process ever reaches it.
+    "DB_IDLE_IN_TRANSACTION_SECONDS": 60,
 }
 
 
@@ -132,7 +135,9 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
     if not cfg.get("UPLOAD_DIR"):
         cfg["UPLOAD_DIR"] = os.path.join(instance_path, "uploads")
     cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["DATABASE_URL"])
-    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"])
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        cfg["SQLALCHEMY_DATABASE_URI"], int(cfg["DB_IDLE_IN_TRANSACTION_SECONDS"])
+    )
     return dict(cfg)
 
 
@@ -144,13 +149,17 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def engine_options(url: str) -> dict[str, Any]:
-    """Engine options per backend: a busy timeout for SQLite, a pre-ping for PostgreSQL."""
+def engine_options(url: str, idle_in_transaction_seconds: int = 60) -> dict[str, Any]:
+    """Engine options per backend: a busy timeout for SQLite; for PostgreSQL a pre-ping, and
+    a server-side end to a transaction left idle (a process paused mid-transaction, say a
+    stopped scheduler, would otherwise hold its row locks, the leader lease's among them, and
+    keep its successor waiting)."""
     # JSON columns keep Chinese as written (the disclosure payloads are stored text).
     common = {"json_serializer": _json_dumps}
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}, **common}
-    return {"pool_pre_ping": True, **common}
+    idle = f"-c idle_in_transaction_session_timeout={idle_in_transaction_seconds * 1000}"
+    return {"pool_pre_ping": True, "connect_args": {"options": idle}, **common}
 
 
 def _json_dumps(value: Any) -> str:

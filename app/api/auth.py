@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from flask import g, request
 
 from app.errors import Forbidden, Unauthorized
+from app.i18n import N_
 from app.services.accounts import actor_of, user_for_token
 from app.workflows.facts import Actor
 
@@ -34,7 +35,8 @@ def staff_required(*roles: str) -> Callable[[F], F]:
                 raise Unauthorized("缺少或无效的访问令牌（Authorization: Bearer …）。")
             if roles and user.role not in roles:
                 raise Forbidden(
-                    f"此操作需要角色：{' / '.join(roles)}。", required_roles=list(roles)
+                    N_("此操作需要角色：%(roles)s。", roles=" / ".join(roles)),
+                    required_roles=list(roles),
                 )
             g.actor = actor_of(user)
             return view(*args, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields as f
@@ -10,11 +11,12 @@ from marshmallow import validate as v
 
 from app.models.records import CATEGORIES, TIERS
 from app.models.units import CREDIT_STATUSES
+from app.publishers.fields import mask_id
 from app.workflows.credit import TRIGGERS
 from app.workflows.guards import REVOCATION_GROUNDS
 from app.workflows.publicity import STATES as PUBLICITY_STATES
 from app.workflows.publicity import TRIGGERS as RECORD_TRIGGERS
-from app.workflows.vocabulary import LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
+from app.workflows.vocabulary import ID_TYPES, LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
 
 Text = f.String
 MAX_ID = 2**31 - 1  # ids, versions and counts are 32-bit integers in the database
@@ -53,6 +55,9 @@ class UnitIn(Strict):
     legal_representative = Text(load_default=None, validate=v.Length(max=100))
     contact_phone = Text(load_default=None, validate=v.Length(max=40))
     contact_email = Text(load_default=None, validate=v.Length(max=254))
+    legal_rep_id_type = Text(load_default=None, validate=v.OneOf(ID_TYPES.offered))
+    legal_rep_id_number = Text(load_default=None, validate=v.Length(max=40), metadata={
+        "description": "kept in full, published and shown masked"})
 
 
 class UnitQuery(Strict):
@@ -89,6 +94,12 @@ class TriggerStateOut(ma.Schema):
     reasons = f.List(f.Dict())
 
 
+def _masked_id(unit: Any) -> str:
+    """The legal representative's ID number as staff and clients see it: masked."""
+    number = unit.get("legal_rep_id_number") if isinstance(unit, dict) else unit.legal_rep_id_number
+    return mask_id(number)
+
+
 class UnitOut(ma.Schema):
     id = f.Integer()
     uscc = Text()
@@ -98,6 +109,8 @@ class UnitOut(ma.Schema):
     legal_representative = Text(allow_none=True)
     contact_phone = Text(allow_none=True)
     contact_email = Text(allow_none=True)
+    legal_rep_id_type = Text(allow_none=True)
+    legal_rep_id_number = f.Function(_masked_id, metadata={"description": "masked"})
     credit_status = Text()
     version = f.Integer()
     created_at = f.DateTime()
@@ -125,6 +138,12 @@ class RecordIn(Strict):
     tier = Text(load_default=None, validate=v.OneOf(TIERS))
     penalty_types = f.List(Text(validate=v.OneOf(PENALTY_TYPES.offered)), load_default=None)
     fine_amount = f.Decimal(load_default=None, as_string=True, allow_nan=False)
+    confiscation_amount = f.Decimal(load_default=None, as_string=True, allow_nan=False,
+                                    metadata={"description": "yuan; required with confiscation"})
+    licence_affected = Text(load_default=None, validate=v.Length(max=500), metadata={
+        "description": "the licence suspended or revoked, its name and number"})
+    effective_until = f.Date(load_default=None, metadata={
+        "description": "处罚有效期: until when it is in effect (empty: the decision date)"})
     hazards_found = f.Integer(load_default=None, strict=True, validate=COUNT)
     hazards_rectified = f.Integer(load_default=None, strict=True, validate=COUNT)
     measure_type = Text(load_default=None, validate=v.OneOf(MEASURE_TYPES.offered))
@@ -134,6 +153,8 @@ class RecordIn(Strict):
     licence_no = Text(load_default=None, validate=v.Length(max=100))
     valid_from = f.Date(load_default=None)
     valid_to = f.Date(load_default=None)
+    certificate_name = Text(load_default=None, validate=v.Length(max=200),
+                            metadata={"description": "许可证书名称"})
 
 
 class RecordOut(ma.Schema):
@@ -161,6 +182,10 @@ class RecordOut(ma.Schema):
     licence_no = Text(allow_none=True)
     valid_from = f.Date(allow_none=True)
     valid_to = f.Date(allow_none=True)
+    certificate_name = Text(allow_none=True)
+    confiscation_amount = f.Decimal(as_string=True, allow_none=True)
+    licence_affected = Text(allow_none=True)
+    effective_until = f.Date(allow_none=True)
     revoked_reason = Text(allow_none=True)
     publicity_status = Text(allow_none=True, metadata={
         "description": "a penalty's own publicity: " + ", ".join(PUBLICITY_STATES)})

@@ -43,6 +43,9 @@ class EnforcementRecord(db.Model):  # type: ignore[name-defined]
         CheckConstraint("status IN ('active','revoked')", name="status"),
         CheckConstraint("fine_amount IS NULL OR fine_amount >= 0", name="fine_amount"),
         CheckConstraint(
+            "confiscation_amount IS NULL OR confiscation_amount >= 0", name="confiscation_amount"
+        ),
+        CheckConstraint(
             "hazards_rectified IS NULL OR hazards_rectified <= hazards_found", name="hazards"
         ),
         CheckConstraint("lifted_on IS NULL OR lifted_on >= started_on", name="lifted_on"),
@@ -74,6 +77,9 @@ class EnforcementRecord(db.Model):  # type: ignore[name-defined]
     tier: Mapped[str | None] = mapped_column(String(10))
     penalty_types: Mapped[list[str] | None] = mapped_column(JSON)
     fine_amount: Mapped[Decimal | None] = mapped_column(Money)
+    confiscation_amount: Mapped[Decimal | None] = mapped_column(Money)  # 没收金额, yuan
+    licence_affected: Mapped[str | None] = mapped_column(Text)  # 暂扣或吊销证照名称及编号
+    effective_until: Mapped[dt.date | None] = mapped_column(Date)  # 处罚有效期
     # inspection
     hazards_found: Mapped[int | None] = mapped_column(Integer)
     hazards_rectified: Mapped[int | None] = mapped_column(Integer)
@@ -86,6 +92,8 @@ class EnforcementRecord(db.Model):  # type: ignore[name-defined]
     licence_no: Mapped[str | None] = mapped_column(String(100))
     valid_from: Mapped[dt.date | None] = mapped_column(Date)
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    certificate_name: Mapped[str | None] = mapped_column(String(200))  # 许可证书名称
+    lapse_published_on: Mapped[dt.date | None] = mapped_column(Date)  # its expiry, published
     # bookkeeping
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     revoked_on: Mapped[dt.date | None] = mapped_column(Date)  # the revoking decision's date

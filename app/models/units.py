@@ -38,6 +38,9 @@ class Unit(db.Model):  # type: ignore[name-defined]
     address: Mapped[str | None] = mapped_column(String(300))
     street: Mapped[str | None] = mapped_column(String(100))
     legal_representative: Mapped[str | None] = mapped_column(String(100))
+    # The legal representative's ID (a 双公示 field): kept in full, published masked.
+    legal_rep_id_type: Mapped[str | None] = mapped_column(String(30))
+    legal_rep_id_number: Mapped[str | None] = mapped_column(String(40))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     credit_status: Mapped[str] = mapped_column(String(32), default="normal")
     version: Mapped[int] = mapped_column(Integer, default=1)

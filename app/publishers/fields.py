@@ -12,19 +12,22 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from app.workflows.vocabulary import LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES, TIERS
+from app.workflows.vocabulary import ID_TYPES, LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES, TIERS
 
-SUBJECT = ["行政相对人名称", "行政相对人类别", "行政相对人代码_1（统一社会信用代码）", "法定代表人"]
+SUBJECT = ["行政相对人名称", "行政相对人类别", "行政相对人代码_1（统一社会信用代码）", "法定代表人",
+           "法定代表人证件类型", "法定代表人证件号码"]  # fmt: skip
 SOURCE = ["数据来源单位", "数据来源单位统一社会信用代码", "备注"]
 
 FIELDS: dict[str, list[str]] = {
     "penalty": SUBJECT + [
         "行政处罚决定书文号", "违法行为类型", "违法事实", "处罚依据", "处罚类别", "处罚内容",
-        "罚款金额（万元）", "处罚决定日期", "处罚有效期", "公示截止期", "处罚机关",
+        "罚款金额（万元）", "没收违法所得、没收非法财物的金额（万元）", "暂扣或吊销证照名称及编号",
+        "处罚决定日期", "处罚有效期", "公示截止期", "处罚机关",
         "处罚机关统一社会信用代码",
     ] + SOURCE,
     "licensing": SUBJECT + [
-        "行政许可决定文书名称", "行政许可决定文书号", "许可类别", "许可编号", "许可内容",
+        "行政许可决定文书名称", "行政许可决定文书号", "许可类别", "许可证书名称", "许可编号",
+        "许可内容",
         "许可决定日期", "有效期自", "有效期至", "许可机关", "许可机关统一社会信用代码", "当前状态",
     ] + SOURCE,
     "inspection": SUBJECT + [
@@ -75,6 +78,26 @@ def mask(text: str | None) -> str:
     return _PASSPORT.sub(lambda m: m[1] + "*" * (len(m[2]) - 2) + m[2][-2:], text)
 
 
+def mask_id(number: str | None) -> str:
+    """An ID number as published: a resident ID keeps 6 + 4 (15 digits: 6 + 3), any other
+    keeps its first and last two characters."""
+    text = "".join((number or "").split())
+    if not text:
+        return ""
+    if len(text) == 18:
+        return f"{text[:6]}********{text[-4:]}"
+    if len(text) == 15:
+        return f"{text[:6]}******{text[-3:]}"
+    keep = 2 if len(text) > 6 else 1
+    return text[:keep] + "*" * (len(text) - 2 * keep) + text[-keep:]
+
+
+def subject_kind(uscc: str) -> str:
+    """行政相对人类别 from the code: GB 32100 gives 个体工商户 the registration authority 9
+    (工商) with organisation type 2; every other code is a 法人及非法人组织."""
+    return "个体工商户" if uscc.startswith("92") else "法人及非法人组织"
+
+
 def _wan(yuan: str | None) -> str:
     if yuan in (None, ""):
         return ""
@@ -112,9 +135,11 @@ def _remark(p: dict[str, Any]) -> str:
 def _common(p: dict[str, Any]) -> dict[str, str]:
     unit, authority = p["unit"], p["authority"]
     return {
-        "行政相对人名称": unit["name"], "行政相对人类别": "法人及非法人组织",
+        "行政相对人名称": unit["name"], "行政相对人类别": subject_kind(unit["uscc"]),
         "行政相对人代码_1（统一社会信用代码）": unit["uscc"],
         "法定代表人": unit.get("legal_representative") or "",
+        "法定代表人证件类型": ID_TYPES.zh(unit["id_type"]) if unit.get("id_type") else "",
+        "法定代表人证件号码": mask_id(unit.get("id_number")),
         "数据来源单位": authority["name"], "数据来源单位统一社会信用代码": authority["uscc"],
         "备注": _remark(p),
     }  # fmt: skip
@@ -130,8 +155,13 @@ def _penalty(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
         "行政处罚决定书文号": p["document_no"], "违法行为类型": "消防安全违法行为",
         "违法事实": mask(p.get("facts")), "处罚依据": mask(p.get("legal_basis")),
         "处罚类别": ";".join(sorted({code for code, _ in kinds})), "处罚内容": content,
-        "罚款金额（万元）": _wan(p.get("fine_amount")), "处罚决定日期": p["decided_on"],
-        "处罚有效期": p.get("publicity_until") or "", "公示截止期": p.get("publicity_until") or "",
+        "罚款金额（万元）": _wan(p.get("fine_amount")),
+        "没收违法所得、没收非法财物的金额（万元）": _wan(p.get("confiscation_amount")),
+        "暂扣或吊销证照名称及编号": mask(p.get("licence_affected")),
+        "处罚决定日期": p["decided_on"],
+        # In effect until then (a one-off penalty: its decision date); not its publicity.
+        "处罚有效期": p.get("effective_until") or p["decided_on"],
+        "公示截止期": p.get("publicity_until") or "",
         "处罚机关": a["name"], "处罚机关统一社会信用代码": a["uscc"],
     }  # fmt: skip
 
@@ -140,13 +170,22 @@ def _licensing(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
     return {
         "行政许可决定文书名称": "公众聚集场所投入使用、营业前消防安全检查合格证",
         "行政许可决定文书号": p["document_no"],
-        "许可类别": LICENCE_TYPES.zh(p["licence_type"]) if p.get("licence_type") else "",
+        "许可类别": LICENCE_TYPES.code(p["licence_type"]) if p.get("licence_type") else "",
+        "许可证书名称": p.get("certificate_name") or "",
         "许可编号": p.get("licence_no") or "", "许可内容": mask(p.get("facts")),
         "许可决定日期": p["decided_on"], "有效期自": p.get("valid_from") or "",
         "有效期至": p.get("valid_to") or "", "许可机关": a["name"],
         "许可机关统一社会信用代码": a["uscc"],
-        "当前状态": "有效" if p.get("status") == "active" else "撤销",
+        "当前状态": licence_state(p),
     }  # fmt: skip
+
+
+def licence_state(p: dict[str, Any]) -> str:
+    """当前状态: 撤销 once revoked, 过期 once past its validity (as of the item), else 有效."""
+    if p.get("status") != "active":
+        return "撤销"
+    valid_to, as_of = p.get("valid_to"), p.get("as_of")
+    return "过期" if valid_to and as_of and str(valid_to) < str(as_of) else "有效"
 
 
 def _inspection(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:

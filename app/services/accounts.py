@@ -53,7 +53,7 @@ def create_token(username: str, name: str = "api") -> str:
     with unit_of_work() as session:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
-            raise NotFound(f"未找到用户 {username}。")
+            raise NotFound(N_("未找到用户 %(name)s。", name=username))
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         session.add(ApiToken(user_id=user.id, name=name, token_hash=hash_token(token)))
     return token

@@ -100,7 +100,7 @@ def barred_by_cutoff(record: EnforcementRecord) -> str | None:
         return None
     cutoff = dt.date.fromisoformat(str(bar_before))
     if record.decided_on < cutoff and UNRESTORABLE_BEFORE_CUTOFF & set(record.penalty_types or []):
-        return f"{cutoff.isoformat()} 前作出的责令停产停业或吊销许可决定不可修复"
+        return N_("%(day)s 前作出的责令停产停业或吊销许可决定不可修复", day=cutoff.isoformat())
     return None
 
 
@@ -118,7 +118,8 @@ def bar_reasons(session: Session, unit_id: int, listing: Listing, today: dt.date
     if cooldown:
         last = session.scalar(restored.order_by(Listing.ended_on.desc()).limit(1))
         if last and (today - last).days < cooldown:
-            reasons.append(f"距上次信用修复（{last.isoformat()}）不足 {cooldown} 天")
+            reasons.append(N_("距上次信用修复（%(day)s）不足 %(n)s 天", day=last.isoformat(),
+                              n=cooldown))  # fmt: skip
     limit = int(setting("RESTORATION_MAX_IN_5_YEARS") or 0)
     if limit:
         since = today - relativedelta(years=5)
@@ -126,7 +127,7 @@ def bar_reasons(session: Session, unit_id: int, listing: Listing, today: dt.date
             select(func.count()).select_from(restored.where(Listing.ended_on >= since).subquery())
         )
         if (count or 0) >= limit:
-            reasons.append(f"五年内已信用修复 {count} 次")
+            reasons.append(N_("五年内已信用修复 %(n)s 次", n=count))
     return reasons
 
 
@@ -168,7 +169,8 @@ def check(unit: Unit, trigger: str, facts: CreditFacts, expected_version: int | 
         return credit.fire(before, trigger, facts)
     except credit.InvalidTrigger as exc:
         raise InvalidTransition(
-            f"当前信用状态（{before}）不允许操作 {trigger}。", trigger=trigger, status=before
+            N_("当前信用状态（%(state)s）不允许操作 %(trigger)s。", state=before, trigger=trigger),
+            trigger=trigger, status=before
         ) from exc
     except credit.GuardsUnmet as exc:
         raise InvalidTransition(

@@ -29,18 +29,40 @@ class SweepResult:
     blocked: dict[str, str] = field(default_factory=dict)
     records_expired: list[int] = field(default_factory=list)
     records_blocked: dict[int, str] = field(default_factory=dict)
+    licences_lapsed: list[int] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (f"listings: {len(self.expired)} expired, {len(self.blocked)} blocked; "
                 f"records: {len(self.records_expired)} expired, "
-                f"{len(self.records_blocked)} blocked")  # fmt: skip
+                f"{len(self.records_blocked)} blocked; "
+                f"licences: {len(self.licences_lapsed)} lapsed")  # fmt: skip
 
 
 def sweep_expired() -> SweepResult:
     """The daily sweep: listings, then penalty records."""
     result = sweep_expired_listings()
     sweep_expired_records(result)
+    sweep_lapsed_licences(result)
     return result
+
+
+def sweep_lapsed_licences(result: SweepResult) -> None:
+    """A published licence past its validity is published once more as 过期 (当前状态)."""
+    lapsed = db.session.scalars(
+        select(EnforcementRecord.id)
+        .where(EnforcementRecord.category == "licensing", EnforcementRecord.status == "active",
+               EnforcementRecord.valid_to < today(),
+               EnforcementRecord.lapse_published_on.is_(None))
+        .order_by(EnforcementRecord.id)
+    ).all()  # fmt: skip
+    db.session.rollback()
+    for record_id in lapsed:
+        with unit_of_work() as session:
+            record = session.get_one(EnforcementRecord, record_id)
+            record.lapse_published_on = today()
+            session.flush()
+            outbox.enqueue(session, "update", record, today(), correction=True)
+        result.licences_lapsed.append(record_id)
 
 
 def sweep_expired_records(result: SweepResult) -> None:

@@ -34,13 +34,14 @@ class ScheduleDay:
 def set_year_schedule(year: int, days: Iterable[ScheduleDay]) -> dict[str, int]:
     """Replace ``year``'s schedule and recompute the provisional deadlines it settles."""
     days = list(days)
-    errors = [f"{d.day}: not in {year}" for d in days if d.day.year != year]
-    errors += [f"{d.day}: kind must be holiday or workday" for d in days
+    errors = [N_("%(day)s 不在 %(year)s 年内。", day=d.day.isoformat(), year=year)
+              for d in days if d.day.year != year]
+    errors += [N_("%(day)s：类型须为 holiday 或 workday。", day=d.day.isoformat()) for d in days
                if d.kind not in ("holiday", "workday")]  # fmt: skip
     if len({d.day for d in days}) != len(days):
-        errors.append("a day is listed twice")
+        errors.append(N_("有日期重复列出。"))
     if not any(d.kind == "holiday" for d in days):
-        errors.append("an official schedule has holidays")
+        errors.append(N_("正式安排中须有放假日期。"))
     if errors:
         raise ValidationFailed(N_("日程表有误。"), {"days": errors})
     with unit_of_work() as session:
@@ -122,7 +123,8 @@ def parse_schedule(text: str) -> list[ScheduleDay]:
         try:
             day = dt.date.fromisoformat(parts[0])
         except ValueError as exc:
-            raise ValidationFailed.on("days", f"line {number}: bad date {parts[0]!r}") from exc
+            raise ValidationFailed.on("days", N_("第 %(n)s 行：日期 %(day)s 无效。", n=number,
+                                                 day=parts[0])) from exc  # fmt: skip
         kind = parts[1] if len(parts) > 1 else ""
         days.append(ScheduleDay(day, kind, parts[2] if len(parts) > 2 else None))
     return days

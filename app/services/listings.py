@@ -21,10 +21,10 @@ from app.services.audit import append_event
 from app.services.context import require_role, setting, today
 from app.services.credit import active_listing, listing_facts, obligations, transition
 from app.services.record_publicity import on_platform
-from app.services.record_rules import check_date
+from app.services.record_rules import check_date, one_of
 from app.services.units import get_unit
 from app.workflows import publicity
-from app.workflows.facts import Actor, CreditFacts
+from app.workflows.facts import SANCTION_CATEGORIES, Actor, CreditFacts
 
 
 def publicity_window(level: str, decided_on: dt.date) -> tuple[dt.date, dt.date]:
@@ -40,7 +40,7 @@ def _check_proposal(
     """Every field error of a proposal at once; returns the basis record ids, sorted."""
     errors: dict[str, list[str]] = {}
     if level not in TIERS:
-        errors["level"] = [f"失信等级须为 {', '.join(TIERS)} 之一。"]
+        errors["level"] = [one_of("level", TIERS)]
     if not (reason or "").strip():
         errors["reason"] = [N_("须填写列入理由。")]
     if not (document_no or "").strip():
@@ -51,7 +51,7 @@ def _check_proposal(
     ids = sorted(set(basis_record_ids or []))
     found = session.scalars(select(EnforcementRecord).where(EnforcementRecord.id.in_(ids))).all()
     if not ids or len(found) != len(ids) or any(
-        r.unit_id != unit.id or r.category not in ("penalty", "coercive_measure")
+        r.unit_id != unit.id or r.category not in SANCTION_CATEGORIES
         or r.status != "active" for r in found
     ):  # fmt: skip
         errors["basis_record_ids"] = [N_("列入依据须为本单位有效的行政处罚或行政强制记录。")]

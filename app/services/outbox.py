@@ -11,14 +11,15 @@ from sqlalchemy.orm import Session
 from app.models import DisclosureItem, EnforcementRecord, Listing
 from app.models._types import utcnow
 from app.publishers.fields import public_fields
-from app.services.context import calendar, setting
+from app.services.context import calendar, setting, today
 from app.services.record_publicity import window
 
 PUBLIC_RECORD_FIELDS = (
     "document_no", "decided_on", "facts", "legal_basis", "tier", "penalty_types",
     "fine_amount", "hazards_found", "hazards_rectified", "measure_type", "started_on",
     "lifted_on", "licence_type", "licence_no", "valid_from", "valid_to", "status",
-    "publicity_status", "revoked_reason", "revoked_on",
+    "publicity_status", "revoked_reason", "revoked_on", "confiscation_amount",
+    "licence_affected", "effective_until", "certificate_name",
 )  # fmt: skip
 
 
@@ -43,7 +44,10 @@ def snapshot(record: EnforcementRecord, listing: Listing | None = None) -> dict[
             "uscc": unit.uscc,
             "name": unit.name,
             "legal_representative": unit.legal_representative,
+            "id_type": unit.legal_rep_id_type,
+            "id_number": unit.legal_rep_id_number,  # masked by the field set, never stored
         },
+        "as_of": today().isoformat(),
         "authority": {"name": setting("AUTHORITY_NAME"), "uscc": setting("AUTHORITY_USCC")},
     }
     data.update({f: _jsonable(getattr(record, f)) for f in PUBLIC_RECORD_FIELDS})

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import DisclosureBatch
 from app.models._types import utcnow
 from app.models.records import CATEGORIES
-from app.publishers.base import DeliveryError, Publisher
+from app.publishers.base import BatchInfo, DeliveryError, Publisher
 from app.publishers.files import FilePublisher
 from app.publishers.formats import Item
 from app.publishers.http import HttpPublisher
@@ -32,7 +32,7 @@ class RunSummary:
     failed: list[str] = field(default_factory=list)
     superseded: list[str] = field(default_factory=list)  # outcomes discarded: lease lost
 
-    def add(self, batch: DisclosureBatch, ok: bool) -> None:
+    def add(self, batch: BatchInfo, ok: bool) -> None:
         if ok:
             self.delivered[batch.category] = self.delivered.get(batch.category, 0) + 1
             self.items[batch.category] = self.items.get(batch.category, 0) + batch.item_count
@@ -70,12 +70,14 @@ def deliver(
     if token is None:
         return
     batch = db.session.get_one(DisclosureBatch, batch_id, populate_existing=True)
+    info, attempts = disclosure.batch_info(batch), batch.attempts
+    if claimed is None:  # read the items now: no transaction stays open across the network
+        claimed = list(disclosure.stream_items(batch_id))
+    db.session.rollback()
     try:
-        source = (lambda: claimed) if claimed is not None else (
-            lambda: disclosure.stream_items(batch_id))  # fmt: skip
-        publisher.deliver(disclosure.batch_info(batch), source)
+        publisher.deliver(info, lambda: claimed)
     except DeliveryError as exc:
-        backoff = int(setting("RETRY_BASE_SECONDS")) * 2 ** min(batch.attempts - 1, 8)
+        backoff = int(setting("RETRY_BASE_SECONDS")) * 2 ** min(attempts - 1, 8)
         held = disclosure.mark_failed(batch_id, token, str(exc), exc.retryable,
                                       dt.timedelta(seconds=backoff))  # fmt: skip
         outcome = "failed"
@@ -88,7 +90,7 @@ def deliver(
                     batch_id, outcome)  # fmt: skip
         summary.superseded.append(batch_id)
         return
-    summary.add(batch, ok=outcome == "delivered")
+    summary.add(info, ok=outcome == "delivered")
 
 
 def due_batches(categories: list[str]) -> list[str]:

@@ -25,7 +25,7 @@ from app.workflows import publicity
 
 LISTED = ("listed", "restoration_requested")
 # A person's name, published in the 双公示 set but left out of the district's own lookup.
-PRIVATE_FIELDS = frozenset({"法定代表人"})
+PRIVATE_FIELDS = frozenset({"法定代表人", "法定代表人证件类型", "法定代表人证件号码"})
 MIN_NAME = 2
 # One round trip per lookup: the unit, its active listing (at most one) and all its items.
 _LOOKUP = (

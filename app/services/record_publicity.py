@@ -104,7 +104,8 @@ def check(record: EnforcementRecord, trigger: str, facts: RecordFacts) -> str:
     except InvalidTrigger as exc:
         message = _NOT_APPLICABLE.get(before) if trigger == "request_record_restoration" else None
         raise InvalidTransition(
-            message or f"该处罚信息当前公示状态（{before or '不公示'}）不允许操作 {trigger}。",
+            message or N_("该处罚信息当前公示状态（%(state)s）不允许操作 %(trigger)s。",
+                          state=before or "—", trigger=trigger),
             trigger=trigger, status=before,
         ) from exc  # fmt: skip
     except GuardsUnmet as exc:

@@ -12,15 +12,30 @@ from app.models.records import CATEGORIES, TIERS
 from app.workflows.vocabulary import LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
 
 CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {
-    "penalty": ("tier", "penalty_types", "fine_amount"),
+    "penalty": ("tier", "penalty_types", "fine_amount", "confiscation_amount",
+                "licence_affected", "effective_until"),
     "inspection": ("hazards_found", "hazards_rectified"),
     "coercive_measure": ("measure_type", "started_on", "lifted_on"),
-    "licensing": ("licence_type", "licence_no", "valid_from", "valid_to"),
+    "licensing": ("licence_type", "licence_no", "valid_from", "valid_to", "certificate_name"),
 }
 COMMON_FIELDS = ("category", "document_no", "decided_on", "facts", "legal_basis")
 # Dates outside this range are typing errors, not records (the service keeps 2000-2099).
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2099, 12, 31)
+
+
+_ONE_OF = {
+    "category": N_("类别须为 %(choices)s 之一。"),
+    "status": N_("信用状态须为 %(choices)s 之一。"),
+    "tier": N_("公示等级须为 %(choices)s 之一。"),
+    "level": N_("失信等级须为 %(choices)s 之一。"),
+    "licence_type": N_("许可类别须为 %(choices)s 之一。"),
+}
+
+
+def one_of(field: str, choices: tuple[str, ...] | list[str]) -> str:
+    """"须为 … 之一" for ``field``, naming the values it accepts (translated by its id)."""
+    return N_(_ONE_OF[field], choices=", ".join(choices))
 
 
 def check_date(field: str, value: dt.date | None, errors: dict[str, list[str]]) -> None:
@@ -54,11 +69,11 @@ def clean_record(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
     errors = _Errors()
     category = data.get("category")
     if category not in CATEGORIES:
-        raise ValidationFailed.on("category", f"Unknown category; one of {', '.join(CATEGORIES)}.")
+        raise ValidationFailed.on("category", one_of("category", CATEGORIES))
     allowed = set(COMMON_FIELDS) | set(CATEGORY_FIELDS[category])
     for field in sorted(set(data) - allowed):
         if data[field] not in (None, "", []):
-            errors.add(field, f"不适用于类别 {category}。")
+            errors.add(field, N_("不适用于类别 %(category)s。", category=category))
     out = {k: data.get(k) for k in allowed}
     out["document_no"] = (out.get("document_no") or "").strip()
     if not out["document_no"]:
@@ -71,7 +86,8 @@ def clean_record(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
     for text in ("facts", "legal_basis"):
         out[text] = (out.get(text) or "").strip() or None
     _CHECKS[category](out, errors)
-    for field in ("decided_on", "started_on", "lifted_on", "valid_from", "valid_to"):
+    for field in ("decided_on", "started_on", "lifted_on", "valid_from", "valid_to",
+                  "effective_until"):
         check_date(field, out.get(field), errors)
     if errors:
         raise ValidationFailed(N_("记录内容有误，请按提示修改。"), dict(errors))
@@ -80,11 +96,12 @@ def clean_record(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
 
 def _check_penalty(out: dict[str, Any], errors: _Errors) -> None:
     if out.get("tier") not in TIERS:
-        errors.add("tier", f"公示等级须为 {', '.join(TIERS)} 之一。")
+        errors.add("tier", one_of("tier", TIERS))
     types = out.get("penalty_types") or []
     unknown = [t for t in types if t not in PENALTY_TYPES.offered]
     if not types or unknown:
-        errors.add("penalty_types", f"处罚种类须从 {', '.join(PENALTY_TYPES.offered)} 中选择。")
+        errors.add("penalty_types", N_("处罚种类须从 %(choices)s 中选择。",
+                                           choices=", ".join(PENALTY_TYPES.offered)))
     if out.get("fine_amount") not in (None, ""):
         try:
             out["fine_amount"] = money(out["fine_amount"])
@@ -94,9 +111,30 @@ def _check_penalty(out: dict[str, Any], errors: _Errors) -> None:
         out["fine_amount"] = None
     if "fine" in types and not out.get("fine_amount"):
         errors.add("fine_amount", N_("处罚种类含罚款时须填写罚款金额（大于零）。"))
+    _check_penalty_details(out, types, errors)
     for text in ("facts", "legal_basis"):
         if not out.get(text):
             errors.add(text, N_("行政处罚须填写违法事实和处罚依据。"))
+
+
+def _check_penalty_details(out: dict[str, Any], types: list[str], errors: _Errors) -> None:
+    """The 双公示 details a penalty's types call for: the amount confiscated, the licence
+    suspended or revoked, and how long the penalty is in effect."""
+    if out.get("confiscation_amount") not in (None, ""):
+        try:
+            out["confiscation_amount"] = money(out["confiscation_amount"], "confiscation_amount")
+        except ValidationFailed as exc:
+            errors.add("confiscation_amount", exc.message)
+    else:
+        out["confiscation_amount"] = None
+    if "confiscation" in types and not out.get("confiscation_amount"):
+        errors.add("confiscation_amount", N_("处罚种类含没收时须填写没收金额（大于零）。"))
+    out["licence_affected"] = (out.get("licence_affected") or "").strip() or None
+    if {"licence_suspension", "licence_revocation"} & set(types) and not out["licence_affected"]:
+        errors.add("licence_affected", N_("暂扣或吊销许可证件时须填写证照名称及编号。"))
+    until, decided = out.get("effective_until"), out.get("decided_on")
+    if isinstance(until, dt.date) and isinstance(decided, dt.date) and until < decided:
+        errors.add("effective_until", N_("处罚有效期不能早于决定日期。"))
 
 
 def _check_inspection(out: dict[str, Any], errors: _Errors) -> None:
@@ -111,8 +149,9 @@ def _check_inspection(out: dict[str, Any], errors: _Errors) -> None:
 
 def _check_coercive_measure(out: dict[str, Any], errors: _Errors) -> None:
     if out.get("measure_type") not in MEASURE_TYPES.offered:
-        errors.add("measure_type", f"强制措施种类须为 {', '.join(MEASURE_TYPES.offered)} 之一"
-                   "（责令停止施工、停止使用、停产停业是行政处罚，请登记为行政处罚）。")
+        errors.add("measure_type", N_("强制措施种类须为 %(choices)s 之一（责令停止施工、停止使用、"
+                                      "停产停业是行政处罚，请登记为行政处罚）。",
+                                      choices=", ".join(MEASURE_TYPES.offered)))
     started, lifted = out.get("started_on"), out.get("lifted_on")
     if not isinstance(started, dt.date):
         errors.add("started_on", N_("请填写措施开始日期。"))
@@ -122,8 +161,9 @@ def _check_coercive_measure(out: dict[str, Any], errors: _Errors) -> None:
 
 def _check_licensing(out: dict[str, Any], errors: _Errors) -> None:
     if out.get("licence_type") not in LICENCE_TYPES.offered:
-        errors.add("licence_type", f"许可类别须为 {', '.join(LICENCE_TYPES.offered)} 之一。")
+        errors.add("licence_type", one_of("licence_type", LICENCE_TYPES.offered))
     out["licence_no"] = (out.get("licence_no") or "").strip() or None
+    out["certificate_name"] = (out.get("certificate_name") or "").strip() or None
     if not out["licence_no"]:
         errors.add("licence_no", N_("请填写许可编号。"))
     start, end = out.get("valid_from"), out.get("valid_to")

@@ -20,7 +20,7 @@ from app.services.context import calendar, setting, today
 from app.services.listings import end_listing_without_basis
 from app.services.record_publicity import record_facts
 from app.services.record_restoration import close_record_request
-from app.services.record_rules import EARLIEST, check_date, clean_record, money
+from app.services.record_rules import EARLIEST, check_date, clean_record, money, one_of
 from app.services.units import get_unit
 from app.workflows import publicity
 from app.workflows.facts import Actor
@@ -28,7 +28,8 @@ from app.workflows.facts import Actor
 
 def _duplicate(category: str, document_no: str) -> Duplicate:
     return Duplicate(
-        f"文书编号 {document_no} 已存在（{category}）。", {"document_no": ["already used"]}
+        N_("文书编号 %(no)s 已存在（%(category)s）。", no=document_no, category=category),
+        {"document_no": ["already used"]}
     )
 
 
@@ -81,7 +82,7 @@ def get_record(record_id: int) -> EnforcementRecord:
 def unit_records(uscc: str, category: str | None = None) -> list[EnforcementRecord]:
     """A unit's records, newest decision first, optionally of one category."""
     if category is not None and category not in CATEGORIES:
-        raise ValidationFailed.on("category", f"Unknown category; one of {', '.join(CATEGORIES)}.")
+        raise ValidationFailed.on("category", one_of("category", CATEGORIES))
     unit = get_unit(uscc)
     query = select(EnforcementRecord).where(EnforcementRecord.unit_id == unit.id)
     if category:
@@ -126,7 +127,8 @@ def record_payment(
             raise ValidationFailed.on("record_id", N_("只有含罚款的行政处罚记录可以登记缴款。"))
         if value > record.fine_outstanding:
             raise ValidationFailed.on(
-                "amount", f"缴款金额超过未缴金额 {record.fine_outstanding} 元。"
+                "amount",
+                N_("缴款金额超过未缴金额 %(amount)s 元。", amount=str(record.fine_outstanding)),
             )
         payment = FinePayment(
             record_id=record.id, amount=value, paid_on=paid_on, receipt_no=receipt_no,
@@ -173,7 +175,7 @@ def _apply_rectification(record: EnforcementRecord, on: dt.date, hazards_count: 
         outstanding = (record.hazards_found or 0) - (record.hazards_rectified or 0)
         if hazards_count is None or hazards_count <= 0 or hazards_count > outstanding:
             raise ValidationFailed.on(
-                "hazards_count", f"整改隐患数须在 1 与未整改数 {outstanding} 之间。"
+                "hazards_count", N_("整改隐患数须在 1 与未整改数 %(n)s 之间。", n=outstanding)
             )
         record.hazards_rectified = (record.hazards_rectified or 0) + hazards_count
         return hazards_count

@@ -5,6 +5,7 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
+from stdnum.cn import ric
 
 from app import uscc as uscc_codes
 from app.database import lock_unit_row, unit_of_work
@@ -15,11 +16,14 @@ from app.models import Unit
 from app.models.units import CREDIT_STATUSES
 from app.services.audit import append_event
 from app.services.paging import page_of
+from app.services.record_rules import one_of
 from app.workflows.facts import Actor
+from app.workflows.vocabulary import ID_TYPES
 
 _BY_CODE = select(Unit).where(Unit.uscc == bindparam("code"))
 OPTIONAL_FIELDS = (
-    "address", "street", "legal_representative", "contact_phone", "contact_email",
+    "address", "street", "legal_representative", "legal_rep_id_type", "legal_rep_id_number",
+    "contact_phone", "contact_email",
 )  # fmt: skip
 
 
@@ -42,6 +46,24 @@ def clean_email(raw: str | None) -> str | None:
         raise ValidationFailed.on("contact_email", N_("电子邮箱地址无效。")) from exc
 
 
+BAD_RESIDENT_ID = N_("居民身份证号码无效（须为18位且校验位正确）。")
+
+
+def clean_id(id_type: str | None, number: str | None) -> dict[str, str | None]:
+    """The legal representative's ID: a known type and a number of that type (a resident ID
+    with its check digit, GB 11643), both or neither."""
+    if not id_type and not number:
+        return {"legal_rep_id_type": None, "legal_rep_id_number": None}
+    if id_type not in ID_TYPES.offered:
+        raise ValidationFailed.on("legal_rep_id_type", N_("请选择证件类型。"))
+    text = "".join((number or "").split()).upper()
+    if id_type == "resident_id" and not ric.is_valid(text):
+        raise ValidationFailed.on("legal_rep_id_number", BAD_RESIDENT_ID)
+    if id_type != "resident_id" and (not 5 <= len(text) <= 30 or not text.isalnum()):
+        raise ValidationFailed.on("legal_rep_id_number", N_("证件号码须为5至30位字母或数字。"))
+    return {"legal_rep_id_type": id_type, "legal_rep_id_number": text}
+
+
 def register_unit(actor: Actor, uscc: str, name: str, **optional: str | None) -> Unit:
     """Register a unit with status ``normal``; its first audit event records who did it."""
     code = checked_uscc(uscc)
@@ -54,11 +76,13 @@ def register_unit(actor: Actor, uscc: str, name: str, **optional: str | None) ->
     cleaned = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in optional.items()}
     if cleaned.get("contact_email"):
         cleaned["contact_email"] = clean_email(cleaned["contact_email"])
+    cleaned.update(clean_id(cleaned.get("legal_rep_id_type"), cleaned.get("legal_rep_id_number")))
     try:
         with unit_of_work() as session:
             if session.scalar(select(Unit.id).where(Unit.uscc == code)) is not None:
                 raise Duplicate(
-                    f"统一社会信用代码 {code} 已登记。", {"uscc": ["already registered"]}
+                    N_("统一社会信用代码 %(code)s 已登记。", code=code),
+                    {"uscc": ["already registered"]},
                 )
             unit = Unit(uscc=code, name=name, credit_status="normal", **cleaned)
             session.add(unit)
@@ -66,7 +90,7 @@ def register_unit(actor: Actor, uscc: str, name: str, **optional: str | None) ->
             append_event(session, unit.id, "unit_registered", "normal", "normal", actor)
     except IntegrityError as exc:  # a concurrent registration of the same code won
         raise Duplicate(
-            f"统一社会信用代码 {code} 已登记。", {"uscc": ["already registered"]}
+            N_("统一社会信用代码 %(code)s 已登记。", code=code), {"uscc": ["already registered"]}
         ) from exc
     return unit
 
@@ -98,7 +122,7 @@ def search_units(
     Returns one page and the total count.
     """
     if status is not None and status not in CREDIT_STATUSES:
-        raise ValidationFailed.on("status", f"Unknown status; one of {', '.join(CREDIT_STATUSES)}.")
+        raise ValidationFailed.on("status", one_of("status", CREDIT_STATUSES))
     query = select(Unit)
     if q:
         term = q.strip()

@@ -38,7 +38,7 @@ from app.models.records import CATEGORIES, TIERS
 from app.services.record_rules import money
 from app.web.i18n import LABELS, tr
 from app.workflows.guards import REVOCATION_GROUNDS
-from app.workflows.vocabulary import LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
+from app.workflows.vocabulary import ID_TYPES, LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
 
 REQUIRED = _l("此项必填。")
 MAX_INT = 2**31 - 1
@@ -129,8 +129,14 @@ class UnitForm(FlaskForm):
     address = text(_l("地址"), 300)
     street = text(_l("街道"), 100)
     legal_representative = text(_l("法定代表人"), 100)
+    legal_rep_id_type = SelectField(_l("法定代表人证件类型"), validators=[Optional()])
+    legal_rep_id_number = text(_l("法定代表人证件号码（公示时遮蔽）"), 40)
     contact_phone = text(_l("联系电话"), 40)
     contact_email = text(_l("接收提醒的电子邮箱"), 254)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.legal_rep_id_type.choices = [NONE_CHOSEN, *choices("id_type", ID_TYPES.offered)]
 
 
 class RecordForm(FlaskForm):
@@ -144,6 +150,10 @@ class RecordForm(FlaskForm):
     tier = SelectField(_l("公示等级"), validators=[Optional()])
     penalty_types = MultiCheckboxField(_l("处罚种类"), validators=[Optional()])
     fine_amount = StringField(_l("罚款金额（元）"), validators=[Optional(), amount_in_yuan])
+    confiscation_amount = StringField(_l("没收违法所得、非法财物金额（元）"),
+                                      validators=[Optional(), amount_in_yuan])
+    licence_affected = text(_l("暂扣或吊销证照名称及编号"), 500)
+    effective_until = day(_l("处罚有效期至（默认决定日期）"))
     hazards_found = IntegerField(_l("发现隐患数"), validators=[Optional(), NumberRange(0, 100000)])
     hazards_rectified = IntegerField(_l("当场整改数"),
                                      validators=[Optional(), NumberRange(0, 100000)])
@@ -154,6 +164,7 @@ class RecordForm(FlaskForm):
     licence_no = text(_l("许可编号"), 100)
     valid_from = day(_l("有效期自"))
     valid_to = day(_l("有效期至"))
+    certificate_name = text(_l("许可证书名称"), 200)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

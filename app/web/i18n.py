@@ -13,6 +13,7 @@ from flask import current_app, request, session
 from flask_babel import Babel, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
+from app.i18n import Msg
 from app.workflows import vocabulary
 
 babel = Babel()
@@ -37,6 +38,8 @@ def lang() -> str:
 
 def tr(message: str) -> str:
     """A message of the service layer in the page's language (Chinese where none is known)."""
+    if isinstance(message, Msg):
+        return gettext(message.msgid, **message.params)
     return gettext(message) if message else message
 
 
@@ -54,6 +57,7 @@ LABELS = {
     "measure_type": _names(vocabulary.MEASURE_TYPES),
     "licence_type": _names(vocabulary.LICENCE_TYPES),
     "publicity_status": _names(vocabulary.PUBLICITY_STATUSES),
+    "id_type": _names(vocabulary.ID_TYPES),
     "listing_status": {
         "proposed": _l("待审核"), "active": _l("生效"), "rejected": _l("不予列入"),
         "restored": _l("已修复"), "expired": _l("期满移出"), "revoked": _l("已撤销"),

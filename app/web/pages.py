@@ -40,7 +40,7 @@ def apply_error(form: FlaskForm | None, exc: errors.DomainError) -> None:
         if field is not None and hasattr(field, "errors"):
             if not isinstance(field.errors, list):
                 field.errors = list(field.errors)
-            field.errors.extend(tr(str(m)) for m in messages)
+            field.errors.extend(tr(m) for m in messages)
             placed = True
     if not placed or not isinstance(exc, errors.ValidationFailed):
         flash(tr(exc.message), "error")

@@ -136,6 +136,16 @@ PUBLICITY_STATUSES = Vocabulary(
     Term("withdrawn", N_("已撤回公示")),
 )
 
+# 证件类型 of a natural person (the legal representative's ID).
+ID_TYPES = Vocabulary(
+    Term("resident_id", N_("居民身份证")),
+    Term("passport", N_("护照")),
+    Term("hk_macao_permit", N_("港澳居民来往内地通行证")),
+    Term("taiwan_permit", N_("台湾居民来往大陆通行证")),
+    Term("foreign_permanent", N_("外国人永久居留身份证")),
+    Term("other", N_("其他")),
+)
+
 ROLES = Vocabulary(
     Term("officer", N_("执法人员")), Term("supervisor", N_("审核人")), Term("admin", N_("管理员"))
 )

@@ -69,6 +69,14 @@ def test_register_unit_in_english(app, desk):
                    "The check character of the unified social credit code is wrong",
                    "This field is required.")  # fmt: skip
     assert "此项必填" not in html
+    html = refused(wang, "/staff/units/new", {"uscc": desk["unit"], "name": "Same code"},
+                   f"Unified social credit code {desk['unit']} is already registered.",
+                   status=409)  # a message with values, in the page's language
+    assert "已登记" not in html
+    html = refused(wang, "/staff/units/new", {"uscc": b.uscc(), "name": "ID",
+                                              "legal_rep_id_type": "resident_id",
+                                              "legal_rep_id_number": "110105194912310021"},
+                   "Invalid resident ID number")  # fmt: skip
 
 
 def test_add_record(app, desk):
@@ -197,9 +205,9 @@ def test_admin_forms(app, desk):
                                                   "active": "y"},
             "管理员不能降低自己的角色", status=409)  # fmt: skip
     refused(root, "/staff/admin/calendar", {"year": "2027", "schedule": "2027-13-01,holiday"},
-            "bad date")
+            "第 1 行：日期 2027-13-01 无效")
     refused(root, "/staff/admin/calendar", {"year": "2027", "schedule": "2028-01-01,holiday"},
-            "not in 2027")
+            "2028-01-01 不在 2027 年内")
     refused(root, "/staff/admin/calendar", {"year": "1999", "schedule": ""}, "此项必填")
     ok = root.submit("/staff/admin/calendar",
                      {"year": "2027", "schedule": "2027-01-01,holiday,元旦\n2027-02-06,workday"})

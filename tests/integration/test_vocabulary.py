@@ -39,7 +39,8 @@ def test_the_form_offers_what_is_published_under_the_same_name(app):
                                              ("suspension", "4"), ("licence_revocation", "5")])
 def test_the_three_stops_are_penalties_with_code_4(ctx, value, code):
     officer = b.staff("officer")
-    rec = b.penalty(officer, b.unit(officer).uscc, penalty_types=[value], fine_amount=None)
+    rec = b.penalty(officer, b.unit(officer).uscc, penalty_types=[value], fine_amount=None,
+                    licence_affected="消防安全检查合格证 DLXF2025001")
     item = db.session.scalars(select(DisclosureItem).where(
         DisclosureItem.record_id == rec.id)).one()
     assert item.payload["处罚类别"] == code

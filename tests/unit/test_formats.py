@@ -5,7 +5,14 @@ import json
 import pytest
 
 from app.publishers import formats
-from app.publishers.fields import FIELDS, mask, public_fields
+from app.publishers.fields import (
+    FIELDS,
+    licence_state,
+    mask,
+    mask_id,
+    public_fields,
+    subject_kind,
+)
 from app.publishers.formats import Item
 
 AUTH = {"name": "天津市东丽区消防救援支队", "uscc": "11120110MB1234567C"}
@@ -107,3 +114,27 @@ def test_jsonl_is_deterministic_and_csv_opens_in_excel():
 def test_withdrawals_say_why():
     p = payload("penalty", op="withdraw", status="revoked", penalty_types=["warning"])
     assert public_fields("penalty", p)["备注"] == "撤销公示"
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [("11010519491231002X", "110105********002X"), ("110105491231002", "110105******002"),
+     ("E12345678", "E1*****78"), ("H1234567", "H1****67"), ("", "")],
+)
+def test_an_id_number_field_is_masked(number, shown):
+    assert mask_id(number) == shown
+
+
+def test_the_subject_kind_follows_the_code():
+    assert subject_kind("92120110MA05L0XX2P") == "个体工商户"
+    assert subject_kind("91120110MA0000001W") == "法人及非法人组织"
+    assert subject_kind("52120110MJ0000000X") == "法人及非法人组织"
+
+
+@pytest.mark.parametrize(
+    ("status", "valid_to", "as_of", "state"),
+    [("active", "2027-01-01", "2026-11-29", "有效"), ("active", "2026-11-28", "2026-11-29", "过期"),
+     ("revoked", "2027-01-01", "2026-11-29", "撤销")],
+)
+def test_a_licence_state_follows_its_validity(status, valid_to, as_of, state):
+    assert licence_state({"status": status, "valid_to": valid_to, "as_of": as_of}) == state
