@@ -20,7 +20,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import EnforcementRecord, RestorationRequest
 from app.services import outbox
-from app.services.context import calendar, setting, today
+from app.services.context import today
 from app.services.credit import barred_by_cutoff
 from app.services.record_publicity import (
     RecordSteps,
@@ -29,6 +29,7 @@ from app.services.record_publicity import (
     record_steps,
     transition,
 )
+from app.services.requests import new_request
 from app.workflows.facts import Actor
 
 
@@ -70,15 +71,8 @@ def file_record_request(
         lock_unit_row(session, record.unit_id)
         facts = record_facts(session, record, actor, commitment_signed=bool(commitment_signed),
                              bar_reasons=bars(record))  # fmt: skip
-        due = calendar().add_workdays(today(), int(setting("RESTORATION_DECISION_WORKDAYS")))
-        request = RestorationRequest(
-            unit_id=record.unit_id, record_id=record.id, status="submitted",
-            commitment_signed=bool(commitment_signed), note=(note or "").strip() or None,
-            filed_by=actor.id if actor.role != "unit" else None,
-            due_on=due.day, due_on_provisional=due.provisional,
-            signed_name=signature[0] if signature else None,
-            signed_representative=signature[1] if signature else None,
-        )  # fmt: skip
+        request = new_request(actor, record.unit_id, commitment_signed, note, signature,
+                              record_id=record.id)  # fmt: skip
         transition(session, record, "request_record_restoration", facts)
         session.add(request)
         session.flush()

@@ -14,7 +14,7 @@ from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.i18n import N_
 from app.models import EnforcementRecord, Listing, RestorationRequest, Unit
-from app.services.context import calendar, setting, today
+from app.services.context import today
 from app.services.credit import (
     active_listing,
     bar_reasons,
@@ -27,6 +27,7 @@ from app.services.credit import (
 from app.services.listings import end_listing, open_request
 from app.services.notifications import notify_decision
 from app.services.record_restoration import decide_record_request
+from app.services.requests import new_request
 from app.services.units import get_unit
 from app.workflows.facts import Actor, CreditFacts, RequestFacts
 
@@ -112,15 +113,8 @@ def file_request(
             bar_reasons=tuple(bar_reasons(session, unit.id, listing, today())),
         )  # fmt: skip
         check(unit, "request_restoration", facts, expected_version)
-        due = calendar().add_workdays(today(), int(setting("RESTORATION_DECISION_WORKDAYS")))
-        request = RestorationRequest(
-            unit_id=unit.id, listing_id=listing.id, status="submitted",
-            commitment_signed=bool(commitment_signed), note=(note or "").strip() or None,
-            filed_by=actor.id if actor.role != "unit" else None,
-            due_on=due.day, due_on_provisional=due.provisional,
-            signed_name=signature[0] if signature else None,
-            signed_representative=signature[1] if signature else None,
-        )  # fmt: skip
+        request = new_request(actor, unit.id, commitment_signed, note, signature,
+                              listing_id=listing.id)  # fmt: skip
         session.add(request)
         session.flush()
         if attach is not None:
