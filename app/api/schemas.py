@@ -94,10 +94,14 @@ class TriggerStateOut(ma.Schema):
     reasons = f.List(f.Dict())
 
 
+def _value(obj: Any, name: str) -> Any:
+    """An attribute of a row, or a key of a dict built from one."""
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+
 def _masked_id(unit: Any) -> str:
     """The legal representative's ID number as staff and clients see it: masked."""
-    number = unit.get("legal_rep_id_number") if isinstance(unit, dict) else unit.legal_rep_id_number
-    return mask_id(number)
+    return mask_id(_value(unit, "legal_rep_id_number"))
 
 
 class UnitOut(ma.Schema):
@@ -155,6 +159,11 @@ class RecordIn(Strict):
     valid_to = f.Date(load_default=None)
     certificate_name = Text(load_default=None, validate=v.Length(max=200),
                             metadata={"description": "许可证书名称"})
+    person_name = Text(load_default=None, validate=v.Length(max=100), metadata={
+        "description": "penalty or licensing of a natural person (行政相对人 自然人): the name"})
+    person_id_type = Text(load_default=None, validate=v.OneOf(ID_TYPES.offered))
+    person_id_number = Text(load_default=None, validate=v.Length(max=40),
+                            metadata={"description": "kept in full, published masked"})
 
 
 class RecordOut(ma.Schema):
@@ -183,6 +192,10 @@ class RecordOut(ma.Schema):
     valid_from = f.Date(allow_none=True)
     valid_to = f.Date(allow_none=True)
     certificate_name = Text(allow_none=True)
+    person_name = Text(allow_none=True)
+    person_id_type = Text(allow_none=True)
+    person_id_number = f.Function(lambda r: mask_id(_value(r, "person_id_number")),
+                                  metadata={"description": "masked"})
     confiscation_amount = f.Decimal(as_string=True, allow_none=True)
     licence_affected = Text(allow_none=True)
     effective_until = f.Date(allow_none=True)

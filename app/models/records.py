@@ -93,6 +93,11 @@ class EnforcementRecord(db.Model):  # type: ignore[name-defined]
     valid_from: Mapped[dt.date | None] = mapped_column(Date)
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
     certificate_name: Mapped[str | None] = mapped_column(String(200))  # 许可证书名称
+    # 行政相对人 when it is a natural person (a person fined or detained at the unit): kept in
+    # full, published with the ID masked; None: the unit itself.
+    person_name: Mapped[str | None] = mapped_column(String(100))
+    person_id_type: Mapped[str | None] = mapped_column(String(30))
+    person_id_number: Mapped[str | None] = mapped_column(String(40))
     lapse_published_on: Mapped[dt.date | None] = mapped_column(Date)  # its expiry, published
     # bookkeeping
     revoked_reason: Mapped[str | None] = mapped_column(Text)

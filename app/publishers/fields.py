@@ -15,7 +15,7 @@ from typing import Any
 from app.workflows.vocabulary import ID_TYPES, LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES, TIERS
 
 SUBJECT = ["行政相对人名称", "行政相对人类别", "行政相对人代码_1（统一社会信用代码）", "法定代表人",
-           "法定代表人证件类型", "法定代表人证件号码"]  # fmt: skip
+           "法定代表人证件类型", "法定代表人证件号码", "证件类型", "证件号码"]  # fmt: skip
 SOURCE = ["数据来源单位", "数据来源单位统一社会信用代码", "备注"]
 
 FIELDS: dict[str, list[str]] = {
@@ -134,6 +134,14 @@ def _remark(p: dict[str, Any]) -> str:
 
 def _common(p: dict[str, Any]) -> dict[str, str]:
     unit, authority = p["unit"], p["authority"]
+    person = p.get("person")
+    if person:  # a natural person: a masked ID instead of a code and a representative
+        return {
+            "行政相对人名称": person["name"], "行政相对人类别": "自然人",
+            "证件类型": ID_TYPES.zh(person["id_type"]), "证件号码": mask_id(person["id_number"]),
+            "数据来源单位": authority["name"], "数据来源单位统一社会信用代码": authority["uscc"],
+            "备注": _remark(p),
+        }  # fmt: skip
     return {
         "行政相对人名称": unit["name"], "行政相对人类别": subject_kind(unit["uscc"]),
         "行政相对人代码_1（统一社会信用代码）": unit["uscc"],

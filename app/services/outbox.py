@@ -48,6 +48,8 @@ def snapshot(record: EnforcementRecord, listing: Listing | None = None) -> dict[
             "id_number": unit.legal_rep_id_number,  # masked by the field set, never stored
         },
         "as_of": today().isoformat(),
+        "person": {"name": record.person_name, "id_type": record.person_id_type,
+                   "id_number": record.person_id_number} if record.person_name else None,
         "authority": {"name": setting("AUTHORITY_NAME"), "uscc": setting("AUTHORITY_USCC")},
     }
     data.update({f: _jsonable(getattr(record, f)) for f in PUBLIC_RECORD_FIELDS})

@@ -25,7 +25,9 @@ from app.workflows import publicity
 
 LISTED = ("listed", "restoration_requested")
 # A person's name, published in the 双公示 set but left out of the district's own lookup.
-PRIVATE_FIELDS = frozenset({"法定代表人", "法定代表人证件类型", "法定代表人证件号码"})
+PRIVATE_FIELDS = frozenset({"法定代表人", "法定代表人证件类型", "法定代表人证件号码",
+                            "证件类型", "证件号码"})
+PERSON = "自然人"  # a natural person's name is not shown on the district's page either
 MIN_NAME = 2
 # One round trip per lookup: the unit, its active listing (at most one) and all its items.
 _LOOKUP = (
@@ -87,6 +89,14 @@ def unit_page(raw_uscc: str) -> dict[str, Any]:
             "records": visible_records(rows)}  # fmt: skip
 
 
+def public_view(payload: dict[str, Any]) -> dict[str, Any]:
+    """A published item's fields without personal data: no representative's or person's ID,
+    and no natural person's name."""
+    hidden = PRIVATE_FIELDS | ({"行政相对人名称"} if payload.get("行政相对人类别") == PERSON
+                               else set())  # fmt: skip
+    return {k: v for k, v in payload.items() if k not in hidden}
+
+
 def visible_records(rows: list[Any]) -> list[dict[str, Any]]:
     """Of a unit's items (in id order), each record's last published state, if the record is
     still active, not being withdrawn and inside its publicity period; newest decision first."""
@@ -111,7 +121,6 @@ def visible_records(rows: list[Any]) -> list[dict[str, Any]]:
         records.append({"record_id": record_id, "category": row.category,
                         "decided_on": row.decided_on.isoformat(),
                         "publicity_until": until.isoformat() if until else None,
-                        "fields": {k: v for k, v in row.payload.items()
-                                   if k not in PRIVATE_FIELDS}})  # fmt: skip
+                        "fields": public_view(row.payload)})  # fmt: skip
     records.sort(key=lambda r: (r["decided_on"], r["record_id"]), reverse=True)
     return records

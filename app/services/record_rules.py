@@ -6,17 +6,21 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from stdnum.cn import ric
+
 from app.errors import ValidationFailed
 from app.i18n import N_
 from app.models.records import CATEGORIES, TIERS
-from app.workflows.vocabulary import LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
+from app.workflows.vocabulary import ID_TYPES, LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
 
 CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {
     "penalty": ("tier", "penalty_types", "fine_amount", "confiscation_amount",
-                "licence_affected", "effective_until"),
+                "licence_affected", "effective_until", "person_name", "person_id_type",
+                "person_id_number"),
     "inspection": ("hazards_found", "hazards_rectified"),
     "coercive_measure": ("measure_type", "started_on", "lifted_on"),
-    "licensing": ("licence_type", "licence_no", "valid_from", "valid_to", "certificate_name"),
+    "licensing": ("licence_type", "licence_no", "valid_from", "valid_to", "certificate_name",
+                  "person_name", "person_id_type", "person_id_number"),
 }
 COMMON_FIELDS = ("category", "document_no", "decided_on", "facts", "legal_basis")
 # Dates outside this range are typing errors, not records (the service keeps 2000-2099).
@@ -36,6 +40,46 @@ _ONE_OF = {
 def one_of(field: str, choices: tuple[str, ...] | list[str]) -> str:
     """"须为 … 之一" for ``field``, naming the values it accepts (translated by its id)."""
     return N_(_ONE_OF[field], choices=", ".join(choices))
+
+
+BAD_RESIDENT_ID = N_("居民身份证号码无效（须为18位且校验位正确）。")
+
+
+def checked_id(
+    id_type: str | None, number: str | None, type_field: str, number_field: str
+) -> tuple[str | None, str | None]:
+    """A person's ID: a known type and a number of that type (a resident ID with its check
+    digit, GB 11643), both or neither; the number without spaces, in capitals."""
+    if not id_type and not number:
+        return None, None
+    if id_type not in ID_TYPES.offered:
+        raise ValidationFailed.on(type_field, N_("请选择证件类型。"))
+    text = "".join((number or "").split()).upper()
+    if id_type == "resident_id" and not ric.is_valid(text):
+        raise ValidationFailed.on(number_field, BAD_RESIDENT_ID)
+    if id_type != "resident_id" and (not 5 <= len(text) <= 30 or not text.isalnum()):
+        raise ValidationFailed.on(number_field, N_("证件号码须为5至30位字母或数字。"))
+    return id_type, text
+
+
+def _check_person(out: dict[str, Any], errors: _Errors) -> None:
+    """A natural person as the subject: a name and an ID, or none of the three."""
+    out["person_name"] = (out.get("person_name") or "").strip() or None
+    given = out["person_name"] or out.get("person_id_type") or out.get("person_id_number")
+    if not given:
+        out["person_id_type"] = out["person_id_number"] = None
+        return
+    if not out["person_name"] or len(out["person_name"]) > 100:
+        errors.add("person_name", N_("行政相对人为自然人时须填写姓名（不超过100字）。"))
+    try:
+        out["person_id_type"], out["person_id_number"] = checked_id(
+            out.get("person_id_type"), out.get("person_id_number"),
+            "person_id_type", "person_id_number")  # fmt: skip
+    except ValidationFailed as exc:
+        for field, messages in exc.errors.items():
+            errors[field] = messages
+    if not out.get("person_id_type"):
+        errors.add("person_id_type", N_("行政相对人为自然人时须填写证件类型和号码。"))
 
 
 def check_date(field: str, value: dt.date | None, errors: dict[str, list[str]]) -> None:
@@ -86,6 +130,10 @@ def clean_record(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
     for text in ("facts", "legal_basis"):
         out[text] = (out.get(text) or "").strip() or None
     _CHECKS[category](out, errors)
+    if "person_name" in CATEGORY_FIELDS[category]:
+        _check_person(out, errors)
+    if "detention" in (out.get("penalty_types") or []) and not out.get("person_name"):
+        errors.add("person_name", N_("行政拘留的行政相对人是自然人，请填写其姓名和证件。"))
     for field in ("decided_on", "started_on", "lifted_on", "valid_from", "valid_to",
                   "effective_until"):
         check_date(field, out.get(field), errors)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
-from stdnum.cn import ric
 
 from app import uscc as uscc_codes
 from app.database import lock_unit_row, unit_of_work
@@ -16,9 +15,8 @@ from app.models import Unit
 from app.models.units import CREDIT_STATUSES
 from app.services.audit import append_event
 from app.services.paging import page_of
-from app.services.record_rules import one_of
+from app.services.record_rules import checked_id, one_of
 from app.workflows.facts import Actor
-from app.workflows.vocabulary import ID_TYPES
 
 _BY_CODE = select(Unit).where(Unit.uscc == bindparam("code"))
 OPTIONAL_FIELDS = (
@@ -46,22 +44,10 @@ def clean_email(raw: str | None) -> str | None:
         raise ValidationFailed.on("contact_email", N_("电子邮箱地址无效。")) from exc
 
 
-BAD_RESIDENT_ID = N_("居民身份证号码无效（须为18位且校验位正确）。")
-
-
 def clean_id(id_type: str | None, number: str | None) -> dict[str, str | None]:
-    """The legal representative's ID: a known type and a number of that type (a resident ID
-    with its check digit, GB 11643), both or neither."""
-    if not id_type and not number:
-        return {"legal_rep_id_type": None, "legal_rep_id_number": None}
-    if id_type not in ID_TYPES.offered:
-        raise ValidationFailed.on("legal_rep_id_type", N_("请选择证件类型。"))
-    text = "".join((number or "").split()).upper()
-    if id_type == "resident_id" and not ric.is_valid(text):
-        raise ValidationFailed.on("legal_rep_id_number", BAD_RESIDENT_ID)
-    if id_type != "resident_id" and (not 5 <= len(text) <= 30 or not text.isalnum()):
-        raise ValidationFailed.on("legal_rep_id_number", N_("证件号码须为5至30位字母或数字。"))
-    return {"legal_rep_id_type": id_type, "legal_rep_id_number": text}
+    """The legal representative's ID: a known type and a number of that type, or neither."""
+    kind, text = checked_id(id_type, number, "legal_rep_id_type", "legal_rep_id_number")
+    return {"legal_rep_id_type": kind, "legal_rep_id_number": text}
 
 
 def register_unit(actor: Actor, uscc: str, name: str, **optional: str | None) -> Unit:

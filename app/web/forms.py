@@ -165,6 +165,9 @@ class RecordForm(FlaskForm):
     valid_from = day(_l("有效期自"))
     valid_to = day(_l("有效期至"))
     certificate_name = text(_l("许可证书名称"), 200)
+    person_name = text(_l("自然人姓名"), 100)
+    person_id_type = SelectField(_l("证件类型"), validators=[Optional()])
+    person_id_number = text(_l("证件号码（公示时遮蔽）"), 40)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -173,6 +176,7 @@ class RecordForm(FlaskForm):
         self.penalty_types.choices = choices("penalty_type", PENALTY_TYPES.offered)
         self.measure_type.choices = [NONE_CHOSEN, *choices("measure_type", MEASURE_TYPES.offered)]
         self.licence_type.choices = [NONE_CHOSEN, *choices("licence_type", LICENCE_TYPES.offered)]
+        self.person_id_type.choices = [NONE_CHOSEN, *choices("id_type", ID_TYPES.offered)]
 
 
 class PaymentForm(FlaskForm):

@@ -100,3 +100,28 @@ def test_a_licence_is_published_by_code_and_as_lapsed_once_past_its_validity(off
     assert sweep_expired().licences_lapsed == [lic.id]
     assert sweep_expired().licences_lapsed == []  # once
     assert payloads(lic.id)[-1]["当前状态"] == "过期"
+
+
+def test_a_natural_person_as_the_subject(officer):
+    u = b.unit(officer)
+    with pytest.raises(ValidationFailed) as info:  # detention is of a person
+        b.penalty(officer, u.uscc, penalty_types=["detention"], fine_amount=None)
+    assert "person_name" in info.value.errors
+    with pytest.raises(ValidationFailed) as info:
+        b.penalty(officer, u.uscc, person_name="李四", fine_amount=None,
+                  penalty_types=["warning"])  # a name without an ID
+    assert "person_id_type" in info.value.errors
+    rec = b.penalty(officer, u.uscc, penalty_types=["fine"], fine_amount="500",
+                    person_name="李四", person_id_type="resident_id",
+                    person_id_number="11010519491231002X",
+                    decided_on=today() - dt.timedelta(days=10))  # fmt: skip
+    fields = payloads(rec.id)[0]
+    assert (fields["行政相对人名称"], fields["行政相对人类别"]) == ("李四", "自然人")
+    assert fields["证件类型"] == "居民身份证" and fields["证件号码"] == "110105********002X"
+    assert fields["行政相对人代码_1（统一社会信用代码）"] == "" and fields["法定代表人"] == ""
+    code = u.uscc
+    run_disclosure()
+    shown = public.unit_page(code)["records"][0]["fields"]
+    assert "行政相对人名称" not in shown and "证件号码" not in shown  # not on the district's page
+    organisation = b.penalty(officer, code, penalty_types=["warning"], fine_amount=None)
+    assert payloads(organisation.id)[0]["证件号码"] == ""

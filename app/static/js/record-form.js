@@ -4,7 +4,7 @@
   if (!select) return;
   function show() {
     document.querySelectorAll('#record-form fieldset.category').forEach(function (set) {
-      set.hidden = set.dataset.category !== select.value;
+      set.hidden = set.dataset.category.split(' ').indexOf(select.value) < 0;
     });
   }
   select.addEventListener('change', show);
