@@ -14,8 +14,6 @@ SIGNATURE = "\n\n（本邮件由系统自动发送，请勿直接回复。）\n{
 
 def render(note: Notification) -> EmailMessage | None:
     """The email of a reminder, or None when it no longer applies (it is then cancelled)."""
-    from app.services.notifications import build_message
-
     session = db.session()
     unit = session.get(Unit, note.unit_id) if note.unit_id else None
     request = session.get(RestorationRequest, note.request_id) if note.request_id else None
@@ -65,3 +63,19 @@ def render(note: Notification) -> EmailMessage | None:
         return None
     body += SIGNATURE.format(authority=setting("AUTHORITY_NAME"))
     return build_message(note, subject, body)
+
+
+def build_message(note: Notification, subject: str, body: str) -> EmailMessage:
+    """A plain-text UTF-8 email."""
+    message = EmailMessage()
+    message["From"], message["To"] = setting("MAIL_FROM"), note.recipient
+    message["Subject"] = subject
+    # Stable per reminder: a resend after a crash carries the same id, so mail clients merge it.
+    message["Message-ID"] = f"<creditflow-notification-{note.id}@{message_id_domain()}>"
+    message.set_content(body)
+    return message
+
+
+def message_id_domain() -> str:
+    """The domain part of the sender, for stable message ids."""
+    return (setting("MAIL_FROM").rpartition("@")[2] or "localhost").strip("<> ")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
-from email.message import EmailMessage
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -190,19 +189,3 @@ def _failed(ids: list[int], error: str) -> None:
                 attempts=count + 1, last_error=error[:2000],
                 status="failed" if count + 1 >= attempts else "pending",
                 next_attempt_at=utcnow() + dt.timedelta(minutes=2**count)))  # fmt: skip
-
-
-def build_message(note: Notification, subject: str, body: str) -> EmailMessage:
-    """A plain-text UTF-8 email."""
-    message = EmailMessage()
-    message["From"], message["To"] = setting("MAIL_FROM"), note.recipient
-    message["Subject"] = subject
-    # Stable per reminder: a resend after a crash carries the same id, so mail clients merge it.
-    message["Message-ID"] = f"<creditflow-notification-{note.id}@{message_id_domain()}>"
-    message.set_content(body)
-    return message
-
-
-def message_id_domain() -> str:
-    """The domain part of the sender, for stable message ids."""
-    return (setting("MAIL_FROM").rpartition("@")[2] or "localhost").strip("<> ")
