@@ -28,6 +28,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
 
+    from app import boundary
+
+    boundary.install(app)
+
     from app.api import init_api
 
     init_api(app)

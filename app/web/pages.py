@@ -78,8 +78,8 @@ def error_page(exc: Exception) -> tuple[str, int]:
 
 def safe_next(target: str | None, default: str) -> str:
     """A local path to go back to; anything pointing elsewhere falls back to ``default``."""
-    if not target:
-        return default
+    if not target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return default  # absent, or carrying a line break or another control character
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
