@@ -47,8 +47,20 @@ def jsonl(items: Iterable[Item]) -> Iterator[bytes]:
         yield jsonl_line(item)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run: text that would start a formula gets a
+    leading apostrophe (OWASP CSV injection); the JSON Lines keep the value as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_lines(category: str, items: Iterable[Item]) -> Iterator[bytes]:
-    """UTF-8 with a BOM (Excel reads it as UTF-8), CRLF rows, a header of the field names."""
+    """UTF-8 with a BOM (Excel reads it as UTF-8), CRLF rows, a header of the field names;
+    every cell neutralised against formulas (``cell``). The one writer of CSV."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     names = FIELDS[category]
@@ -63,7 +75,8 @@ def csv_lines(category: str, items: Iterable[Item]) -> Iterator[bytes]:
     yield BOM.encode() + flush()
     for item in items:
         fields = json.loads(item.fields_json)
-        writer.writerow([item.op, item.id, item.record_id, *(fields.get(n, "") for n in names)])
+        writer.writerow([item.op, item.id, item.record_id,
+                         *(cell(fields.get(n, "")) for n in names)])
         yield flush()
 
 

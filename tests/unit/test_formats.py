@@ -138,3 +138,14 @@ def test_the_subject_kind_follows_the_code():
 )
 def test_a_licence_state_follows_its_validity(status, valid_to, as_of, state):
     assert licence_state({"status": status, "valid_to": valid_to, "as_of": as_of}) == state
+
+
+@pytest.mark.parametrize("danger", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)",
+                                    "\tcmd", "\rcmd"])
+def test_csv_cells_cannot_start_a_formula_while_the_json_lines_stay_exact(danger):
+    it = item(1, "inspection", payload("inspection", facts=danger))
+    rows = list(csv.reader(io.StringIO(b"".join(formats.csv_lines("inspection", [it]))
+                                       .decode("utf-8-sig"), newline="")))
+    column = rows[0].index("检查结果")
+    assert rows[1][column] == "'" + danger
+    assert json.loads(formats.jsonl_line(it))["fields"]["检查结果"] == danger
