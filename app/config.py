@@ -97,6 +97,10 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_USER": "",
     "SMTP_PASSWORD": "",
     "SMTP_STARTTLS": False,
+    # TLS from the first byte (port 465) instead of STARTTLS; either way the server's
+    # certificate is verified (system CAs, or SMTP_CA_FILE for an intranet's own CA).
+    "SMTP_IMPLICIT_TLS": False,
+    "SMTP_CA_FILE": "",
     "SMTP_TIMEOUT": 10,
     "MAIL_FROM": "creditflow@localhost",
     "STAFF_EMAIL": "",

@@ -6,6 +6,8 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+import ssl
+import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -193,3 +195,54 @@ def test_a_public_penalty_past_its_minimum_is_reminded_once(mail_app, smtp, tmp_
     assert scan_reminders()["record_eligible"] == 0
     assert send_pending()["sent"] == 1
     assert doc in body(inbox.messages[-1]) and "终止公示" in inbox.messages[-1]["Subject"]
+
+
+@pytest.fixture(scope="module")
+def certificates(tmp_path_factory) -> dict[str, str]:
+    """A private CA and a certificate it signed for 127.0.0.1 (Debian's openssl)."""
+    folder = tmp_path_factory.mktemp("tls")
+    path = {name: str(folder / name) for name in ("ca.key", "ca.pem", "srv.key", "srv.csr",
+                                                   "srv.pem", "ext.cnf")}  # fmt: skip
+    (folder / "ext.cnf").write_text("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
+    quiet = {"check": True, "capture_output": True}
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-keyout", path["ca.key"], "-out", path["ca.pem"], "-subj", "/CN=Test CA"],
+                   **quiet)  # fmt: skip
+    subprocess.run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", path["srv.key"],
+                    "-out", path["srv.csr"], "-subj", "/CN=127.0.0.1"], **quiet)  # fmt: skip
+    subprocess.run(["openssl", "x509", "-req", "-in", path["srv.csr"], "-CA", path["ca.pem"],
+                    "-CAkey", path["ca.key"], "-CAcreateserial", "-days", "2",
+                    "-out", path["srv.pem"], "-extfile", path["ext.cnf"]], **quiet)  # fmt: skip
+    return path
+
+
+def tls_server(certificates, implicit: bool):  # type: ignore[no-untyped-def]
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(certificates["srv.pem"], certificates["srv.key"])
+    inbox, port = Inbox(), free_port()
+    options = {"ssl_context": server_tls} if implicit else {
+        "tls_context": server_tls, "require_starttls": True}
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
+    controller.start()
+    return controller, inbox, port
+
+
+@pytest.mark.parametrize("implicit", [False, True], ids=["starttls", "implicit-tls"])
+def test_mail_goes_only_to_a_server_that_proves_itself(ctx, certificates, implicit):
+    controller, inbox, port = tls_server(certificates, implicit)
+    try:
+        ctx.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_STARTTLS=not implicit,
+                          SMTP_IMPLICIT_TLS=implicit, STAFF_EMAIL="fazhi@xf.example.cn",
+                          MAIL_FROM="credit@xf.example.cn")  # fmt: skip
+        eligible_unit("unit@example.cn")
+        scan_reminders()
+        refused = send_pending()  # a certificate no system CA vouches for: nothing is sent
+        assert refused["failed"] == 1 and refused["sent"] == 0 and inbox.messages == []
+        note = db.session.scalars(select(Notification)).one()
+        assert "certificate verify failed" in (note.last_error or "")
+        db.session.execute(update(Notification).values(next_attempt_at=None))
+        db.session.commit()
+        ctx.config["SMTP_CA_FILE"] = certificates["ca.pem"]  # the intranet's own CA
+        assert send_pending()["sent"] == 1 and len(inbox.messages) == 1
+    finally:
+        controller.stop()
