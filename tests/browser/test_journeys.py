@@ -117,3 +117,13 @@ def test_blocked_actions_say_why_and_english_forms_refuse_in_english(app, server
     page.click("button.primary")
     page.wait_for_selector("text=The check character of the unified social credit code is wrong")
     assert page.input_value("input[name=name]") == "Typed name is kept"
+
+
+def test_the_api_docs_page_runs_under_its_content_security_policy(server, open_page):
+    page = open_page("docs")
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{server}/api/docs")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "creditflow" in page.inner_text(".swagger-ui .info .title")
+    assert not [e for e in errors if "Content Security Policy" in e]

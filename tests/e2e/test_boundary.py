@@ -63,3 +63,28 @@ def test_a_next_with_a_line_break_is_treated_as_absent(app, token):
         "csrf_token": browser.csrf("/login")})  # fmt: skip
     assert login.status_code == 302
     assert login.headers["Location"].endswith("/staff/")
+
+
+@pytest.mark.parametrize("path", ["/login", "/public/", "/self/login", "/api/openapi.json",
+                                  "/api/v1/public/units?q=东丽", "/nowhere"])
+def test_every_response_refuses_framing_and_foreign_assets(app, path):
+    response = app.test_client().get(path)
+    headers = response.headers
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "Strict-Transport-Security" not in headers  # plain HTTP here
+
+
+def test_https_gets_hsts_the_docs_page_its_inline_start_and_the_icon_is_served(app):
+    client = app.test_client()
+    secure = client.get("/login", base_url="https://creditflow.example")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200 and "'unsafe-inline'" in docs.headers["Content-Security-Policy"]
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    icon.close()  # a file response holds its file until closed
