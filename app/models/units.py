@@ -41,6 +41,8 @@ class Unit(db.Model):  # type: ignore[name-defined]
     # The legal representative's ID (a 双公示 field): kept in full, published masked.
     legal_rep_id_type: Mapped[str | None] = mapped_column(String(30))
     legal_rep_id_number: Mapped[str | None] = mapped_column(String(40))
+    # Grows when the unit signs out of its self-service: every older session has ended.
+    self_session_epoch: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     credit_status: Mapped[str] = mapped_column(String(32), default="normal")
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -60,8 +60,17 @@ def issue_access_code(actor: Actor, uscc: str) -> str:
 
 
 def session_key(unit: Unit) -> str:
-    """A fingerprint of the unit's current code: a session holding an older one has ended."""
-    return (unit.access_code_hash or "")[-16:]
+    """A fingerprint of the unit's current code and session epoch: a session holding an older
+    one has ended (a new code was printed, or the unit signed out)."""
+    return f"{(unit.access_code_hash or '')[-16:]}:{unit.self_session_epoch}"
+
+
+def end_unit_sessions(unit_id: int) -> None:
+    """The unit signed out: every session of its self-service ends, copied cookies included."""
+    with unit_of_work() as session:
+        table = Unit.__table__  # a Core update: the credit state's version stays as it is
+        session.execute(table.update().where(table.c.id == unit_id)
+                        .values(self_session_epoch=table.c.self_session_epoch + 1))
 
 
 def authenticate_unit(raw_uscc: str, raw_code: str) -> Unit:

@@ -61,6 +61,14 @@ def _count_failure(user_id: int) -> None:
         )
 
 
+def end_sessions(user_id: int) -> None:
+    """The user signed out: every session of the account ends, copied cookies included."""
+    with unit_of_work() as session:
+        user = session.get(User, user_id)
+        if user is not None:
+            user.session_epoch += 1
+
+
 def check_new_password(password: str, field: str = "new_password") -> None:
     """A password long enough to resist guessing."""
     if len(password or "") < MIN_PASSWORD:

@@ -20,7 +20,7 @@ from flask_login import current_user, login_user, logout_user
 from app.errors import DomainError
 from app.services import signin
 from app.web.forms import LoginForm, PasswordForm, VersionForm
-from app.web.pages import apply_error, error_page, safe_next, status_of
+from app.web.pages import apply_error, error_page, fresh_session, safe_next, status_of
 from app.web.security import StaffUser, limiter, staff_page
 
 bp = Blueprint("auth", __name__)
@@ -46,6 +46,7 @@ def login() -> Any:
             apply_error(form, exc)
             status = status_of(exc)
         else:
+            fresh_session()  # nothing of the anonymous session (its CSRF token) carries over
             login_user(StaffUser(user))
             session.permanent = True  # ends after PERMANENT_SESSION_LIFETIME
             return redirect(safe_next(request.args.get("next"), url_for("staff.queue")))
@@ -59,7 +60,10 @@ def logout() -> Any:
     """Sign out (a form button, so that a link cannot sign anyone out)."""
     form = VersionForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            signin.end_sessions(current_user.id)  # a copied cookie opens nothing afterwards
         logout_user()
+        fresh_session()
         flash(_("已退出登录。"), "info")
     return redirect(url_for("auth.login"))
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, render_template, send_file
+from flask import current_app, flash, g, render_template, send_file, session
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
@@ -74,6 +74,14 @@ def error_page(exc: Exception) -> tuple[str, int]:
         current_app.logger.exception("unhandled error on a page")
         status, message = 500, tr(ERROR_TEXTS[500])
     return render_template("error.html", status=status, message=message), status
+
+
+def fresh_session() -> None:
+    """Start a new session at sign-in and sign-out, keeping only the chosen language."""
+    chosen = session.get("lang")
+    session.clear()
+    if chosen:
+        session["lang"] = chosen
 
 
 def safe_next(target: str | None, default: str) -> str:

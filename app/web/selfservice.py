@@ -19,11 +19,11 @@ from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.models import Unit
 from app.services import record_restoration, selfservice, uploads
-from app.services.access import authenticate_unit, session_key
+from app.services.access import authenticate_unit, end_unit_sessions, session_key
 from app.web.forms import VersionForm
 from app.web.forms_unit import ApplyForm, ContactForm, UnitLoginForm
 from app.web.i18n import lang, tr
-from app.web.pages import apply_error, error_page, form_page, send_upload
+from app.web.pages import apply_error, error_page, form_page, fresh_session, send_upload
 from app.web.security import limiter
 
 bp = Blueprint("self", __name__, url_prefix="/self")
@@ -76,10 +76,7 @@ def login() -> Any:
         except DomainError as exc:
             apply_error(None, exc)
         else:
-            chosen = session.get("lang")
-            session.clear()  # a fresh session: nothing of a previous visitor carries over
-            if chosen:
-                session["lang"] = chosen
+            fresh_session()  # nothing of a previous visitor carries over
             session[SESSION] = {"id": unit.id, "key": session_key(unit)}
             session.permanent = True
             return redirect(url_for("self.home"))
@@ -90,7 +87,10 @@ def login() -> Any:
 def logout() -> Any:
     """Sign out (POST with the CSRF token, so no link can sign a unit out)."""
     if VersionForm().validate_on_submit():
-        session.pop(SESSION, None)
+        unit = signed_in_unit()
+        if unit is not None:
+            end_unit_sessions(unit.id)  # a copied cookie opens nothing afterwards
+        fresh_session()
     return redirect(url_for("self.login"))
 
 
