@@ -100,6 +100,11 @@ DEFAULTS: dict[str, Any] = {
     # TLS from the first byte (port 465) instead of STARTTLS; either way the server's
     # certificate is verified (system CAs, or SMTP_CA_FILE for an intranet's own CA).
     "SMTP_IMPLICIT_TLS": False,
+    # Proofs: removed this many days after their application was withdrawn, rejected or
+    # closed; at most this many bytes kept per unit; applications per unit and hour.
+    "PROOF_RETENTION_DAYS": 180,
+    "UNIT_UPLOAD_QUOTA_BYTES": 50 * 1024 * 1024,
+    "APPLY_RATE_LIMIT": "10 per hour",
     "SMTP_CA_FILE": "",
     "SMTP_TIMEOUT": 10,
     "MAIL_FROM": "creditflow@localhost",

@@ -20,6 +20,7 @@ from app.services import lease
 from app.services.expiry import sweep_expired
 from app.services.notifications import scan_reminders, send_pending
 from app.services.pipeline import run_disclosure
+from app.services.selfservice import prune_proofs
 
 log = logging.getLogger("creditflow.jobs")
 _app: Flask | None = None
@@ -80,6 +81,11 @@ def expiry_sweep() -> None:
 def reminder_scan() -> None:
     """Daily: write the reminders that fell due (eligible to apply, decisions due soon)."""
     _run("reminder scan", scan_reminders)
+
+
+def prune_old_proofs() -> None:
+    """Daily: remove the proofs of applications that ended without restoration long ago."""
+    _run("proof retention", prune_proofs)
 
 
 def send_notifications() -> None:

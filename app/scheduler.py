@@ -54,6 +54,9 @@ def job_specs(app: Flask) -> list[dict[str, Any]]:
     specs.append({"id": "reminder-scan", "func": "app.jobs:reminder_scan", "args": [],
                   "trigger": CronTrigger(hour=hour, minute=minute, timezone=tz),
                   "misfire_grace_time": DAY})  # fmt: skip
+    specs.append({"id": "prune-proofs", "func": "app.jobs:prune_old_proofs", "args": [],
+                  "trigger": CronTrigger(hour=3, minute=0, timezone=tz),
+                  "misfire_grace_time": DAY})  # fmt: skip
     seconds = int(app.config["NOTIFY_SECONDS"])
     specs.append({"id": "send-notifications", "func": "app.jobs:send_notifications", "args": [],
                   "trigger": IntervalTrigger(seconds=seconds, timezone=tz),

@@ -169,5 +169,7 @@ class RestorationFile(db.Model):  # type: ignore[name-defined]
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the file was deleted after its application ended without restoration.
+    removed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     request: Mapped[RestorationRequest] = relationship(back_populates="files")

@@ -7,13 +7,14 @@ file of another unit is ``NotFound``, exactly like one that does not exist.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.database import unit_of_work
@@ -21,7 +22,9 @@ from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
 from app.models import EnforcementRecord, Listing, RestorationFile, RestorationRequest, Unit
+from app.models._types import utcnow
 from app.services import record_restoration, restoration, uploads
+from app.services.context import setting
 from app.services.credit import active_listing, obligations
 from app.services.record_publicity import RecordSteps
 from app.services.units import clean_email
@@ -165,7 +168,9 @@ def _signed_with_proofs(
     removed again if it is refused). While a fine is not recorded as paid, the application
     must carry its payment proof (the supervisor records the payment from it)."""
     check_signature(unit, signed_name, signed_representative)
-    stored = uploads.store(uploads.check_uploads(files))
+    checked = uploads.check_uploads(files)
+    _check_quota(unit.id, checked)
+    stored = uploads.store(checked)
 
     def attach(session: Session, request: RestorationRequest) -> None:
         # After the machine's guards: a unit applying too early hears that first.
@@ -182,6 +187,43 @@ def _signed_with_proofs(
     except BaseException:
         uploads.remove(stored)
         raise
+
+
+QUOTA_FULL = N_("贵单位保存的证明材料已达上限，请联系执法人员。")
+
+
+def _check_quota(unit_id: int, checked: list[uploads.Checked]) -> None:
+    """A unit keeps at most ``UNIT_UPLOAD_QUOTA_BYTES`` of proofs (removed ones not counted),
+    so applying and withdrawing in a loop cannot fill the disk."""
+    kept = db.session.scalar(
+        select(func.coalesce(func.sum(RestorationFile.size), 0))
+        .where(RestorationFile.unit_id == unit_id, RestorationFile.removed_at.is_(None))
+    )  # fmt: skip
+    db.session.rollback()
+    if int(kept or 0) + sum(len(c.data) for c in checked) > int(setting("UNIT_UPLOAD_QUOTA_BYTES")):
+        raise ValidationFailed.on("proofs", QUOTA_FULL)
+
+
+def prune_proofs() -> int:
+    """Remove the proofs of applications withdrawn, rejected or closed more than
+    ``PROOF_RETENTION_DAYS`` ago: the files are deleted, their rows kept as a record."""
+    cutoff = utcnow() - dt.timedelta(days=int(setting("PROOF_RETENTION_DAYS")))
+    due = db.session.execute(
+        select(RestorationFile.id, RestorationFile.stored_name)
+        .join(RestorationRequest, RestorationRequest.id == RestorationFile.request_id)
+        .where(RestorationFile.removed_at.is_(None),
+               RestorationRequest.status.in_(("withdrawn", "rejected", "closed")),
+               RestorationRequest.decided_at < cutoff)
+    ).all()  # fmt: skip
+    db.session.rollback()
+    if not due:
+        return 0
+    with unit_of_work() as session:
+        session.execute(update(RestorationFile).where(RestorationFile.id.in_([i for i, _ in due]))
+                        .values(removed_at=utcnow()))  # fmt: skip
+    for _id, name in due:  # after the commit: a crash leaves a file, never a dangling row
+        uploads.path_of(name).unlink(missing_ok=True)
+    return len(due)
 
 
 def own_request(unit_id: int, request_id: int) -> RestorationRequest:

@@ -111,6 +111,13 @@ def remove(stored: list[Stored]) -> None:
         (folder() / item.stored_name).unlink(missing_ok=True)
 
 
+def download_name(original_name: str, content_type: str) -> str:
+    """The name a proof downloads under: the sender's name, with the extension of the type
+    its content was recognised as (never the sender's own extension)."""
+    stem = os.path.splitext(clean_name(original_name))[0] or "file"
+    return f"{stem}.{ALLOWED.get(content_type, 'bin')}"
+
+
 def path_of(stored_name: str) -> Path:
     """Where a stored file is; the name comes from the database, never from a request."""
     return folder() / os.path.basename(stored_name)

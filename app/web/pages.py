@@ -123,10 +123,17 @@ def submitted(form: FlaskForm, action: Callable[[], Any], done: str) -> bool:
     return True
 
 
+REMOVED = N_("该文件已在保存期满后删除。")
+
+
 def send_upload(item: RestorationFile) -> Response:
     """A stored proof as a download: its type by content, never rendered inline as a page."""
+    if item.removed_at is not None:
+        raise errors.NotFound(REMOVED)
     response = send_file(uploads.path_of(item.stored_name), mimetype=item.content_type,
-                         as_attachment=True, download_name=item.original_name)  # fmt: skip
+                         as_attachment=True,
+                         download_name=uploads.download_name(item.original_name,
+                                                             item.content_type))  # fmt: skip
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -137,7 +137,18 @@ def _files_refused(form: ApplyForm, exc: DomainError) -> None:
                                                              strict=False)]  # fmt: skip
 
 
+def _unit_key() -> str:
+    """The rate-limit key of the signed-in unit (applications per unit, whatever the address)."""
+    held = session.get(SESSION)
+    return f"self-apply:{held.get('id') if isinstance(held, dict) else request.remote_addr}"
+
+
+def _apply_limit() -> str:
+    return str(current_app.config["APPLY_RATE_LIMIT"])
+
+
 @bp.route("/apply", methods=["GET", "POST"])
+@limiter.limit(_apply_limit, key_func=_unit_key, methods=["POST"])
 @unit_page
 def apply(unit: Unit) -> Any:
     """Sign the credit commitment and apply online, with proofs."""
@@ -161,6 +172,7 @@ def apply(unit: Unit) -> Any:
 
 
 @bp.route(f"/records/{ID}/apply", methods=["GET", "POST"])
+@limiter.limit(_apply_limit, key_func=_unit_key, methods=["POST"])
 @unit_page
 def apply_record(unit: Unit, item_id: int) -> Any:
     """Sign the credit commitment and ask to end one of the unit's penalties' publicity."""
