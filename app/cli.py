@@ -113,14 +113,43 @@ def tokens() -> None:
 @tokens.command("create")
 @click.argument("name")
 @click.option("--label", default="api", show_default=True, help="What the token is for.")
-def tokens_create(name: str, label: str) -> None:
+@click.option("--days", type=int, default=None,
+              help="Days until it expires (default TOKEN_DAYS, 365; 0: never).")
+def tokens_create(name: str, label: str, days: int | None) -> None:
     """Print a new API token for user NAME (shown once; only its hash is stored)."""
     from app.services.accounts import create_token
 
     try:
-        click.echo(create_token(name, label))
+        click.echo(create_token(name, label, days))
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
+
+
+@tokens.command("list")
+def tokens_list() -> None:
+    """Every token: id, user, label, created, expires, last used, revoked."""
+    from app.services.accounts import list_tokens
+
+    def day(value: object) -> str:
+        return f"{value:%Y-%m-%d %H:%M}" if value else "-"
+
+    click.echo("id\tuser\tlabel\tcreated\texpires\tlast used\trevoked")
+    for row in list_tokens():
+        click.echo(f"{row.id}\t{row.user.username}\t{row.name}\t{day(row.created_at)}\t"
+                   f"{day(row.expires_at)}\t{day(row.last_used_at)}\t{day(row.revoked_at)}")
+
+
+@tokens.command("revoke")
+@click.argument("token_id", type=int)
+def tokens_revoke(token_id: int) -> None:
+    """Revoke the token TOKEN_ID (see ``tokens list``): it opens nothing from now on."""
+    from app.services.accounts import revoke_token
+
+    try:
+        revoke_token(token_id)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"token {token_id} revoked")
 
 
 @click.command("demo-data")

@@ -100,6 +100,8 @@ DEFAULTS: dict[str, Any] = {
     # TLS from the first byte (port 465) instead of STARTTLS; either way the server's
     # certificate is verified (system CAs, or SMTP_CA_FILE for an intranet's own CA).
     "SMTP_IMPLICIT_TLS": False,
+    # API tokens expire this many days after they are issued (0: never).
+    "TOKEN_DAYS": 365,
     # Proofs: removed this many days after their application was withdrawn, rejected or
     # closed; at most this many bytes kept per unit; applications per unit and hour.
     "PROOF_RETENTION_DAYS": 180,

@@ -46,5 +46,6 @@ class ApiToken(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # None: never
 
     user: Mapped[User] = relationship(lazy="joined")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import generate_password_hash
 
 from app.database import unit_of_work
@@ -13,7 +14,9 @@ from app.errors import Conflict, Duplicate, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
 from app.models import ApiToken, User
+from app.models._types import utcnow
 from app.models.users import ROLES
+from app.services.context import setting
 from app.services.signin import check_new_password
 from app.workflows.facts import Actor
 
@@ -48,23 +51,59 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(username: str, name: str = "api") -> str:
-    """Issue a bearer token for a user and return it; only its hash is kept."""
+def create_token(username: str, name: str = "api", days: int | None = None) -> str:
+    """Issue a bearer token for a user and return it; only its hash is kept. It expires after
+    ``days`` (``TOKEN_DAYS`` by default; 0: never)."""
+    days = int(setting("TOKEN_DAYS")) if days is None else days
+    if days < 0:
+        raise ValidationFailed.on("days", N_("有效天数不能为负数。"))
     with unit_of_work() as session:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
             raise NotFound(N_("未找到用户 %(name)s。", name=username))
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        session.add(ApiToken(user_id=user.id, name=name, token_hash=hash_token(token)))
+        expires = utcnow() + dt.timedelta(days=days) if days else None
+        session.add(ApiToken(user_id=user.id, name=name, token_hash=hash_token(token),
+                             expires_at=expires))  # fmt: skip
     return token
 
 
 def user_for_token(token: str) -> User | None:
-    """The active user a token belongs to, or None for an unknown or revoked token."""
+    """The active user a token belongs to, or None for an unknown, revoked or expired token.
+    Its last use is recorded, at most once a minute (not a write per request)."""
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    now = utcnow()
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
-    return row.user
+    if row.expires_at is not None and row.expires_at <= now:
+        return None
+    user = row.user
+    if row.last_used_at is None or row.last_used_at < now - dt.timedelta(minutes=1):
+        token_id = row.id
+        with unit_of_work() as session:
+            stale = now - dt.timedelta(minutes=1)
+            session.execute(update(ApiToken).where(
+                ApiToken.id == token_id,
+                ApiToken.last_used_at.is_(None) | (ApiToken.last_used_at < stale),
+            ).values(last_used_at=now))  # fmt: skip
+        user = db.session.get_one(User, user.id)
+    return user
+
+
+def list_tokens() -> list[ApiToken]:
+    """Every API token with its user, newest first (the tokens themselves are never kept)."""
+    return list(db.session.scalars(select(ApiToken).order_by(ApiToken.id.desc())))
+
+
+def revoke_token(token_id: int) -> ApiToken:
+    """Revoke a token: it opens nothing from now on."""
+    with unit_of_work() as session:
+        row = session.get(ApiToken, token_id)
+        if row is None:
+            raise NotFound(N_("未找到该访问令牌。"))
+        if row.revoked_at is None:
+            row.revoked_at = utcnow()
+    return row
 
 
 def _check_role(role: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -95,3 +96,29 @@ def test_calendar_load_and_show(app, runner, tmp_path):
     assert "2027-01-04 holiday" in shown.output
     schedule.write_text("2027-13-01,holiday\n", encoding="utf-8")
     assert runner.invoke(args=["calendar", "load", "2027", str(schedule)]).exit_code != 0
+
+
+def test_tokens_expire_are_listed_with_their_last_use_and_can_be_revoked(app, runner):
+    runner.invoke(args=["users", "create", "wang", "--role", "officer", "--password-stdin"],
+                  input="a-long-password\n")
+    value = runner.invoke(args=["tokens", "create", "wang", "--label", "gateway"]).output.strip()
+    client = app.test_client()
+
+    def status(token: str) -> int:
+        return client.get("/api/v1/units", headers={"Authorization": f"Bearer {token}"}).status_code
+
+    assert status(value) == 200
+    row = runner.invoke(args=["tokens", "list"]).output.splitlines()[1].split("\t")
+    assert row[1:3] == ["wang", "gateway"] and row[4] != "-" and row[5] != "-"  # expiry, use
+    with app.app_context():
+        db.session.execute(ApiToken.__table__.update().values(
+            expires_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)))
+        db.session.commit()
+    assert status(value) == 401  # expired
+    fresh = runner.invoke(args=["tokens", "create", "wang", "--days", "0"]).output.strip()
+    assert status(fresh) == 200  # never expires
+    with app.app_context():
+        fresh_id = db.session.scalar(select(func.max(ApiToken.id)))
+    assert runner.invoke(args=["tokens", "revoke", str(fresh_id)]).exit_code == 0
+    assert status(fresh) == 401
+    assert runner.invoke(args=["tokens", "revoke", "999999"]).exit_code != 0
