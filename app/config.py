@@ -100,6 +100,10 @@ DEFAULTS: dict[str, Any] = {
     # TLS from the first byte (port 465) instead of STARTTLS; either way the server's
     # certificate is verified (system CAs, or SMTP_CA_FILE for an intranet's own CA).
     "SMTP_IMPLICIT_TLS": False,
+    # /metrics: a bearer token it asks for, and the networks it answers (comma-separated
+    # CIDR); both empty: open, counts only.
+    "METRICS_TOKEN": "",
+    "METRICS_NETWORKS": "",
     # API tokens expire this many days after they are issued (0: never).
     "TOKEN_DAYS": 365,
     # Proofs: removed this many days after their application was withdrawn, rejected or

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 from typing import Any
 
 import marshmallow as ma
-from flask import Response
+from flask import Response, abort, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields as f
@@ -15,6 +17,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from app.api.auth import staff_required
 from app.api.schemas import Strict
+from app.errors import Unauthorized
 from app.models.disclosure import BATCH_STATUSES
 from app.models.records import CATEGORIES
 from app.services import batches, monitor
@@ -147,8 +150,27 @@ class DueItems(MethodView):
         return {"items": rows, "total": total}
 
 
+def _metrics_allowed() -> None:
+    networks = [n.strip() for n in str(current_app.config["METRICS_NETWORKS"]).split(",")
+                if n.strip()]  # fmt: skip
+    if networks:
+        try:
+            address = ipaddress.ip_address(request.remote_addr or "")
+        except ValueError:
+            abort(403)
+        if not any(address in ipaddress.ip_network(n, strict=False) for n in networks):
+            abort(403)
+    token = str(current_app.config["METRICS_TOKEN"] or "")
+    if token:
+        given = request.headers.get("Authorization", "").partition(" ")[2].strip()
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            raise Unauthorized("缺少或无效的访问令牌（Authorization: Bearer …）。")
+
+
 def metrics() -> Response:
-    """Prometheus text format: items by state, overdue items, batches by status."""
+    """Prometheus text format: items by state, overdue items, batches by status. Restricted
+    by ``METRICS_TOKEN`` (a bearer token) and ``METRICS_NETWORKS`` (addresses allowed)."""
+    _metrics_allowed()
     figures = monitor.figures()
     registry = CollectorRegistry()
     items = Gauge("creditflow_disclosure_items", "Disclosure items by category and status",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from app.extensions import db
 from app.models import DisclosureBatch, DisclosureItem, Listing
@@ -31,9 +31,18 @@ def due_items(which: str, category: str | None, page: int, per_page: int) -> tup
 def figures() -> dict[str, Any]:
     """Counts for /metrics, each by category where it has one."""
     session = db.session
-    items = session.execute(
+    # Cheap at any size: undelivered items are counted on the (status, category) index; the
+    # delivered ones are the item counts of the delivered batches, never a scan of all items.
+    items = list(session.execute(
         select(DisclosureItem.category, DisclosureItem.status, func.count())
+        .where(DisclosureItem.status.in_(UNDELIVERED))
         .group_by(DisclosureItem.category, DisclosureItem.status)
+    ).all())  # fmt: skip
+    items += session.execute(
+        select(DisclosureBatch.category, literal("delivered"),
+               func.coalesce(func.sum(DisclosureBatch.item_count), 0))
+        .where(DisclosureBatch.status == "delivered")
+        .group_by(DisclosureBatch.category)
     ).all()  # fmt: skip
     overdue = session.execute(
         select(DisclosureItem.category, func.count())

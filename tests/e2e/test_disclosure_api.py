@@ -72,3 +72,18 @@ def test_an_admin_retries_a_failed_batch(setup, app):
     run = setup("POST", "/batches", who="admin", json={"category": "penalty"}).get_json()
     assert run["delivered"] == {"penalty": 1} and run["failed"] == []
     assert setup("POST", "/batches/nope/retry", who="admin").status_code == 404
+
+
+def test_metrics_count_delivered_items_from_batches_and_can_be_restricted(setup, app, client):
+    setup("POST", "/batches", who="admin", json={"category": "inspection"})
+    metrics = client.get("/metrics").get_data(as_text=True)
+    assert 'creditflow_disclosure_items{category="inspection",status="delivered"} 4.0' in metrics
+    app.config.update(METRICS_TOKEN="scrape-secret")
+    assert client.get("/metrics").status_code == 401
+    wrong = client.get("/metrics", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    ok = client.get("/metrics", headers={"Authorization": "Bearer scrape-secret"})
+    assert ok.status_code == 200
+    app.config.update(METRICS_TOKEN="", METRICS_NETWORKS="10.9.0.0/16, ::1/128")
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "10.9.3.4"}).status_code == 200
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 403
