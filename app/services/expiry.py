@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
 from app.database import lock_unit_row, unit_of_work
@@ -14,9 +13,14 @@ from app.errors import InvalidTransition
 from app.extensions import db
 from app.models import EnforcementRecord, Listing, Unit
 from app.services import outbox
-from app.services.context import setting, today
+from app.services.context import today
 from app.services.listings import expire_listing, publish_basis
-from app.services.record_publicity import record_facts, transition, window
+from app.services.record_publicity import (
+    record_facts,
+    transition,
+    window,
+    window_may_have_passed,
+)
 from app.workflows import publicity
 from app.workflows.facts import Actor
 
@@ -71,8 +75,7 @@ def sweep_expired_records(result: SweepResult) -> None:
     candidates = db.session.scalars(
         select(EnforcementRecord)
         .where(EnforcementRecord.publicity_status.in_(publicity.MACHINE.sources("expire_record")),
-               EnforcementRecord.status == "active",
-               EnforcementRecord.decided_on <= today() - relativedelta(months=_shortest_max()))
+               EnforcementRecord.status == "active", window_may_have_passed(1, today()))
         .order_by(EnforcementRecord.id)
     ).all()  # fmt: skip
     ids = [r.id for r in candidates if (span := window(r)) is not None and span[1] <= today()]
@@ -103,11 +106,6 @@ def _extend_publicity(record_id: int) -> None:
         record.publicity_blocked_on = today()
         session.flush()
         outbox.enqueue(session, "update", record, today(), correction=True)
-
-
-def _shortest_max() -> int:
-    """The shortest maximum period of any tier, in months: no record younger can expire."""
-    return min(int(high) for _low, high in setting("PUBLICITY_MONTHS").values())
 
 
 def sweep_expired_listings() -> SweepResult:

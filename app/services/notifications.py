@@ -14,7 +14,6 @@ import smtplib
 import ssl
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import String, and_, cast, exists, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -25,7 +24,7 @@ from app.models._types import utcnow
 from app.services.context import calendar, setting, today
 from app.services.credit import request_refusals
 from app.services.mail_texts import render
-from app.services.record_publicity import record_steps
+from app.services.record_publicity import record_steps, window_may_have_passed
 from app.services.record_restoration import bars
 from app.workflows.facts import Actor
 
@@ -103,13 +102,11 @@ def _eligible_records(day: dt.date, now: dt.datetime) -> list[dict[str, Any]]:
     """Public penalties past their own minimum, not yet reminded, that the unit may now ask
     to end early (the record machine's guards decide)."""
     key = literal("record-eligible:") + cast(EnforcementRecord.id, String)
-    youngest = day - relativedelta(months=min(int(low) for low, _high in
-                                              setting("PUBLICITY_MONTHS").values()))  # fmt: skip
     candidates = db.session.execute(
         select(EnforcementRecord, Unit)
         .join(Unit, Unit.id == EnforcementRecord.unit_id)
         .where(EnforcementRecord.publicity_status == "public",
-               EnforcementRecord.status == "active", EnforcementRecord.decided_on <= youngest,
+               EnforcementRecord.status == "active", window_may_have_passed(0, day),
                Unit.contact_email.is_not(None), Unit.contact_email != "", _missing(key))
     ).all()  # fmt: skip
     session = db.session()

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.errors import InvalidTransition, StaleVersion
 from app.i18n import N_
-from app.models import DisclosureItem, EnforcementRecord, RestorationRequest
+from app.models import EnforcementRecord, RestorationRequest
 from app.services.audit import append_event
 from app.services.context import setting, today
 from app.workflows import publicity
@@ -72,6 +72,18 @@ def on_platform(record: EnforcementRecord) -> bool:
     return True
 
 
+def window_may_have_passed(bound: int, day: dt.date) -> Any:
+    """SQL: penalties whose window's minimum (``bound`` 0) or maximum (1) may have passed by
+    ``day``, by tier, a few days generous for month ends; ``window`` decides exactly on the few
+    rows it selects, so daily sweeps never load every public penalty."""
+    return or_(*(
+        and_(EnforcementRecord.tier == tier,
+             EnforcementRecord.decided_on
+             <= day - relativedelta(months=int(months[bound])) + dt.timedelta(days=3))
+        for tier, months in setting("PUBLICITY_MONTHS").items()
+    ))  # fmt: skip
+
+
 def open_record_request(session: Session, record_id: int) -> RestorationRequest | None:
     """The request to end this record's publicity awaiting a decision, if any."""
     return session.scalar(_OPEN_REQUEST, {"record_id": record_id})
@@ -83,11 +95,10 @@ def record_facts(
     """The guards' view of ``record`` today; ``given``: inputs of the action (reason, ...)."""
     span = window(record)
     request = open_record_request(session, record.id)
-    published = session.scalar(select(exists().where(
-        DisclosureItem.record_id == record.id, DisclosureItem.op == "add",
-        DisclosureItem.status == "delivered")))  # fmt: skip
+    # Published once its addition was delivered: the state already says so (``publish``).
+    published = record.publicity_status not in (None, *publicity.MACHINE.sources("publish"))
     return RecordFacts(
-        record.id, record.unit_id, today(), actor, published=bool(published),
+        record.id, record.unit_id, today(), actor, published=published,
         min_until=span[0] if span else None, max_until=span[1] if span else None,
         fine_outstanding=record.fine_outstanding, revoked=record.status == "revoked",
         request=RequestFacts(request.id, request.filed_by, request.commitment_signed)
