@@ -8,7 +8,7 @@ from typing import Any
 
 from app.extensions import db
 from app.models import EnforcementRecord, Unit
-from app.services import listings, records, restoration
+from app.services import listings, records, restoration, revocations
 from app.services.accounts import actor_of, create_token, create_user
 from app.services.context import today
 from app.services.pipeline import run_disclosure
@@ -111,3 +111,19 @@ def public_penalty(actor: Actor, days_ago: int = 200, **kw: Any):  # type: ignor
 def today_local() -> dt.date:
     """Today in the detachment's time zone (needs an app context)."""
     return today()
+
+
+def revoke_record(proposer: Actor, approver: Actor, record_id: int, reason: str = "撤销",
+                  on: dt.date | None = None):  # type: ignore[no-untyped-def]
+    """Revoke a decision the only way there is: one person proposes, a supervisor approves."""
+    proposal = revocations.propose_record_revocation(
+        proposer, record_id, reason, f"东消撤字〔2026〕{next(_seq)}号", on or today())
+    return revocations.approve_revocation(approver, proposal.id)
+
+
+def revoke_listing(proposer: Actor, approver: Actor, uscc: str, reason: str = "复议撤销",
+                   ground: str = "reconsideration", on: dt.date | None = None):  # type: ignore[no-untyped-def]
+    """Revoke a unit's active listing: proposed, then approved by a second supervisor."""
+    proposal = revocations.propose_listing_revocation(
+        proposer, uscc, ground, reason, f"东复决字〔2026〕{next(_seq)}号", on or today())
+    return revocations.approve_revocation(approver, proposal.id)

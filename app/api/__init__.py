@@ -48,10 +48,11 @@ def init_api(app: Flask) -> None:
         },
     )
     api.init_app(app)
-    from app.api import actions, disclosure, public, units
+    from app.api import actions, disclosure, public, revocations, units
 
     api.register_blueprint(units.blp)
     api.register_blueprint(actions.blp)
+    api.register_blueprint(revocations.blp)
     api.register_blueprint(disclosure.blp)
     api.register_blueprint(public.blp)
     app.add_url_rule("/metrics", "metrics", disclosure.metrics)

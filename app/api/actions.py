@@ -34,18 +34,6 @@ class Rectifications(MethodView):
         return records.record_rectification(current_actor(), record_id, **args)
 
 
-@blp.route("/records/<int(max=2147483647):record_id>/revoke")
-class RevokeRecord(MethodView):
-    @staff_required("supervisor")
-    @blp.arguments(s.RevokeIn)
-    @blp.response(200, s.RecordOut)
-    def post(self, args: dict[str, Any], record_id: int) -> Any:
-        """Revoke a decision; its public entry is withdrawn, with the reason, within 3
-        working days of the revoking decision; a listing left without basis ends."""
-        return records.revoke_record(current_actor(), record_id, args["reason"],
-                                     args["revoked_on"])
-
-
 @blp.route("/records/<int(max=2147483647):record_id>/restoration-steps")
 class RecordSteps(MethodView):
     @staff_required("officer", "supervisor", "admin")

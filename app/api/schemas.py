@@ -13,7 +13,6 @@ from app.models.records import CATEGORIES, TIERS
 from app.models.units import CREDIT_STATUSES
 from app.publishers.fields import mask_id
 from app.workflows.credit import TRIGGERS
-from app.workflows.guards import REVOCATION_GROUNDS
 from app.workflows.publicity import STATES as PUBLICITY_STATES
 from app.workflows.publicity import TRIGGERS as RECORD_TRIGGERS
 from app.workflows.vocabulary import ID_TYPES, LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
@@ -237,14 +236,6 @@ class RectificationOut(ma.Schema):
     acceptance_no = Text(allow_none=True)
 
 
-class RevokeIn(Strict):
-    reason = Text(required=True, validate=v.Length(min=1, max=2000),
-                  metadata={"description": "published with the withdrawal (行政处罚法 第48条)"})
-    revoked_on = f.Date(load_default=None, metadata={
-        "description": "date of the revoking decision (default today); the withdrawal is due "
-        "3 working days after it"})
-
-
 class ReasonIn(Strict):
     reason = Text(required=True, validate=v.Length(min=1, max=2000))
     version = f.Integer(
@@ -266,10 +257,6 @@ class ListingIn(Strict):
     )
     document_no = Text(required=True, validate=v.Length(min=1, max=100))
     decided_on = f.Date(required=True)
-
-
-class ListingRevokeIn(ReasonIn):
-    ground = Text(required=True, validate=v.OneOf(REVOCATION_GROUNDS))
 
 
 class RequestIn(Strict):

@@ -116,18 +116,6 @@ class UnitListings(MethodView):
         return listings.propose_listing(current_actor(), uscc, **args)
 
 
-@blp.route("/units/<uscc>/listing/revoke")
-class UnitListingRevoke(MethodView):
-    @staff_required("supervisor")
-    @blp.arguments(s.ListingRevokeIn)
-    @blp.response(200, s.ListingOut)
-    def post(self, args: dict[str, Any], uscc: str) -> Any:
-        """Revoke the active listing (basis revoked, reconsideration or litigation)."""
-        return listings.revoke_listing(
-            current_actor(), uscc, args["reason"], args["ground"], args.get("version")
-        )
-
-
 @blp.route("/units/<uscc>/restoration-requests")
 class UnitRequests(MethodView):
     @staff_required("officer", "supervisor")

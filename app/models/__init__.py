@@ -6,6 +6,7 @@ from app.models.disclosure import DisclosureBatch, DisclosureItem, SchedulerLeas
 from app.models.listings import Listing, ListingBasis, RestorationFile, RestorationRequest
 from app.models.notifications import Notification
 from app.models.records import EnforcementRecord, FinePayment, HazardRectification
+from app.models.revocations import Revocation
 from app.models.units import Unit
 from app.models.users import ApiToken, User
 
@@ -23,6 +24,7 @@ __all__ = [
     "Notification",
     "RestorationFile",
     "RestorationRequest",
+    "Revocation",
     "SchedulerLease",
     "Unit",
     "User",

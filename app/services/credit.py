@@ -16,15 +16,15 @@ from sqlalchemy import Select, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.errors import InvalidTransition, StaleVersion
+from app.errors import StaleVersion
 from app.i18n import N_
 from app.models import EnforcementRecord, FinePayment, Listing, Unit
+from app.services import firing
 from app.services.audit import append_event
 from app.services.context import setting
 from app.workflows import credit
 from app.workflows.facts import Actor, BasisRecord, CreditFacts, ListingFacts, Obligations
 from app.workflows.guards import Unmet
-from app.workflows.messages import render
 
 
 def listing_facts(listing: Listing) -> ListingFacts:
@@ -165,20 +165,8 @@ def check(unit: Unit, trigger: str, facts: CreditFacts, expected_version: int | 
     """
     check_version(unit, expected_version)
     before = unit.credit_status
-    try:
-        return credit.fire(before, trigger, facts)
-    except credit.InvalidTrigger as exc:
-        raise InvalidTransition(
-            N_("当前信用状态（%(state)s）不允许操作 %(trigger)s。", state=before, trigger=trigger),
-            trigger=trigger, status=before
-        ) from exc
-    except credit.GuardsUnmet as exc:
-        raise InvalidTransition(
-            " ".join(render(u) for u in exc.unmet),
-            trigger=trigger,
-            status=before,
-            unmet=[{"code": u.code, "message": render(u), **u.params} for u in exc.unmet],
-        ) from exc
+    return firing.fire(credit.fire, before, trigger, facts, N_(
+        "当前信用状态（%(state)s）不允许操作 %(trigger)s。", state=before, trigger=trigger))
 
 
 def transition(

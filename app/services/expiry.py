@@ -22,9 +22,7 @@ from app.services.record_publicity import (
     window_may_have_passed,
 )
 from app.workflows import publicity
-from app.workflows.facts import Actor
-
-SYSTEM = Actor(None, "scheduler", "system")
+from app.workflows.facts import SYSTEM
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import bindparam, select
@@ -14,7 +15,14 @@ from app.database import lock_unit_row, unit_of_work
 from app.errors import Conflict, Duplicate, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
-from app.models import EnforcementRecord, Listing, ListingBasis, RestorationRequest, Unit
+from app.models import (
+    EnforcementRecord,
+    Listing,
+    ListingBasis,
+    RestorationRequest,
+    Revocation,
+    Unit,
+)
 from app.models.records import TIERS
 from app.services import outbox
 from app.services.audit import append_event
@@ -23,8 +31,8 @@ from app.services.credit import active_listing, listing_facts, obligations, tran
 from app.services.record_publicity import on_platform
 from app.services.record_rules import check_date, one_of
 from app.services.units import get_unit
-from app.workflows import publicity
-from app.workflows.facts import SANCTION_CATEGORIES, Actor, CreditFacts
+from app.workflows import publicity, reversal
+from app.workflows.facts import SANCTION_CATEGORIES, SYSTEM, Actor, CreditFacts, ReversalFacts
 
 
 def publicity_window(level: str, decided_on: dt.date) -> tuple[dt.date, dt.date]:
@@ -178,36 +186,32 @@ def end_listing(session: Session, listing: Listing, status: str, reason: str | N
     window, which only its own restoration, expiry or revocation ends (Order No. 36)."""
     listing.status, listing.ended_on, listing.end_reason = status, today(), reason
     publish_basis(session, "update", listing, today(), correction=True)
+    _supersede_revocations(session, listing)
 
 
-def revoke_listing(
-    actor: Actor, uscc: str, reason: str, ground: str, expected_version: int | None = None
-) -> Listing:
-    """A supervisor revokes a listing whose basis was revoked or found unlawful."""
-    with unit_of_work() as session:
-        unit = get_unit(uscc, lock=True)
-        listing = active_listing(session, unit.id)
-        if listing is None:
-            raise Conflict(N_("该单位没有生效的失信名单记录。"))
-        facts = CreditFacts(
-            unit.id,
-            today(),
-            actor,
-            listing=listing_facts(listing),
-            reason=reason,
-            revocation_ground=ground,
-        )
-        transition(
-            session,
-            unit,
-            "revoke_listing",
-            facts,
-            expected_version,
-            {"listing_id": listing.id, "ground": ground},
-        )
-        close_open_request(session, listing, actor, "listing revoked")
-        end_listing(session, listing, "revoked", reason.strip())
-    return listing
+def _supersede_revocations(session: Session, listing: Listing) -> None:
+    """A proposal to revoke a listing that has just ended by another path (restored,
+    expired, revoked with its last basis) has nothing left to revoke."""
+    for proposal in session.scalars(select(Revocation).where(
+            Revocation.listing_id == listing.id, Revocation.status == "proposed")):
+        facts = ReversalFacts(SYSTEM, proposal.proposed_by, target_stands=False)
+        proposal.status = reversal.fire(proposal.status, "supersede_revocation", facts)
+        proposal.decided_at = dt.datetime.now(dt.UTC)
+        proposal.decision_note = f"listing {listing.status}"  # fmt: skip
+
+
+def revoke_active_listing(
+    session: Session, actor: Actor, unit: Unit, listing: Listing, reason: str, ground: str,
+    refs: dict[str, Any],
+) -> None:  # fmt: skip
+    """In the caller's transaction (the approval of a revocation proposal, four eyes): the
+    listing is revoked because its basis was revoked or found unlawful; the unit is normal."""
+    facts = CreditFacts(unit.id, today(), actor, listing=listing_facts(listing), reason=reason,
+                        revocation_ground=ground)  # fmt: skip
+    transition(session, unit, "revoke_listing", facts, None,
+               {"listing_id": listing.id, "ground": ground, **refs})
+    close_open_request(session, listing, actor, "listing revoked")
+    end_listing(session, listing, "revoked", reason)
 
 
 _OPEN_REQUEST = select(RestorationRequest).where(

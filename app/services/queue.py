@@ -9,7 +9,14 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import DisclosureBatch, DisclosureItem, EnforcementRecord, Listing, Unit
+from app.models import (
+    DisclosureBatch,
+    DisclosureItem,
+    EnforcementRecord,
+    Listing,
+    Revocation,
+    Unit,
+)
 from app.models.listings import RestorationRequest
 from app.models.units import CREDIT_STATUSES
 from app.services.context import calendar, today
@@ -23,6 +30,7 @@ class WorkQueue:
     """The home page's sections, each a list of rows and a total."""
 
     proposals: list[Any] = field(default_factory=list)
+    revocations: list[Any] = field(default_factory=list)
     requests: list[Any] = field(default_factory=list)
     due_items: list[Any] = field(default_factory=list)
     failed_batches: list[DisclosureBatch] = field(default_factory=list)
@@ -42,6 +50,11 @@ def work_queue() -> WorkQueue:
         select(Listing.id, Listing.level, Listing.proposed_at, Listing.proposed_by,
                Listing.document_no, Unit.uscc, Unit.name)
         .join(Unit, Unit.id == Listing.unit_id).where(Listing.status == "proposed")
+    )  # fmt: skip
+    revocations = (
+        select(Revocation.id, Revocation.kind, Revocation.document_no, Revocation.proposed_at,
+               Revocation.proposed_by, Unit.uscc, Unit.name)
+        .join(Unit, Unit.id == Revocation.unit_id).where(Revocation.status == "proposed")
     )  # fmt: skip
     requests = (
         select(RestorationRequest.id, RestorationRequest.due_on,
@@ -68,11 +81,14 @@ def work_queue() -> WorkQueue:
         counts[status] = int(n)
     return WorkQueue(
         proposals=list(session.execute(proposals.order_by(Listing.proposed_at).limit(LIMIT))),
+        revocations=list(session.execute(revocations.order_by(Revocation.proposed_at)
+                                         .limit(LIMIT))),
         requests=list(session.execute(requests.order_by(RestorationRequest.due_on).limit(LIMIT))),
         due_items=list(session.execute(
             items.order_by(DisclosureItem.due_by, DisclosureItem.id).limit(LIMIT))),
         failed_batches=list(session.scalars(failed.order_by(DisclosureBatch.created_at))),
-        totals={"proposals": _count(proposals), "requests": _count(requests),
+        totals={"proposals": _count(proposals), "revocations": _count(revocations),
+                "requests": _count(requests),
                 "due_items": _count(items)},
         status_counts=counts,
         horizon=horizon,

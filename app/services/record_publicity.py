@@ -17,14 +17,14 @@ from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.errors import InvalidTransition, StaleVersion
+from app.errors import StaleVersion
 from app.i18n import N_
 from app.models import EnforcementRecord, RestorationRequest
+from app.services import firing
 from app.services.audit import append_event
 from app.services.context import setting, today
 from app.workflows import publicity
 from app.workflows.facts import Actor, RecordFacts, RequestFacts
-from app.workflows.machine import GuardsUnmet, InvalidTrigger
 from app.workflows.messages import render
 
 _RECORDS = EnforcementRecord.__table__
@@ -110,20 +110,10 @@ def record_facts(
 def check(record: EnforcementRecord, trigger: str, facts: RecordFacts) -> str:
     """The state ``trigger`` would lead to, or the conflict saying why it may not happen."""
     before = record.publicity_status or ""
-    try:
-        return publicity.fire(before, trigger, facts)
-    except InvalidTrigger as exc:
-        message = _NOT_APPLICABLE.get(before) if trigger == "request_record_restoration" else None
-        raise InvalidTransition(
-            message or N_("该处罚信息当前公示状态（%(state)s）不允许操作 %(trigger)s。",
-                          state=before or "—", trigger=trigger),
-            trigger=trigger, status=before,
-        ) from exc  # fmt: skip
-    except GuardsUnmet as exc:
-        raise InvalidTransition(
-            " ".join(render(u) for u in exc.unmet), trigger=trigger, status=before,
-            unmet=[{"code": u.code, "message": render(u), **u.params} for u in exc.unmet],
-        ) from exc  # fmt: skip
+    message = _NOT_APPLICABLE.get(before) if trigger == "request_record_restoration" else None
+    return firing.fire(publicity.fire, before, trigger, facts, message or N_(
+        "该处罚信息当前公示状态（%(state)s）不允许操作 %(trigger)s。", state=before or "—",
+        trigger=trigger))
 
 
 def transition(

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from app.database import lock_unit_row, unit_of_work
 from app.errors import Conflict, Duplicate, NotFound, ValidationFailed
@@ -189,37 +190,37 @@ def _apply_rectification(record: EnforcementRecord, on: dt.date, hazards_count: 
     raise ValidationFailed.on("record_id", N_("只有监督检查和行政强制记录可以登记整改。"))
 
 
-def revoke_record(
-    actor: Actor, record_id: int, reason: str, revoked_on: dt.date | None = None
-) -> EnforcementRecord:
-    """Revoke a decision (a supervisor's act) on the date of the revoking decision (today by
-    default): its public entry is withdrawn, with the reason made public, within 3 working
-    days of that date (行政处罚法 第48条, 第85条). A listing left without a standing basis
-    ends with it."""
-    if not (reason or "").strip():
-        raise ValidationFailed.on("reason", N_("须填写撤销理由。"))
-    on = revoked_on or today()
-    with unit_of_work() as session:
-        record = get_record(record_id)
-        _active(record)
-        _check_revoked_on(record, on)
-        record.status = "revoked"
-        record.revoked_reason = reason.strip()
-        record.revoked_on = on
-        record.revoked_at = dt.datetime.now(dt.UTC)
-        session.flush()
-        if record.publicity_status in publicity.MACHINE.sources("withdraw_record"):
-            close_record_request(session, record, actor)
-            facts = record_facts(session, record, actor, reason=reason.strip())
-            record_publicity.transition(session, record, "withdraw_record", facts)
-        if record_publicity.on_platform(record):
-            outbox.enqueue(session, "withdraw", record, on)
-        status = record.unit.credit_status
-        append_event(session, record.unit_id, "record_revoked", status, status, actor,
-                     reason=reason.strip(),
-                     refs={"record_id": record.id, "revoked_on": on.isoformat()})  # fmt: skip
-        end_listing_without_basis(session, actor, record, reason.strip())
-    return record
+def revoke_decision(
+    session: Session, actor: Actor, record: EnforcementRecord, reason: str, on: dt.date,
+    refs: dict[str, Any],
+) -> None:  # fmt: skip
+    """In the caller's transaction (the approval of a revocation proposal, four eyes): the
+    decision is revoked as of ``on``, the date of the revoking decision; its public entry is
+    withdrawn, with the reason made public, within 3 working days of that date (行政处罚法
+    第48条, 第85条). A listing left without a standing basis ends with it."""
+    check_revocable(record, on)
+    record.status = "revoked"
+    record.revoked_reason = reason
+    record.revoked_on = on
+    record.revoked_at = dt.datetime.now(dt.UTC)
+    session.flush()
+    if record.publicity_status in publicity.MACHINE.sources("withdraw_record"):
+        close_record_request(session, record, actor)
+        facts = record_facts(session, record, actor, reason=reason)
+        record_publicity.transition(session, record, "withdraw_record", facts)
+    if record_publicity.on_platform(record):
+        outbox.enqueue(session, "withdraw", record, on)
+    status = record.unit.credit_status
+    append_event(session, record.unit_id, "record_revoked", status, status, actor,
+                 reason=reason, refs={"record_id": record.id, "revoked_on": on.isoformat(),
+                                      **refs})  # fmt: skip
+    end_listing_without_basis(session, actor, record, reason)
+
+
+def check_revocable(record: EnforcementRecord, on: dt.date) -> None:
+    """The record is in force and ``on`` can be the date of a decision revoking it."""
+    _active(record)
+    _check_revoked_on(record, on)
 
 
 def _check_revoked_on(record: EnforcementRecord, on: dt.date) -> None:

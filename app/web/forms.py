@@ -37,8 +37,13 @@ from app.errors import ValidationFailed
 from app.models.records import CATEGORIES, TIERS
 from app.services.record_rules import money
 from app.web.i18n import LABELS, tr
-from app.workflows.guards import REVOCATION_GROUNDS
-from app.workflows.vocabulary import ID_TYPES, LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
+from app.workflows.vocabulary import (
+    ID_TYPES,
+    LICENCE_TYPES,
+    MEASURE_TYPES,
+    PENALTY_TYPES,
+    REVOCATION_GROUNDS,
+)
 
 REQUIRED = _l("此项必填。")
 MAX_INT = 2**31 - 1
@@ -193,12 +198,13 @@ class RectificationForm(FlaskForm):
     note = TextAreaField(_l("说明"), validators=[Optional(), Length(max=2000)])
 
 
-class ReasonForm(VersionForm):
-    reason = TextAreaField(_l("理由"), validators=[required(), Length(max=2000)])
+class RevokeRecordForm(FlaskForm):
+    """A proposal to revoke a decision, carrying the revoking decision's number and date."""
 
-
-class RevokeRecordForm(ReasonForm):
-    revoked_on = day(_l("撤销决定日期（默认今天）"))
+    document_no = text(_l("撤销决定文书编号"), 100, needed=True)
+    revoked_on = day(_l("撤销决定日期"), needed=True)
+    reason = TextAreaField(_l("撤销理由（随撤下信息公示）"),
+                           validators=[required(), Length(max=2000)])
 
 
 class ProposalForm(FlaskForm):
@@ -227,12 +233,17 @@ class DecisionForm(VersionForm):
             raise ValidationError(_l("不同意时须填写理由。"))
 
 
-class RevokeListingForm(ReasonForm):
+class RevokeListingForm(VersionForm):
+    """A proposal to revoke a listing, carrying the revoking decision's number and date."""
+
     ground = SelectField(_l("撤销依据"), validators=[required()])
+    document_no = text(_l("撤销决定文书编号"), 100, needed=True)
+    decided_on = day(_l("撤销决定日期"), needed=True)
+    reason = TextAreaField(_l("撤销理由"), validators=[required(), Length(max=2000)])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.ground.choices = choices("ground", REVOCATION_GROUNDS)
+        self.ground.choices = choices("ground", REVOCATION_GROUNDS.values)
 
 
 class FileRequestForm(VersionForm):

@@ -80,6 +80,7 @@ LABELS = {
         "approve_restoration": _l("准予信用修复"), "reject_restoration": _l("不予信用修复"),
         "withdraw_restoration": _l("撤回修复申请"), "expire_listing": _l("期满移出名单"),
         "revoke_listing": _l("撤销列入"), "listing_proposed": _l("提出列入建议"),
+        "revocation_proposed": _l("提出撤销建议"), "revocation_rejected": _l("不予撤销"),
         "listing_rejected": _l("不予列入"), "unit_registered": _l("登记单位"),
         "record_added": _l("登记执法记录"), "record_revoked": _l("撤销执法记录"),
         "payment_recorded": _l("登记缴款"), "rectification_recorded": _l("登记整改"),
@@ -101,10 +102,9 @@ LABELS = {
         "provisional": _l("临时推算（请录入正式安排）"),
     },
     "day_kind": {"holiday": _l("放假"), "workday": _l("调休上班")},
-    "ground": {
-        "basis_revoked": _l("列入依据的决定已撤销"), "reconsideration": _l("行政复议撤销"),
-        "litigation": _l("行政诉讼撤销"),
-    },
+    "ground": _names(vocabulary.REVOCATION_GROUNDS),
+    "revocation_kind": _names(vocabulary.REVERSAL_KINDS),
+    "revocation_status": _names(vocabulary.REVERSAL_STATUSES),
 }  # fmt: skip
 
 

@@ -123,6 +123,24 @@ def submitted(form: FlaskForm, action: Callable[[], Any], done: str) -> bool:
     return True
 
 
+def decided(form: Any, approve: Callable[[], Any], reject: Callable[[str], Any],
+            approved: str, rejected: str) -> bool:  # fmt: skip
+    """A supervisor's decision (``DecisionForm``): run ``approve`` or ``reject`` with the
+    reason and flash what happened. False when the form or the service refused."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        if form.decision.data == "approve":
+            approve()
+        else:
+            reject(form.reason.data or "")
+    except errors.DomainError as exc:
+        apply_error(form, exc)
+        return False
+    flash(approved if form.decision.data == "approve" else rejected, "success")
+    return True
+
+
 REMOVED = N_("该文件已在保存期满后删除。")
 
 

@@ -74,6 +74,10 @@ class Actor:
     role: str
 
 
+# The service itself, acting on a schedule or as a consequence of another decision.
+SYSTEM = Actor(None, "scheduler", "system")
+
+
 @dataclass(frozen=True)
 class CreditFacts:
     """Everything the guards of one trigger may look at, as of ``today``."""
@@ -110,4 +114,18 @@ class RecordFacts:
     request: RequestFacts | None = None
     commitment_signed: bool = False
     reason: str | None = None
+    bar_reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReversalFacts:
+    """What the guards of a revocation proposal look at: who decides, who proposed, and
+    whether the listing or record it would revoke still stands."""
+
+    actor: Actor
+    proposed_by: int
+    target_stands: bool = True
+    reason: str | None = None
+    request: RequestFacts | None = None  # (a revocation has no restoration request)
+    commitment_signed: bool = False
     bar_reasons: tuple[str, ...] = ()

@@ -10,9 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from app.workflows.facts import SANCTION_CATEGORIES, Actor, CreditFacts, RecordFacts, RequestFacts
+from app.workflows import vocabulary
+from app.workflows.facts import (
+    SANCTION_CATEGORIES,
+    Actor,
+    CreditFacts,
+    RecordFacts,
+    RequestFacts,
+    ReversalFacts,
+)
 
-REVOCATION_GROUNDS = ("basis_revoked", "reconsideration", "litigation")
+REVOCATION_GROUNDS = vocabulary.REVOCATION_GROUNDS.values
 
 
 @dataclass(frozen=True)
@@ -171,3 +179,20 @@ def record_fine_paid(f: RecordFacts) -> Unmet | None:
 
 def record_revoked(f: RecordFacts) -> Unmet | None:
     return None if f.revoked else Unmet("record_not_revoked")
+
+
+# --- a revocation proposal (four eyes on every reversal) ----------------------------------
+
+
+def second_person(f: ReversalFacts) -> Unmet | None:
+    """No one person reverses a decision: whoever proposed the revocation cannot decide it."""
+    return Unmet("approver_is_proposer") if f.actor.id == f.proposed_by else None
+
+
+def target_still_stands(f: ReversalFacts) -> Unmet | None:
+    """The listing is still active, or the record still in force."""
+    return None if f.target_stands else Unmet("revocation_target_ended")
+
+
+def target_has_ended(f: ReversalFacts) -> Unmet | None:
+    return None if not f.target_stands else Unmet("revocation_target_stands")

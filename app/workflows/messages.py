@@ -101,6 +101,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "该处罚决定尚未撤销。",
         "en": "This penalty decision has not been revoked.",
     },
+    "revocation_target_ended": {
+        "zh": "该失信名单或执法决定已经结束，无需再撤销；请作不予撤销处理。",
+        "en": "The listing or decision has already ended; nothing is left to revoke.",
+    },
+    "revocation_target_stands": {
+        "zh": "该失信名单或执法决定仍然有效。",
+        "en": "The listing or decision is still in force.",
+    },
 }
 
 

@@ -146,6 +146,25 @@ ID_TYPES = Vocabulary(
     Term("other", N_("其他")),
 )
 
+# Why a listing is revoked (行政处罚法 第48条; 行政复议法; 行政诉讼法): the decision it rests on
+# was revoked, or found unlawful on reconsideration or in litigation.
+REVOCATION_GROUNDS = Vocabulary(
+    Term("basis_revoked", N_("列入依据的决定已撤销")),
+    Term("reconsideration", N_("行政复议撤销")),
+    Term("litigation", N_("行政诉讼撤销")),
+)
+
+# What a revocation proposal reverses, and its states (app/workflows/reversal.py).
+REVERSAL_KINDS = Vocabulary(
+    Term("listing", N_("撤销列入失信名单")), Term("record", N_("撤销执法决定"))
+)
+REVERSAL_STATUSES = Vocabulary(
+    Term("proposed", N_("待审核")),
+    Term("approved", N_("已撤销")),
+    Term("rejected", N_("不予撤销")),
+    Term("superseded", N_("已失效")),
+)
+
 ROLES = Vocabulary(
     Term("officer", N_("执法人员")), Term("supervisor", N_("审核人")), Term("admin", N_("管理员"))
 )

@@ -100,6 +100,36 @@ def test_a_restoration_is_filed_and_approved(app, server, open_page):
     assert "准予信用修复" in supervisor.inner_text("#timeline")
 
 
+def test_a_revocation_is_proposed_by_one_and_approved_by_another(app, server, open_page):
+    with app.app_context():
+        officer, sup = b.staff("officer", "wang"), b.staff("supervisor", "zhang")
+        b.staff("supervisor", "li")
+        unit, _, _ = b.listed_unit(officer, sup)
+    page = open_page("officer")
+    sign_in(page, server, "wang")
+    page.goto(f"{server}/staff/units/{unit.uscc}")
+    page.click("text=提出撤销列入建议")
+    page.select_option("select[name=ground]", "reconsideration")
+    page.fill("input[name=document_no]", "津东复决字〔2026〕12号")
+    page.fill("input[name=decided_on]", dt.date.today().isoformat())
+    page.fill("textarea[name=reason]", "行政复议决定撤销原处罚决定")
+    page.click("button.danger")
+    page.wait_for_selector("text=撤销建议已提交")
+    assert page.is_visible("text=须由审核人审核。")  # an officer cannot decide it
+    page.goto(f"{server}/staff/units/{unit.uscc}")
+    assert page.inner_text("h1 .badge") == "列入失信名单"  # nothing changed yet
+
+    supervisor = open_page("supervisor")
+    sign_in(supervisor, server, "li")
+    supervisor.click("#revocations a.button")
+    assert "津东复决字〔2026〕12号" in supervisor.inner_text("dl")
+    supervisor.check("input[name=decision][value=approve]")
+    supervisor.click("button.primary")
+    supervisor.wait_for_selector("text=已同意撤销")
+    assert supervisor.inner_text("h1 .badge") == "正常"
+    assert "撤销列入" in supervisor.inner_text("#timeline")
+
+
 def test_blocked_actions_say_why_and_english_forms_refuse_in_english(app, server, open_page):
     with app.app_context():
         officer, sup = b.staff("officer", "wang"), b.staff("supervisor", "zhang")

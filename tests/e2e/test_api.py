@@ -28,6 +28,7 @@ def api(app, client):
             "officer": b.token(officer),
             "supervisor": b.token(sup),
             "supervisor2": b.token(sup2),
+            "admin": b.token(b.staff("admin")),
         }
 
     class Api:
@@ -177,7 +178,8 @@ def test_authentication_and_roles(api):
     r = api.call("GET", "/units", who=None, headers={"Authorization": "Bearer nope"})
     assert r.status_code == 401 and r.headers["WWW-Authenticate"] == "Bearer"
     rec, lst = setup_listed(api)
-    r = api.call("POST", f"/records/{rec['id']}/revoke", who="officer", json={"reason": "x"})
+    r = api.call("POST", f"/records/{rec['id']}/revoke", who="admin",
+                 json={"reason": "x", "document_no": "撤1", "revoked_on": "2026-01-05"})
     assert r.status_code == 403 and r.get_json()["code"] == "forbidden"
 
 
@@ -323,10 +325,18 @@ def test_reject_withdraw_and_revoke_over_http(api):
         api.call("POST", f"/restoration-requests/{req['id']}/withdraw", json={}).status_code == 200
     )
     assert api.call("GET", f"/units/{UNIT}").get_json()["credit_status"] == "listed"
-    bad = api.call("POST", f"/units/{UNIT}/listing/revoke", who="supervisor",
-                   json={"reason": "复议", "ground": "basis_revoked"})  # fmt: skip
-    assert bad.status_code == 409 and bad.get_json()["unmet"][0]["code"] == "basis_not_revoked"
-    ok = api.call("POST", f"/units/{UNIT}/listing/revoke", who="supervisor",
-                  json={"reason": "行政复议决定撤销列入", "ground": "reconsideration"})  # fmt: skip
-    assert ok.status_code == 200 and ok.get_json()["status"] == "revoked"
+    revoke = f"/units/{UNIT}/listing/revoke"
+    body = {"reason": "复议", "ground": "basis_revoked", "document_no": "东复决字〔2026〕3号",
+            "decided_on": today().isoformat()}
+    bad = api.call("POST", revoke, who="supervisor", json=body)
+    assert bad.status_code == 422 and "尚未撤销" in bad.get_json()["errors"]["ground"][0]
+    body.update(reason="行政复议决定撤销列入", ground="reconsideration")
+    proposal = api.call("POST", revoke, who="supervisor", json=body)
+    assert proposal.status_code == 201 and proposal.get_json()["status"] == "proposed"
+    assert api.call("GET", f"/units/{UNIT}").get_json()["credit_status"] == "listed"
+    approve = f"/revocations/{proposal.get_json()['id']}/approve"
+    own = api.call("POST", approve, who="supervisor")
+    assert own.status_code == 409 and own.get_json()["unmet"][0]["code"] == "approver_is_proposer"
+    ok = api.call("POST", approve, who="supervisor2")
+    assert ok.status_code == 200 and ok.get_json()["status"] == "approved"
     assert api.call("GET", f"/units/{UNIT}").get_json()["credit_status"] == "normal"

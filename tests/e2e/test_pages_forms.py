@@ -124,13 +124,17 @@ def test_payment_and_rectification(app, desk):
     assert wang.submit(pay, {"amount": "100", "paid_on": OLD}).status_code == 302
 
 
-def test_revoke_needs_a_reason(app, desk):
+def test_a_revocation_proposal_needs_its_decision_number_date_and_reason(app, desk):
     zhang = Session(app, "zhang")
-    refused(zhang, f"/staff/records/{desk['record']}/revoke", {"reason": ""}, "此项必填")
+    path = f"/staff/records/{desk['record']}/revoke"
+    refused(zhang, path, {"reason": "", "document_no": "", "revoked_on": ""}, "此项必填")
+    refused(zhang, path, {"reason": "复议", "document_no": "撤1", "revoked_on": FUTURE},
+            "不能晚于今天")  # fmt: skip
     path = f"/staff/units/{desk['unit']}/listing/revoke"
-    refused(zhang, path, {"ground": "basis_revoked", "reason": "复核"},
-            "列入依据的决定尚未撤销", status=409)
-    refused(zhang, path, {"ground": "whim", "reason": "复核"}, "不是有效的选择")
+    refused(zhang, path, {"ground": "basis_revoked", "reason": "复核", "document_no": "撤2",
+                          "decided_on": OLD}, "列入依据的决定尚未撤销")  # fmt: skip
+    refused(zhang, path, {"ground": "whim", "reason": "复核", "document_no": "撤2",
+                          "decided_on": OLD}, "不是有效的选择")  # fmt: skip
 
 
 def test_propose_listing(app, desk):

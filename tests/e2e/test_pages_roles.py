@@ -13,12 +13,12 @@ ANY, WORKERS, SUPERVISOR, ADMIN = "any", ("officer", "supervisor"), ("supervisor
 ACCESS = {
     "staff.queue": ANY, "staff.unit_list": ANY, "staff.unit_page": ANY,
     "staff.unit_new": WORKERS, "staff.record_new": WORKERS, "staff.record_payment": WORKERS,
-    "staff.record_rectification": WORKERS, "staff.record_revoke": SUPERVISOR,
-    "staff.listing_new": WORKERS, "staff.listing_decide": ANY, "staff.listing_revoke": SUPERVISOR,
+    "staff.record_rectification": WORKERS, "staff.record_revoke": WORKERS,
+    "staff.listing_new": WORKERS, "staff.listing_decide": ANY, "staff.listing_revoke": WORKERS,
     "staff.listing_expire": WORKERS, "staff.listing_notice": WORKERS,
     "staff.restoration_new": WORKERS, "staff.record_restoration_new": WORKERS,
     "staff.record_guide": WORKERS,
-    "staff.restoration_page": ANY,
+    "staff.restoration_page": ANY, "staff.revocation_page": ANY,
     "staff.restoration_withdraw": WORKERS, "staff.restoration_file": ANY,
     "staff.batch_list": ANY, "staff.batch_page": ANY, "staff.batch_payload": ANY,
     "staff.batch_retry": ADMIN, "staff.batch_run": ADMIN,
@@ -42,12 +42,16 @@ def world(app, tmp_path):
 
         proposal = propose_listing(people["officer"], proposed.uscc, "general", "理由", [rec.id],
                                    "津东消信列字〔2026〕9001号", rec.decided_on)  # fmt: skip
+        from app.services.revocations import propose_record_revocation
+
+        revocation = propose_record_revocation(people["officer"], rec.id, "复议撤销",
+                                               "东复决字〔2026〕1号", rec.decided_on)  # fmt: skip
         batch, _ = claim_batch("penalty", 100)
         file_id = attach_proof(request)
         return {
             "uscc": unit.uscc, "record_id": record.id, "listing_id": proposal.id,
             "request_id": request.id, "batch_id": batch.id, "user_id": people["officer"].id,
-            "fmt": "jsonl", "file_id": file_id,
+            "fmt": "jsonl", "file_id": file_id, "revocation_id": revocation.id,
         }  # fmt: skip
 
 

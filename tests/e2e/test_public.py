@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from app.api.public import PublicPageOut, PublicUnitDetailOut
-from app.services import record_restoration, records, restoration
+from app.services import record_restoration, restoration
 from app.services.context import today
 from app.services.pipeline import run_disclosure
 from tests import builders as b
@@ -37,7 +37,7 @@ def district(app, tmp_path):
         good = b.unit(officer, name="东丽湖物业服务有限公司", legal_representative="张伟",
                       contact_phone="13812345678").uscc  # fmt: skip
         run_disclosure()
-        records.revoke_record(supervisor, ids["revoked"], "复查认定有误")  # withdrawal pending
+        b.revoke_record(officer, supervisor, ids["revoked"], "复查认定有误")  # withdrawal pending
         b.inspection(officer, code, **done)  # decided, not yet published
         return {"listed": code, "good": good, "officer": officer, "supervisor": other, **ids}
 

@@ -53,8 +53,7 @@ def act(action: str, u: Unit, officer: Actor, sup: Actor, counter: list[int]) ->
     elif action == "expire":
         listings.expire_listing(Actor(None, "scheduler", "system"), u.uscc)
     elif action == "revoke_record_and_listing" and listing is not None:
-        records.revoke_record(sup, listing.basis[0].record_id, "复议撤销")
-        listings.revoke_listing(sup, u.uscc, "依据已撤销", "basis_revoked")
+        b.revoke_record(officer, sup, listing.basis[0].record_id, "复议撤销")
 
 
 def check_invariants(u: Unit) -> None:

@@ -95,10 +95,11 @@ def test_expire_listing_needs_the_maximum_period_and_met_obligations(people):
 def test_revoke_listing_after_the_basis_is_revoked(people):
     officer, supervisor, _ = people
     u, rec, lst, req = b.restoration_ready(officer, supervisor)
-    with pytest.raises(InvalidTransition):
-        listings.revoke_listing(supervisor, u.uscc, "复议", "basis_revoked")
+    with pytest.raises(ValidationFailed) as refused:  # no basis decision is revoked yet
+        b.revoke_listing(officer, supervisor, u.uscc, "复议", "basis_revoked")
+    assert "ground" in refused.value.errors
     # Revoking the only basis decision revokes the listing with it (never left public).
-    records.revoke_record(supervisor, rec.id, "行政复议决定撤销")
+    b.revoke_record(officer, supervisor, rec.id, "行政复议决定撤销")
     db.session.refresh(u)
     assert u.credit_status == "normal"
     assert db.session.get(type(req), req.id).status == "closed"

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.errors import InvalidTransition, NotFound
 from app.extensions import db
 from app.models import DisclosureItem, EnforcementRecord
-from app.services import listings, public, record_restoration, records, restoration
+from app.services import listings, public, record_restoration, restoration
 from app.services.audit import unit_events, verify_chain
 from app.services.context import today
 from app.services.expiry import sweep_expired
@@ -166,7 +166,7 @@ def test_revoking_the_decision_closes_its_request_and_withdraws_it(people):
     officer, supervisor, _ = people
     u, rec = b.public_penalty(officer, days_ago=200)
     request = record_restoration.file_record_request(officer, rec.id, True)
-    records.revoke_record(supervisor, rec.id, "行政复议撤销")
+    b.revoke_record(officer, supervisor, rec.id, "行政复议撤销")
     assert state(rec.id) == "withdrawn"
     assert db.session.get_one(type(request), request.id).status == "closed"
     assert public.unit_page(u.uscc)["records"] == []
@@ -198,7 +198,7 @@ def test_a_minor_penalty_is_not_published_unless_the_detachment_chooses_to(peopl
         DisclosureItem.record_id == minor.id)).all() == []
     error = refused(record_restoration.file_record_request, officer, minor.id, True)
     assert "只有已公示的行政处罚信息" in error.message
-    records.revoke_record(supervisor, minor.id, "复核撤销")  # nothing was published: no item
+    b.revoke_record(officer, supervisor, minor.id, "复核撤销")  # nothing was published: no item
     assert db.session.scalars(select(DisclosureItem).where(
         DisclosureItem.record_id == minor.id)).all() == []
     ctx.config["PUBLISH_MINOR_PENALTIES"] = True

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import DisclosureItem, Listing, Unit
-from app.services import listings, records
+from app.services import listings
 from app.services.audit import unit_events, verify_chain
 from app.services.context import today
 from app.services.holidays import ScheduleDay, set_year_schedule
@@ -45,7 +45,8 @@ def test_withdrawal_is_due_three_working_days_after_the_revoking_decision(
     officer, supervisor = people
     rec = b.penalty(officer, b.unit(officer).uscc, decided_on=dt.date(2026, 1, 5),
                     facts="当事人电话13812345678")  # fmt: skip
-    records.revoke_record(supervisor, rec.id, "行政复议决定撤销，联系电话13900001111", revoked_on)
+    b.revoke_record(officer, supervisor, rec.id, "行政复议决定撤销，联系电话13900001111",
+                    revoked_on)
     item = last_item(rec.id)
     assert (item.op, item.due_by, item.due_workdays) == ("withdraw", due, 3)
     assert item.payload["备注"] == "撤销公示：行政复议决定撤销，联系电话139****1111"
@@ -60,10 +61,10 @@ def test_revocation_dates_before_the_decision_or_in_the_future_are_refused(peopl
                        (today() + dt.timedelta(days=1), "不能晚于今天"),
                        (dt.date(1999, 12, 31), "2000年至2099年")]:  # fmt: skip
         with pytest.raises(ValidationFailed) as info:
-            records.revoke_record(supervisor, rec.id, "撤销", bad)
+            b.revoke_record(officer, supervisor, rec.id, "撤销", bad)
         assert words in info.value.errors["revoked_on"][0]
         assert row_counts() == before
-    records.revoke_record(supervisor, rec.id, "撤销")  # today by default
+    b.revoke_record(officer, supervisor, rec.id, "撤销")
     assert last_item(rec.id).due_from == today()
 
 
@@ -71,7 +72,7 @@ def test_a_listing_whose_every_basis_is_revoked_ends_with_it(people):
     officer, supervisor = people
     u, first, lst = b.listed_unit(officer, supervisor, days_ago=100)
     uid, lid = u.id, lst.id
-    records.revoke_record(supervisor, first.id, "行政复议撤销")
+    b.revoke_record(officer, supervisor, first.id, "行政复议撤销")
     assert db.session.get_one(Listing, lid).status == "revoked"
     assert db.session.get_one(Unit, uid).credit_status == "normal"
     events = unit_events(db.session(), uid)
@@ -87,7 +88,7 @@ def test_a_listing_with_a_standing_basis_stays(people):
     lst = listings.propose_listing(officer, u.uscc, "general", "屡次违法", [one.id, two.id],
                                    "津东消信列字〔2026〕7001号", today() - dt.timedelta(days=80))
     listings.approve_listing(supervisor, lst.id)
-    records.revoke_record(supervisor, one.id, "复议撤销")
+    b.revoke_record(officer, supervisor, one.id, "复议撤销")
     assert db.session.get_one(Listing, lst.id).status == "active"
 
 
@@ -95,7 +96,7 @@ def test_a_years_schedule_re_dates_every_queued_item(people, monkeypatch, ctx):
     officer, supervisor = people
     monkeypatch.setitem(ctx.config, "WITHDRAWAL_WORKDAYS", 30)  # reaches into 2027
     rec = b.penalty(officer, b.unit(officer).uscc, decided_on=today() - dt.timedelta(days=10))
-    records.revoke_record(supervisor, rec.id, "撤销")
+    b.revoke_record(officer, supervisor, rec.id, "撤销")
     item = last_item(rec.id)
     assert item.due_provisional
     provisional = item.due_by

@@ -16,5 +16,6 @@ from app.web.staff import (  # noqa: E402,F401 - the views register themselves o
     listings,
     records,
     restoration,
+    revocations,
     units,
 )

@@ -1,4 +1,4 @@
-"""Listing a unit: the proposal, the supervisor's decision, revocation, expiry, the notice."""
+"""Listing a unit: the proposal, the supervisor's decision, expiry, the notice."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from app.services.access import issue_access_code
 from app.services.context import setting
 from app.services.credit import active_listing
 from app.services.restoration import restoration_steps
-from app.web.forms import DecisionForm, ProposalForm, RevokeListingForm, VersionForm
-from app.web.pages import apply_error, form_page, submitted
+from app.web.forms import DecisionForm, ProposalForm, VersionForm
+from app.web.pages import apply_error, decided, form_page, submitted
 from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
 from app.web.staff import bp
 
@@ -51,34 +51,13 @@ def listing_decide(listing_id: int) -> Any:
     listing = listings.get_listing(db.session(), listing_id)
     unit = listing.unit
     form = DecisionForm()
-    if form.validate_on_submit():
-        try:
-            if form.decision.data == "approve":
-                listings.approve_listing(current_actor(), listing.id, form.expected_version())
-                flash(_("已审核同意，该单位已列入失信名单。"), "success")
-            else:
-                listings.reject_listing(current_actor(), listing.id, form.reason.data or "")
-                flash(_("已决定不予列入。"), "success")
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
-            return _to_unit(unit.uscc)
+    if decided(form, lambda: listings.approve_listing(current_actor(), listing.id,
+                                                      form.expected_version()),
+               lambda reason: listings.reject_listing(current_actor(), listing.id, reason),
+               _("已审核同意，该单位已列入失信名单。"), _("已决定不予列入。")):  # fmt: skip
+        return _to_unit(unit.uscc)
     return form_page("staff/listing_decide.html", form, listing=listing, unit=unit,
                      can_decide=current_actor().role in SUPERVISOR)  # fmt: skip
-
-
-@bp.route("/units/<uscc>/listing/revoke", methods=["GET", "POST"])
-@staff_page(*SUPERVISOR)
-def listing_revoke(uscc: str) -> Any:
-    """Revoke the active listing because its basis was revoked or found unlawful."""
-    unit = units.get_unit(uscc)
-    listing = active_listing(db.session(), unit.id)
-    form = RevokeListingForm()
-    if submitted(form, lambda: listings.revoke_listing(
-            current_actor(), unit.uscc, form.reason.data or "", form.ground.data or "",
-            form.expected_version()), _("列入已撤销，该单位恢复正常状态。")):  # fmt: skip
-        return _to_unit(unit.uscc)
-    return form_page("staff/listing_revoke.html", form, unit=unit, listing=listing)
 
 
 @bp.route("/units/<uscc>/listing/expire", methods=["POST"])

@@ -1,4 +1,4 @@
-"""Enforcement records: adding one, recording a payment or a rectification, revoking."""
+"""Enforcement records: adding one, recording a payment or a rectification."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 
 from app.services import records, units
 from app.services.record_rules import CATEGORY_FIELDS, COMMON_FIELDS
-from app.web.forms import PaymentForm, RecordForm, RectificationForm, RevokeRecordForm
+from app.web.forms import PaymentForm, RecordForm, RectificationForm
 from app.web.pages import form_page, safe_next, submitted
-from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
+from app.web.security import WORKERS, current_actor, staff_page
 from app.web.staff import bp
 
 ID = "<int(max=2147483647):record_id>"
@@ -63,17 +63,3 @@ def record_rectification(record_id: int) -> Any:
             (form.note.data or "").strip() or None), _("整改情况已登记。")):  # fmt: skip
         return _back(record)
     return form_page("staff/record_rectification.html", form, record=record)
-
-
-@bp.route(f"/records/{ID}/revoke", methods=["GET", "POST"])
-@staff_page(*SUPERVISOR)
-def record_revoke(record_id: int) -> Any:
-    """Revoke a decision with a reason; its public entry is withdrawn."""
-    record = records.get_record(record_id)
-    form = RevokeRecordForm()
-    if submitted(form, lambda: records.revoke_record(current_actor(), record.id,
-                                                     form.reason.data or "",
-                                                     form.revoked_on.data),
-                 _("记录已撤销，公示内容将在规定期限内撤下。")):  # fmt: skip
-        return _back(record)
-    return form_page("staff/record_revoke.html", form, record=record)

@@ -16,7 +16,7 @@ from app.services.context import setting
 from app.services.credit import active_listing
 from app.web.forms import DecisionForm, FileRequestForm, VersionForm
 from app.web.i18n import lang
-from app.web.pages import apply_error, form_page, send_upload
+from app.web.pages import apply_error, decided, form_page, send_upload
 from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
 from app.web.staff import bp
 
@@ -96,20 +96,14 @@ def restoration_page(request_id: int) -> Any:
     request_ = restoration.get_request(db.session(), request_id)
     unit = request_.unit
     form = DecisionForm()
-    if form.validate_on_submit():
-        try:
-            if form.decision.data == "approve":
-                restoration.approve_request(current_actor(), request_.id, form.expected_version())
-                flash(_("已准予终止该处罚信息的公示，撤下申请已排队推送。") if request_.record_id
-                      else _("已准予信用修复，公示内容将撤下。"), "success")  # fmt: skip
-            else:
-                restoration.reject_request(current_actor(), request_.id, form.reason.data or "",
-                                           form.expected_version())  # fmt: skip
-                flash(_("已决定不予修复，理由已告知单位。"), "success")
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
-            return redirect(url_for("staff.unit_page", uscc=unit.uscc))
+    approved = (_("已准予终止该处罚信息的公示，撤下申请已排队推送。") if request_.record_id
+                else _("已准予信用修复，公示内容将撤下。"))  # fmt: skip
+    if decided(form, lambda: restoration.approve_request(current_actor(), request_.id,
+                                                         form.expected_version()),
+               lambda reason: restoration.reject_request(current_actor(), request_.id, reason,
+                                                         form.expected_version()),
+               approved, _("已决定不予修复，理由已告知单位。")):  # fmt: skip
+        return redirect(url_for("staff.unit_page", uscc=unit.uscc))
     steps = record_steps = None
     if request_.status == "submitted" and request_.record_id is not None:
         record_steps = record_restoration.steps_of(request_.record_id, current_actor(),

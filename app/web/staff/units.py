@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models.units import CREDIT_STATUSES
-from app.services import listings, records, units
+from app.services import listings, records, revocations, units
 from app.services.audit import unit_events, verify_chain
 from app.services.credit import active_listing
 from app.services.listings import open_request
@@ -79,6 +79,7 @@ def unit_page(uscc: str) -> Any:
         disclosure=records.disclosure_states([r.id for r in rows]),
         listing=listing,
         proposals=listings.proposals_of(unit.id),
+        revocations=revocations.revocations_in(unit_id=unit.id),
         request_=open_request(session, listing.id) if listing else None,
         steps=restoration_steps(unit.uscc) if listing else None,
         triggers=trigger_states(unit, current_actor(), lang()),
