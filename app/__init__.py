@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from typing import Any
 
 from flask import Flask
@@ -17,8 +18,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(config.load(app.instance_path, overrides))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
+    for name, file in (("SECRET_KEY", "secret_key"), ("AUDIT_KEY", "audit_key")):
+        if not app.config.get(name):
+            app.config[name] = _instance_secret(app.instance_path, file)
 
     from app.database import configure_engine
     from app.extensions import db, migrate
@@ -50,12 +52,20 @@ def _migrations_dir() -> str:
     return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
 
 
-def _instance_secret(instance_path: str) -> str:
-    """A secret key kept in the instance folder, made on first start."""
-    path = os.path.join(instance_path, "secret_key")
+def _instance_secret(instance_path: str, name: str) -> str:
+    """A secret kept in the instance folder, made on first start. Made whole before it
+    appears (a hard link never replaces an existing file), so processes starting at once
+    all read the one that was written first, never an empty one."""
+    path = os.path.join(instance_path, name)
     if not os.path.exists(path):
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
+        fd, draft = tempfile.mkstemp(prefix=f".{name}.", dir=instance_path)
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first
+        finally:
+            os.unlink(draft)
     with open(path) as fh:
         return fh.read().strip()

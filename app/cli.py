@@ -21,7 +21,7 @@ def main() -> None:
 def register(app: Flask) -> None:
     """Add the commands to the app's CLI (``creditflow`` and ``flask --app app`` alike)."""
     for command in (serve, scheduler_command, users, tokens, demo_data, calendar_group, disclose,
-                    records_group):
+                    records_group, audit_group):
         app.cli.add_command(command)
 
 
@@ -220,6 +220,40 @@ def disclose_run(category: str | None) -> None:
         raise click.ClickException(f"{len(summary.failed)} batches failed: {summary.failed}")
     if not summary.delivered and not summary.superseded:
         click.echo("nothing to deliver")
+
+
+@click.group("audit", cls=AppGroup)
+def audit_group() -> None:
+    """The audit trail."""
+
+
+PROBLEMS = {
+    "link": "event {at} was changed (its keyed hash does not match)",
+    "head": "the unit's chain head does not match its newest event (events deleted or added)",
+    "seal": "the chain head's seal does not match (the head was moved back, or the key differs)",
+    "status": "the credit status differs from the newest event's (changed behind the trail)",
+}
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Check every unit's audit chain under the audit key; exit 1 on any break."""
+    from app.extensions import db
+    from app.models import Unit
+    from app.services.audit import check_all
+
+    units = events = 0
+    broken = []
+    for check in check_all(db.session()):
+        units, events = units + 1, events + check.events
+        if not check.valid:
+            broken.append(check)
+            unit = db.session.get_one(Unit, check.unit_id)
+            problem = PROBLEMS[check.problem or ""].format(at=check.at)
+            click.echo(f"unit {unit.uscc} ({unit.name}): {problem}")
+    click.echo(f"{units} units, {events} events checked; {len(broken)} chains broken")
+    if broken:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

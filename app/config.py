@@ -12,6 +12,10 @@ from typing import Any
 
 DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,  # generated into the instance folder when not given
+    # The key of the audit trail's HMACs (app/services/audit.py). Keep it outside the database
+    # and its backups (an environment variable or the instance folder): whoever holds both can
+    # rewrite the trail undetected. Generated into the instance folder when not given.
+    "AUDIT_KEY": None,
     "DATABASE_URL": None,  # default: SQLite file in the instance folder
     "TIMEZONE": "Asia/Shanghai",
     # Publicity window of a listing by level, in months from the decision date:

@@ -332,7 +332,13 @@ class EventOut(ma.Schema):
 
 
 class EventsOut(ma.Schema):
-    chain_valid = f.Boolean()
+    chain_valid = f.Boolean(metadata={
+        "description": "every link holds under the audit key, the unit's chain head and seal "
+        "match its newest event, and that event's status is the unit's"})
+    chain_problem = Text(allow_none=True, metadata={
+        "enum": ["link", "head", "seal", "status", None],
+        "description": "what broke: a link (an event changed), the head (events deleted), the "
+        "seal (head moved back), the status (changed behind the trail)"})
     events = f.List(f.Nested(EventOut))
 
 

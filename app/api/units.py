@@ -12,7 +12,7 @@ from app.api import schemas as s
 from app.api.auth import current_actor, staff_required
 from app.extensions import db
 from app.services import listings, records, restoration, units
-from app.services.audit import unit_events, verify_chain
+from app.services.audit import check_one, unit_events
 from app.services.credit import active_listing
 from app.services.triggers import trigger_states
 
@@ -93,8 +93,10 @@ class UnitEvents(MethodView):
     @blp.response(200, s.EventsOut)
     def get(self, uscc: str) -> dict[str, Any]:
         """The audit trail, oldest first, and whether its hash chain verifies."""
-        events = unit_events(db.session(), units.get_unit(uscc).id)
-        return {"chain_valid": verify_chain(events) is None, "events": events}
+        unit_id = units.get_unit(uscc).id
+        check = check_one(db.session(), unit_id)
+        return {"chain_valid": check.valid, "chain_problem": check.problem,
+                "events": unit_events(db.session(), unit_id)}
 
 
 @blp.route("/units/<uscc>/restoration-steps")

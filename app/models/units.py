@@ -46,6 +46,13 @@ class Unit(db.Model):  # type: ignore[name-defined]
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     credit_status: Mapped[str] = mapped_column(String(32), default="normal")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The head of the unit's audit chain (app/services/audit.py): the last event's ``seq`` and
+    # ``hash``, and a seal (HMAC) binding them to ``credit_status``, so that deleting the
+    # newest events or changing the status behind the trail shows.
+    audit_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    audit_head: Mapped[str] = mapped_column(String(64), default="0" * 64,
+                                            server_default="0" * 64)
+    audit_seal: Mapped[str | None] = mapped_column(String(64))
     access_code_hash: Mapped[str | None] = mapped_column(String(200))
     # Self-service sign-in: failures since the last success, and a lockout after too many.
     access_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -2,6 +2,8 @@ import datetime as dt
 
 from app.services.audit import GENESIS, event_hash, verify_chain
 
+KEY = b"the-audit-key"
+
 
 def chain(n: int) -> list[dict]:
     events, prev = [], GENESIS
@@ -12,15 +14,15 @@ def chain(n: int) -> list[dict]:
             "reason": None, "refs": {"x": seq},
             "occurred_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=seq),
         }  # fmt: skip
-        fields["prev_hash"], fields["hash"] = prev, event_hash(prev, fields)
+        fields["prev_hash"], fields["hash"] = prev, event_hash(prev, fields, KEY)
         prev = fields["hash"]
         events.append(fields)
     return events
 
 
 def test_an_untouched_chain_verifies():
-    assert verify_chain(chain(5)) is None
-    assert verify_chain([]) is None
+    assert verify_chain(chain(5), KEY) is None
+    assert verify_chain([], KEY) is None
 
 
 def test_altering_any_field_of_any_event_breaks_verification():
@@ -29,10 +31,14 @@ def test_altering_any_field_of_any_event_breaks_verification():
                            ("refs", {"x": 0}), ("seq", 99)]:  # fmt: skip
             events = chain(5)
             events[index][key] = value
-            assert verify_chain(events) == index + 1
+            assert verify_chain(events, KEY) == index + 1
 
 
 def test_removing_or_reordering_events_breaks_verification():
     events = chain(4)
-    assert verify_chain(events[:1] + events[2:]) == 2
-    assert verify_chain([events[1], events[0]]) == 1
+    assert verify_chain(events[:1] + events[2:], KEY) == 2
+    assert verify_chain([events[1], events[0]], KEY) == 1
+
+
+def test_the_same_chain_under_another_key_does_not_verify():
+    assert verify_chain(chain(3), b"another-key") == 1

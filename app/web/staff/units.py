@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.models.units import CREDIT_STATUSES
 from app.services import listings, records, revocations, units
-from app.services.audit import unit_events, verify_chain
+from app.services.audit import check_one, unit_events
 from app.services.credit import active_listing
 from app.services.listings import open_request
 from app.services.queue import work_queue
@@ -84,6 +84,6 @@ def unit_page(uscc: str) -> Any:
         steps=restoration_steps(unit.uscc) if listing else None,
         triggers=trigger_states(unit, current_actor(), lang()),
         events=list(reversed(events)),
-        chain_broken_at=verify_chain(events),
+        chain=check_one(session, unit.id),
         button=VersionForm(),
     )
