@@ -208,9 +208,10 @@ def disclose() -> None:
                                                 "licensing"]), default=None)  # fmt: skip
 def disclose_run(category: str | None) -> None:
     """Claim pending items into batches and deliver them now (all categories by default)."""
-    from app.services.pipeline import run_disclosure
+    from app.services.admin_trail import CONSOLE
+    from app.services.pipeline import run_by_hand
 
-    summary = run_disclosure(category)
+    summary = run_by_hand(CONSOLE, category)
     for name, count in sorted(summary.delivered.items()):
         click.echo(f"{name}: {count} batches, {summary.items[name]} items delivered")
     for batch_id in summary.superseded:
@@ -240,6 +241,7 @@ def audit_verify() -> None:
     """Check every unit's audit chain under the audit key; exit 1 on any break."""
     from app.extensions import db
     from app.models import Unit
+    from app.services import admin_trail
     from app.services.audit import check_all
 
     units = events = 0
@@ -251,7 +253,12 @@ def audit_verify() -> None:
             unit = db.session.get_one(Unit, check.unit_id)
             problem = PROBLEMS[check.problem or ""].format(at=check.at)
             click.echo(f"unit {unit.uscc} ({unit.name}): {problem}")
-    click.echo(f"{units} units, {events} events checked; {len(broken)} chains broken")
+    trail = admin_trail.check(db.session())
+    if not trail.valid:
+        broken.append(trail)
+        click.echo("administration trail: " + PROBLEMS[trail.problem or ""].format(at=trail.at))
+    click.echo(f"{units} units, {events} events checked; administration trail: {trail.events} "
+               f"events; {len(broken)} chains broken")
     if broken:
         sys.exit(1)
 

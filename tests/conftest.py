@@ -72,6 +72,14 @@ def database_url(template_db: str, tmp_path) -> str:  # type: ignore[no-untyped-
 def app(database_url: str, tmp_path) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
     app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret",
                       "UPLOAD_DIR": str(tmp_path / "uploads")})
+    if PG_URL:  # emptied by TRUNCATE: the administration trail opens again, as migrated
+        from app.database import unit_of_work
+        from app.services.admin_trail import open_trail
+
+        with app.app_context():
+            with unit_of_work() as session:
+                open_trail(session)
+            db.session.remove()
     yield app
     with app.app_context():
         dispose_engines()

@@ -15,13 +15,13 @@ from marshmallow import validate as v
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-from app.api.auth import staff_required
+from app.api.auth import current_actor, staff_required
 from app.api.schemas import Strict
 from app.errors import Unauthorized
 from app.models.disclosure import BATCH_STATUSES
 from app.models.records import CATEGORIES
 from app.services import batches, monitor
-from app.services.pipeline import run_disclosure
+from app.services.pipeline import run_by_hand
 
 blp = Blueprint("disclosure", __name__, url_prefix="/api/v1/disclosure",
                 description="The disclosure pipeline")  # fmt: skip
@@ -112,7 +112,7 @@ class Batches(MethodView):
     @blp.response(200, RunOut)
     def post(self, args: dict[str, Any]) -> Any:
         """Run the pipeline now for one category (or all): deliver what is due, then new batches."""
-        return run_disclosure(args.get("category"))
+        return run_by_hand(current_actor(), args.get("category"))
 
 
 @blp.route("/batches/<batch_id>")
@@ -134,7 +134,7 @@ class RetryBatch(MethodView):
     @blp.response(200, BatchOut)
     def post(self, batch_id: str) -> Any:
         """Send a failed batch again at the next run (same id, so nothing is published twice)."""
-        return batches.retry_batch(batch_id)
+        return batches.retry_batch(batch_id, current_actor())
 
 
 @blp.route("/items")

@@ -1,6 +1,6 @@
 """Typed SQLAlchemy 2 models. Import from here: ``from app.models import Unit``."""
 
-from app.models.audit import AuditEvent
+from app.models.audit import AdminEvent, AuditEvent, AuditHead
 from app.models.calendar import Holiday
 from app.models.disclosure import DisclosureBatch, DisclosureItem, SchedulerLease
 from app.models.listings import Listing, ListingBasis, RestorationFile, RestorationRequest
@@ -11,8 +11,10 @@ from app.models.units import Unit
 from app.models.users import ApiToken, User
 
 __all__ = [
+    "AdminEvent",
     "ApiToken",
     "AuditEvent",
+    "AuditHead",
     "DisclosureBatch",
     "DisclosureItem",
     "EnforcementRecord",

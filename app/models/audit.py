@@ -37,3 +37,38 @@ class AuditEvent(db.Model):  # type: ignore[name-defined]
     occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AdminEvent(db.Model):  # type: ignore[name-defined]
+    """One change of who may do what, or of what the deadlines are: staff accounts and roles,
+    API tokens, the holiday calendar, and disclosure batches retried or run by hand.
+
+    One chain for the whole service (``seq`` from 1, unique), keyed like the units' chains;
+    its head and seal are kept in ``audit_heads`` under the name ``admin``. Append-only.
+    """
+
+    __tablename__ = "admin_events"
+    __table_args__ = (UniqueConstraint("seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(100))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(db.Model):  # type: ignore[name-defined]
+    """The head of a chain that belongs to no unit (``admin``): last ``seq``, hash, seal."""
+
+    __tablename__ = "audit_heads"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    head: Mapped[str] = mapped_column(String(64))
+    seal: Mapped[str | None] = mapped_column(String(64))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from sqlalchemy import select, update
 from werkzeug.security import generate_password_hash
@@ -16,6 +17,8 @@ from app.i18n import N_
 from app.models import ApiToken, User
 from app.models._types import utcnow
 from app.models.users import ROLES
+from app.services import admin_trail
+from app.services.admin_trail import CONSOLE
 from app.services.context import setting
 from app.services.signin import check_new_password
 from app.workflows.facts import Actor
@@ -28,8 +31,12 @@ def actor_of(user: User) -> Actor:
     return Actor(user.id, user.display_name or user.username, user.role)
 
 
-def create_user(username: str, role: str, password: str, display_name: str | None = None) -> User:
-    """Create a staff account; the password is stored as a salted hash (scrypt)."""
+def create_user(
+    username: str, role: str, password: str, display_name: str | None = None,
+    by: Actor = CONSOLE,
+) -> User:  # fmt: skip
+    """Create a staff account; the password is stored as a salted hash (scrypt). ``by``: who
+    creates it (the administration trail says so)."""
     username = (username or "").strip()
     if not username:
         raise ValidationFailed.on("username", N_("用户名不能为空。"))
@@ -44,6 +51,9 @@ def create_user(username: str, role: str, password: str, display_name: str | Non
             password_hash=generate_password_hash(password),
         )  # fmt: skip
         session.add(user)
+        session.flush()
+        admin_trail.record(session, "account_created", f"user:{user.id}", by,
+                           {"username": username, "role": role})
     return user
 
 
@@ -51,7 +61,9 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(username: str, name: str = "api", days: int | None = None) -> str:
+def create_token(
+    username: str, name: str = "api", days: int | None = None, by: Actor = CONSOLE
+) -> str:
     """Issue a bearer token for a user and return it; only its hash is kept. It expires after
     ``days`` (``TOKEN_DAYS`` by default; 0: never)."""
     days = int(setting("TOKEN_DAYS")) if days is None else days
@@ -63,8 +75,13 @@ def create_token(username: str, name: str = "api", days: int | None = None) -> s
             raise NotFound(N_("未找到用户 %(name)s。", name=username))
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         expires = utcnow() + dt.timedelta(days=days) if days else None
-        session.add(ApiToken(user_id=user.id, name=name, token_hash=hash_token(token),
-                             expires_at=expires))  # fmt: skip
+        row = ApiToken(user_id=user.id, name=name, token_hash=hash_token(token),
+                       expires_at=expires)  # fmt: skip
+        session.add(row)
+        session.flush()
+        admin_trail.record(session, "token_created", f"user:{user.id}", by,
+                           {"token_id": row.id, "label": name,
+                            "expires_at": expires.isoformat() if expires else None})
     return token
 
 
@@ -95,7 +112,7 @@ def list_tokens() -> list[ApiToken]:
     return list(db.session.scalars(select(ApiToken).order_by(ApiToken.id.desc())))
 
 
-def revoke_token(token_id: int) -> ApiToken:
+def revoke_token(token_id: int, by: Actor = CONSOLE) -> ApiToken:
     """Revoke a token: it opens nothing from now on."""
     with unit_of_work() as session:
         row = session.get(ApiToken, token_id)
@@ -103,6 +120,8 @@ def revoke_token(token_id: int) -> ApiToken:
             raise NotFound(N_("未找到该访问令牌。"))
         if row.revoked_at is None:
             row.revoked_at = utcnow()
+            admin_trail.record(session, "token_revoked", f"user:{row.user_id}", by,
+                               {"token_id": row.id, "label": row.name})
     return row
 
 
@@ -148,9 +167,30 @@ def update_user(
             raise Conflict(N_("管理员不能降低自己的角色或停用自己的账户。"))
         if new_password or (user.active and not active) or user.role != role:
             user.session_epoch += 1
+        for action, details in _account_changes(user, role, active, bool(new_password)):
+            admin_trail.record(session, action, f"user:{user.id}", admin,
+                               {"username": user.username, **details})
         if new_password:
             user.password_hash = generate_password_hash(new_password)
         user.role, user.active = role, active
         user.display_name = (display_name or "").strip() or user.display_name
         user.failed_logins, user.locked_until = 0, None
     return user
+
+
+def _account_changes(
+    user: User, role: str, active: bool, password: bool
+) -> list[tuple[str, dict[str, Any]]]:
+    """What an edit changes in who may do what, one trail event each."""
+    changes: list[tuple[str, dict[str, Any]]] = []
+    if user.role != role:
+        changes.append(("role_changed", {"from": user.role, "to": role}))
+    if user.active != active:
+        changes.append(("account_reactivated" if active else "account_deactivated", {}))
+    if password:
+        changes.append(("password_reset", {}))
+    locked = user.locked_until is not None and user.locked_until > utcnow()
+    if locked or user.failed_logins:
+        changes.append(("account_unlocked", {"failed_logins": user.failed_logins,
+                                             "locked": locked}))
+    return changes

@@ -50,22 +50,31 @@ HASHED_FIELDS = (
 PUBLICITY_TRIGGERS = frozenset(publicity.TRIGGERS)
 
 
-def _key() -> bytes:
+def audit_key() -> bytes:
+    """The key of every trail's HMACs (``AUDIT_KEY``, kept outside the database)."""
     return str(setting("AUDIT_KEY")).encode()
 
 
-def event_hash(prev_hash: str, fields: Mapping[str, Any], key: bytes | None = None) -> str:
-    """HMAC-SHA-256 (under the audit key) of the previous hash and the event's fields."""
-    body = {k: fields[k] for k in HASHED_FIELDS}
+def keyed_hash(
+    prev_hash: str, fields: Mapping[str, Any], names: tuple[str, ...], key: bytes
+) -> str:
+    """HMAC-SHA-256 under ``key`` of the previous hash and the fields ``names`` of an event,
+    in canonical JSON (its time in ISO 8601 to the microsecond): every trail's link."""
+    body = {k: fields[k] for k in names}
     body["occurred_at"] = fields["occurred_at"].isoformat(timespec="microseconds")
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(key or _key(), (prev_hash + canonical).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, (prev_hash + canonical).encode(), hashlib.sha256).hexdigest()
+
+
+def event_hash(prev_hash: str, fields: Mapping[str, Any], key: bytes | None = None) -> str:
+    """The keyed hash of a unit's event (under the audit key unless ``key`` is given)."""
+    return keyed_hash(prev_hash, fields, HASHED_FIELDS, key or audit_key())
 
 
 def head_seal(unit_id: int, seq: int, head: str, status: str, key: bytes | None = None) -> str:
     """The seal of a unit's chain head: binds the last event to the unit's credit status."""
     message = f"{unit_id}|{seq}|{head}|{status}".encode()
-    return hmac.new(key or _key(), message, hashlib.sha256).hexdigest()
+    return hmac.new(key or audit_key(), message, hashlib.sha256).hexdigest()
 
 
 def append_event(
@@ -101,7 +110,7 @@ def append_event(
         "refs": refs or {},
         "occurred_at": utcnow(),
     }
-    key = _key()
+    key = audit_key()
     digest = event_hash(prev, fields, key)
     # Core statements: an append-only row needs no unit-of-work bookkeeping.
     session.execute(_APPEND, {**fields, "prev_hash": prev, "hash": digest})
@@ -117,7 +126,7 @@ def verify_chain(
 
     Returns the position (from 1) of the first broken link, or None when every link holds.
     """
-    return _links(events, key or _key())[0]
+    return _links(events, key or audit_key())[0]
 
 
 def _links(
@@ -187,13 +196,13 @@ def check_one(session: Session, unit_id: int) -> ChainCheck:
     events = session.execute(
         select(*_EVENT_COLUMNS).where(AuditEvent.unit_id == unit_id).order_by(AuditEvent.seq)
     ).mappings()
-    return check_unit(unit_id, tuple(row[1:]), events, _key())
+    return check_unit(unit_id, tuple(row[1:]), events, audit_key())
 
 
 def check_all(session: Session, batch: int = 500) -> Iterable[ChainCheck]:
     """Every unit's check, a batch of units at a time (their events streamed in one query per
     batch, ordered by unit and ``seq``); for ``creditflow audit verify``."""
-    key, after = _key(), 0
+    key, after = audit_key(), 0
     while True:
         heads = session.execute(
             _UNIT_HEADS.where(_UNITS.c.id > after).order_by(_UNITS.c.id).limit(batch)

@@ -14,6 +14,7 @@ from app.models import DisclosureBatch, DisclosureItem
 from app.publishers.formats import csv_lines, jsonl
 from app.services.disclosure import retry_failed, stream_items
 from app.services.paging import page_of
+from app.workflows.facts import Actor
 
 
 def list_batches(
@@ -45,10 +46,10 @@ def batch_items(batch_id: str, page: int, per_page: int) -> list[DisclosureItem]
     ))  # fmt: skip
 
 
-def retry_batch(batch_id: str) -> DisclosureBatch:
+def retry_batch(batch_id: str, by: Actor) -> DisclosureBatch:
     """Send a failed batch again at the next run (same id, so nothing is published twice)."""
     batch = get_batch(batch_id)
-    if not retry_failed(batch.id):
+    if not retry_failed(batch.id, by):
         raise Conflict(N_("只有发送失败的批次可以重试。"), status=batch.status)
     return db.session.get_one(DisclosureBatch, batch.id, populate_existing=True)
 

@@ -26,7 +26,9 @@ from app.models._types import utcnow
 from app.publishers import formats
 from app.publishers.base import BatchInfo
 from app.publishers.formats import Item
+from app.services import admin_trail
 from app.workflows import publicity
+from app.workflows.facts import Actor
 
 ITEMS = DisclosureItem.__table__
 BATCHES = DisclosureBatch.__table__
@@ -200,12 +202,15 @@ def mark_failed(
     return bool(held)
 
 
-def retry_failed(batch_id: str) -> bool:
-    """Staff send a failed batch again (same id, same payload): it is due at the next run."""
+def retry_failed(batch_id: str, by: Actor) -> bool:
+    """Staff send a failed batch again (same id, same payload): it is due at the next run.
+    Who asked is in the administration trail."""
     with unit_of_work() as session:
         changed = session.execute(
             BATCHES.update()
             .where(BATCHES.c.id == batch_id, BATCHES.c.status == "failed")
             .values(status="retrying", next_attempt_at=None, lease_until=None, lease_token=None)
         ).rowcount  # type: ignore[attr-defined]
+        if changed:
+            admin_trail.record(session, "batch_retried", f"batch:{batch_id}", by, {})
     return bool(changed)

@@ -19,7 +19,10 @@ from app.database import unit_of_work
 from app.errors import ValidationFailed
 from app.i18n import N_
 from app.models import DisclosureItem, EnforcementRecord, Holiday, RestorationRequest
+from app.services import admin_trail
+from app.services.admin_trail import CONSOLE
 from app.services.context import calendar, forget_calendar, setting
+from app.workflows.facts import Actor
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,11 @@ class ScheduleDay:
     name: str | None = None
 
 
-def set_year_schedule(year: int, days: Iterable[ScheduleDay]) -> dict[str, int]:
-    """Replace ``year``'s schedule and recompute the provisional deadlines it settles."""
+def set_year_schedule(
+    year: int, days: Iterable[ScheduleDay], by: Actor = CONSOLE
+) -> dict[str, int]:
+    """Replace ``year``'s schedule and recompute the provisional deadlines it settles; the
+    administration trail records who entered it and how many deadlines moved."""
     days = list(days)
     errors = [N_("%(day)s 不在 %(year)s 年内。", day=d.day.isoformat(), year=year)
               for d in days if d.day.year != year]
@@ -50,6 +56,9 @@ def set_year_schedule(year: int, days: Iterable[ScheduleDay]) -> dict[str, int]:
         session.flush()
         forget_calendar()
         counts = _firm_up_deadlines(session)
+        admin_trail.record(session, "calendar_changed", f"calendar:{year}", by, {
+            "holidays": sum(d.kind == "holiday" for d in days),
+            "workdays": sum(d.kind == "workday" for d in days), "re_dated": counts})
     forget_calendar()
     return counts
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import select
 
+from app.database import unit_of_work
 from app.extensions import db
 from app.models import DisclosureBatch
 from app.models._types import utcnow
@@ -17,8 +18,9 @@ from app.publishers.base import BatchInfo, DeliveryError, Publisher
 from app.publishers.files import FilePublisher
 from app.publishers.formats import Item
 from app.publishers.http import HttpPublisher
-from app.services import disclosure
+from app.services import admin_trail, disclosure
 from app.services.context import calendar, setting, today
+from app.workflows.facts import Actor
 
 log = logging.getLogger("creditflow.disclosure")
 
@@ -132,3 +134,14 @@ def run_disclosure(category: str | None = None, urgent_only: bool = False) -> Ru
         log.warning("disclosure run: %d batches failed: %s", len(summary.failed), summary.failed)
     current_app.logger.info("disclosure run: %s", summary)
     return summary
+
+
+def run_by_hand(actor: Actor, category: str | None = None) -> RunSummary:
+    """A run someone asked for (staff "run now", the API, ``disclose run``): who asked is in
+    the administration trail before the run starts."""
+    if category is not None and category not in CATEGORIES:
+        raise ValueError(f"unknown category {category!r}")
+    with unit_of_work() as session:
+        admin_trail.record(session, "disclosure_run", f"disclosure:{category or 'all'}", actor,
+                           {"category": category})
+    return run_disclosure(category)

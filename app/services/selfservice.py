@@ -17,13 +17,14 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from app.database import unit_of_work
+from app.database import lock_unit_row, unit_of_work
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
 from app.models import EnforcementRecord, Listing, RestorationFile, RestorationRequest, Unit
 from app.models._types import utcnow
 from app.services import record_restoration, restoration, uploads
+from app.services.audit import append_event
 from app.services.context import setting
 from app.services.credit import active_listing, obligations
 from app.services.record_publicity import RecordSteps
@@ -259,9 +260,17 @@ def get_file(request_id: int, file_id: int) -> RestorationFile:
 
 
 def set_contact_email(unit_id: int, raw: str | None) -> Any:
-    """Where the unit's reminders go (empty: no reminders)."""
+    """Where the unit's reminders go (empty: no reminders). The change is in the unit's
+    audit chain, from and to, as the unit's own act."""
     email = clean_email(raw)
     with unit_of_work() as session:
+        lock_unit_row(session, unit_id)
+        unit = session.get_one(Unit, unit_id, populate_existing=True)
+        before = unit.contact_email
+        if before == email:
+            return email
         table = Unit.__table__  # a Core update: the credit state's version stays as it is
         session.execute(table.update().where(table.c.id == unit_id).values(contact_email=email))
+        append_event(session, unit_id, "reminder_address_changed", unit.credit_status,
+                     unit.credit_status, unit_actor(unit), None, {"from": before, "to": email})
     return email

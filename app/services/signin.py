@@ -12,7 +12,9 @@ from app.errors import Locked, Unauthorized, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
 from app.models import User
+from app.services import admin_trail
 from app.services.context import setting
+from app.workflows.facts import Actor
 
 MIN_PASSWORD = 10
 BAD_CREDENTIALS = N_("用户名或密码不正确。")
@@ -86,4 +88,6 @@ def change_password(user_id: int, current: str, new: str) -> User:
             raise ValidationFailed.on("new_password", N_("新密码不能与当前密码相同。"))
         user.password_hash = generate_password_hash(new)
         user.session_epoch += 1
+        admin_trail.record(session, "password_changed", f"user:{user.id}",
+                           Actor(user.id, user.display_name or user.username, user.role), {})
     return user

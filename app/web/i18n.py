@@ -81,6 +81,7 @@ LABELS = {
         "withdraw_restoration": _l("撤回修复申请"), "expire_listing": _l("期满移出名单"),
         "revoke_listing": _l("撤销列入"), "listing_proposed": _l("提出列入建议"),
         "revocation_proposed": _l("提出撤销建议"), "revocation_rejected": _l("不予撤销"),
+        "reminder_address_changed": _l("单位更改提醒邮箱"),
         "listing_rejected": _l("不予列入"), "unit_registered": _l("登记单位"),
         "record_added": _l("登记执法记录"), "record_revoked": _l("撤销执法记录"),
         "payment_recorded": _l("登记缴款"), "rectification_recorded": _l("登记整改"),
@@ -100,6 +101,15 @@ LABELS = {
     "source": {
         "entered": _l("已录入国务院办公厅通知"), "package": _l("chinese-calendar 数据包"),
         "provisional": _l("临时推算（请录入正式安排）"),
+    },
+    "admin_action": {
+        "trail_opened": _l("开始记录"), "account_created": _l("创建账户"),
+        "role_changed": _l("更改角色"), "password_reset": _l("重置密码"),
+        "password_changed": _l("本人修改密码"), "account_unlocked": _l("解除锁定"),
+        "account_deactivated": _l("停用账户"), "account_reactivated": _l("恢复账户"),
+        "token_created": _l("签发访问令牌"), "token_revoked": _l("吊销访问令牌"),
+        "calendar_changed": _l("录入节假日安排"), "batch_retried": _l("重试推送批次"),
+        "disclosure_run": _l("立即推送"),
     },
     "day_kind": {"holiday": _l("放假"), "workday": _l("调休上班")},
     "ground": _names(vocabulary.REVOCATION_GROUNDS),

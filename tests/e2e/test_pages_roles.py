@@ -23,7 +23,7 @@ ACCESS = {
     "staff.batch_list": ANY, "staff.batch_page": ANY, "staff.batch_payload": ANY,
     "staff.batch_retry": ADMIN, "staff.batch_run": ADMIN,
     "staff.user_list": ADMIN, "staff.user_edit": ADMIN, "staff.calendar_page": ADMIN,
-    "staff.settings_page": ADMIN, "auth.password": ANY,
+    "staff.settings_page": ADMIN, "staff.admin_trail_page": ADMIN, "auth.password": ANY,
 }  # fmt: skip
 ROLES = ("officer", "supervisor", "admin")
 

@@ -9,10 +9,11 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 
 from app.errors import DomainError
-from app.services import accounts, holidays
+from app.extensions import db
+from app.services import accounts, admin_trail, holidays
 from app.services.context import calendar
 from app.web.forms_admin import CalendarForm, UserCreateForm, UserEditForm
-from app.web.pages import apply_error, form_page, submitted
+from app.web.pages import apply_error, form_page, page_args, page_count, submitted
 from app.web.security import ADMIN, current_actor, staff_page
 from app.web.staff import bp
 
@@ -32,7 +33,7 @@ def user_list() -> Any:
     form = UserCreateForm()
     if submitted(form, lambda: accounts.create_user(
             form.username.data or "", form.role.data or "", form.password.data or "",
-            form.display_name.data), _("账户已创建。")):  # fmt: skip
+            form.display_name.data, current_actor()), _("账户已创建。")):  # fmt: skip
         return redirect(url_for("staff.user_list"))
     return form_page("admin/users.html", form, users=accounts.list_users(), now=_now())
 
@@ -61,7 +62,8 @@ def calendar_page() -> Any:
     if form.validate_on_submit():
         try:
             year = int(form.year.data or year)
-            counts = holidays.set_year_schedule(year, holidays.parse_schedule(form.schedule.data))
+            counts = holidays.set_year_schedule(year, holidays.parse_schedule(form.schedule.data),
+                                               current_actor())
         except DomainError as exc:
             apply_error(form, exc)
             if "days" in exc.errors:
@@ -73,6 +75,18 @@ def calendar_page() -> Any:
             return redirect(url_for("staff.calendar_page", year=year))
     return form_page("admin/calendar.html", form, year=year, days=holidays.special_days(year),
                      source=calendar().source(year))  # fmt: skip
+
+
+@bp.route("/admin/trail")
+@staff_page(*ADMIN)
+def admin_trail_page() -> Any:
+    """The administration trail, newest first: accounts, tokens, calendar, batch actions;
+    and whether its chain verifies."""
+    page, per_page = page_args(request.args, 50)
+    rows, total = admin_trail.events(page, per_page)
+    return render_template("admin/trail.html", events=rows, page=page,
+                           pages=page_count(total, per_page),
+                           chain=admin_trail.check(db.session()))  # fmt: skip
 
 
 @bp.route("/admin/settings")

@@ -11,10 +11,10 @@ from app.errors import DomainError
 from app.models.disclosure import BATCH_STATUSES
 from app.models.records import CATEGORIES
 from app.services import batches
-from app.services.pipeline import run_disclosure
+from app.services.pipeline import run_by_hand
 from app.web.forms import VersionForm
 from app.web.pages import apply_error, page_args, page_count
-from app.web.security import ADMIN, staff_page
+from app.web.security import ADMIN, current_actor, staff_page
 from app.web.staff import bp
 
 FORMATS = {"jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
@@ -66,7 +66,7 @@ def batch_retry(batch_id: str) -> Any:
     form = VersionForm()
     if form.validate_on_submit():
         try:
-            batches.retry_batch(batch_id)
+            batches.retry_batch(batch_id, current_actor())
         except DomainError as exc:
             apply_error(None, exc)
         else:
@@ -80,7 +80,7 @@ def batch_run() -> Any:
     """Run the pipeline now for every category: deliver what is due, then new batches."""
     form = VersionForm()
     if form.validate_on_submit():
-        summary = run_disclosure(None)
+        summary = run_by_hand(current_actor())
         count = sum(summary.delivered.values())
         flash(_("已推送 %(n)d 个批次。", n=count), "success" if not summary.failed else "error")
         for batch_id in summary.failed:
