@@ -21,6 +21,7 @@ from app.services.expiry import sweep_expired
 from app.services.notifications import scan_reminders, send_pending
 from app.services.pipeline import run_disclosure
 from app.services.selfservice import prune_proofs
+from app.services.signin import prune_lockouts
 
 log = logging.getLogger("creditflow.jobs")
 _app: Flask | None = None
@@ -84,8 +85,10 @@ def reminder_scan() -> None:
 
 
 def prune_old_proofs() -> None:
-    """Daily: remove the proofs of applications that ended without restoration long ago."""
+    """Daily: remove the proofs of applications that ended without restoration long ago, and
+    sign-in failure counts of pairs that have been quiet for a day."""
     _run("proof retention", prune_proofs)
+    _run("sign-in failures", prune_lockouts)
 
 
 def send_notifications() -> None:

@@ -17,9 +17,11 @@ _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 class Session:
     """One person's browser: sign in, open pages, submit forms as the page would."""
 
-    def __init__(self, app: Flask, username: str | None = None, lang: str | None = None):
+    def __init__(self, app: Flask, username: str | None = None, lang: str | None = None,
+                 address: str = "127.0.0.1"):  # fmt: skip
         self.app = app
         self.client = app.test_client()
+        self.client.environ_base["REMOTE_ADDR"] = address
         if lang:
             self.client.get(f"/lang/{lang}")
         if username:

@@ -8,7 +8,7 @@ from app.models.notifications import Notification
 from app.models.records import EnforcementRecord, FinePayment, HazardRectification
 from app.models.revocations import Revocation
 from app.models.units import Unit
-from app.models.users import ApiToken, User
+from app.models.users import ApiToken, SigninLockout, User
 
 __all__ = [
     "AdminEvent",
@@ -28,6 +28,7 @@ __all__ = [
     "RestorationRequest",
     "Revocation",
     "SchedulerLease",
+    "SigninLockout",
     "Unit",
     "User",
 ]

@@ -27,9 +27,6 @@ class User(db.Model):  # type: ignore[name-defined]
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Sign-in lockout: failures since the last success, and until when the account is locked.
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # Bumped on every password change or deactivation: older browser sessions stop working.
     session_epoch: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
@@ -49,3 +46,20 @@ class ApiToken(db.Model):  # type: ignore[name-defined]
     expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # None: never
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class SigninLockout(db.Model):  # type: ignore[name-defined]
+    """Failed sign-ins of one username from one address, and until when that pair is locked.
+
+    Kept per (username, address) pair, for usernames that exist and those that do not alike:
+    a stranger's failures lock only their own address out, never the account's owner, and an
+    unknown username behaves exactly like a locked or mistyped one.
+    """
+
+    __tablename__ = "signin_lockouts"
+
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

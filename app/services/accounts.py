@@ -20,7 +20,7 @@ from app.models.users import ROLES
 from app.services import admin_trail
 from app.services.admin_trail import CONSOLE
 from app.services.context import setting
-from app.services.signin import check_new_password
+from app.services.signin import check_new_password, clear_lockouts
 from app.workflows.facts import Actor
 
 TOKEN_PREFIX = "cf_"
@@ -167,14 +167,16 @@ def update_user(
             raise Conflict(N_("管理员不能降低自己的角色或停用自己的账户。"))
         if new_password or (user.active and not active) or user.role != role:
             user.session_epoch += 1
-        for action, details in _account_changes(user, role, active, bool(new_password)):
+        changes = _account_changes(user, role, active, bool(new_password))
+        if locked := clear_lockouts(session, user.username):
+            changes.append(("account_unlocked", {"addresses": locked}))
+        for action, details in changes:
             admin_trail.record(session, action, f"user:{user.id}", admin,
                                {"username": user.username, **details})
         if new_password:
             user.password_hash = generate_password_hash(new_password)
         user.role, user.active = role, active
         user.display_name = (display_name or "").strip() or user.display_name
-        user.failed_logins, user.locked_until = 0, None
     return user
 
 
@@ -189,8 +191,4 @@ def _account_changes(
         changes.append(("account_reactivated" if active else "account_deactivated", {}))
     if password:
         changes.append(("password_reset", {}))
-    locked = user.locked_until is not None and user.locked_until > utcnow()
-    if locked or user.failed_logins:
-        changes.append(("account_unlocked", {"failed_logins": user.failed_logins,
-                                             "locked": locked}))
     return changes

@@ -1,23 +1,25 @@
-"""Staff sign-in with a lockout per account, password changes, and session epochs."""
+"""Staff sign-in with a lockout per username and address, password changes, session epochs."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.database import unit_of_work
-from app.errors import Locked, Unauthorized, ValidationFailed
+from app.errors import Unauthorized, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
-from app.models import User
+from app.models import SigninLockout, User
 from app.services import admin_trail
 from app.services.context import setting
 from app.workflows.facts import Actor
 
 MIN_PASSWORD = 10
-BAD_CREDENTIALS = N_("用户名或密码不正确。")
+BAD_CREDENTIALS = N_("用户名或密码不正确；连续输错多次后须稍候再试。")
 # Checked against when the user does not exist, so that both answers take as long.
 _DUMMY_HASH = generate_password_hash("not-a-password-of-anyone")
 
@@ -26,41 +28,87 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def authenticate(username: str, password: str) -> User:
-    """The active user with these credentials; count a failure and lock after too many.
+def authenticate(username: str, password: str, address: str) -> User:
+    """The active user with these credentials, signing in from ``address``.
 
-    An unknown user, a wrong password and a deactivated account get the same answer.
+    Failures are counted per (username, address) pair, for unknown usernames too; after
+    ``LOGIN_MAX_FAILURES`` the pair is locked for ``LOGIN_LOCKOUT_MINUTES``. An unknown user,
+    a wrong password, a deactivated account and a locked pair all get the same answer, after
+    the same password-hash work, so the answer never tells whether a username exists; and a
+    stranger's failures lock out only the stranger's address, never the account's owner.
     """
-    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
-    if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password or "")
+    name, where = (username or "").strip()[:80], (address or "unknown")[:64]
+    user = db.session.scalar(select(User).where(User.username == name)) if name else None
+    correct = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+    locked = db.session.scalar(select(SigninLockout.locked_until).where(
+        SigninLockout.username == name, SigninLockout.address == where))  # fmt: skip
+    if locked is not None and locked > _now():
         raise Unauthorized(BAD_CREDENTIALS)
-    if user.locked_until is not None and user.locked_until > _now():
-        raise Locked(N_("登录失败次数过多，账户已暂时锁定，请稍后再试或联系管理员。"),
-                     until=user.locked_until.isoformat())  # fmt: skip
-    if not check_password_hash(user.password_hash, password or ""):
-        _count_failure(user.id)
+    if user is None or not user.active or not correct:
+        _count_failure(name, where)
         raise Unauthorized(BAD_CREDENTIALS)
     with unit_of_work() as session:
-        session.execute(update(User).where(User.id == user.id)
-                        .values(failed_logins=0, locked_until=None))  # fmt: skip
+        session.execute(delete(SigninLockout).where(SigninLockout.username == name,
+                                                    SigninLockout.address == where))
     return user
 
 
-def _count_failure(user_id: int) -> None:
-    """One more failure, counted in SQL so that parallel attempts all count."""
+def _count_failure(username: str, address: str) -> None:
+    """One more failure of the pair, counted in SQL so that parallel attempts all count; at
+    the limit the pair is locked and its count starts again."""
     limit = int(setting("LOGIN_MAX_FAILURES"))
-    until = _now() + dt.timedelta(minutes=int(setting("LOGIN_LOCKOUT_MINUTES")))
+    now = _now()
+    until = now + dt.timedelta(minutes=int(setting("LOGIN_LOCKOUT_MINUTES")))
+    pair = (SigninLockout.username == username, SigninLockout.address == address)
+    for _attempt in range(2):
+        try:
+            with unit_of_work() as session:
+                counted = session.execute(
+                    update(SigninLockout).where(*pair)
+                    .values(failures=SigninLockout.failures + 1, updated_at=now)
+                ).rowcount  # type: ignore[attr-defined]
+                if not counted:
+                    session.add(SigninLockout(username=username, address=address, failures=1,
+                                              updated_at=now))
+                    session.flush()
+                session.execute(update(SigninLockout)
+                                .where(*pair, SigninLockout.failures >= limit)
+                                .values(locked_until=until, failures=0))
+            return
+        except IntegrityError:
+            continue  # a parallel attempt inserted the pair first: count on its row
+
+
+def locked_pairs(username: str) -> list[SigninLockout]:
+    """The addresses a username is locked out from now (for the admin's account page)."""
+    return list(db.session.scalars(select(SigninLockout).where(
+        SigninLockout.username == username, SigninLockout.locked_until > _now())))
+
+
+def locked_usernames() -> set[str]:
+    """Usernames locked out from at least one address now."""
+    return set(db.session.scalars(select(SigninLockout.username).where(
+        SigninLockout.locked_until > _now())))
+
+
+def prune_lockouts() -> int:
+    """Forget failure counts of pairs neither locked nor tried for a day (a daily job), so
+    that guessed usernames do not pile up."""
+    now = _now()
     with unit_of_work() as session:
-        session.execute(
-            update(User).where(User.id == user_id)
-            .values(failed_logins=User.failed_logins + 1)
-        )  # fmt: skip
-        session.execute(
-            update(User)
-            .where(User.id == user_id, User.failed_logins >= limit)
-            .values(locked_until=until, failed_logins=0)
-        )
+        gone = session.execute(delete(SigninLockout).where(
+            SigninLockout.updated_at < now - dt.timedelta(days=1),
+            (SigninLockout.locked_until.is_(None)) | (SigninLockout.locked_until < now),
+        )).rowcount  # type: ignore[attr-defined]
+    return int(gone or 0)
+
+
+def clear_lockouts(session: Session, username: str) -> int:
+    """An admin lifts every lockout of a username; returns how many pairs were locked."""
+    locked = session.scalar(select(func.count()).select_from(SigninLockout).where(
+        SigninLockout.username == username, SigninLockout.locked_until > _now())) or 0
+    session.execute(delete(SigninLockout).where(SigninLockout.username == username))
+    return int(locked)
 
 
 def end_sessions(user_id: int) -> None:

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from app.errors import DomainError
@@ -41,7 +42,8 @@ def login() -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            user = signin.authenticate(form.username.data or "", form.password.data or "")
+            user = signin.authenticate(form.username.data or "", form.password.data or "",
+                                       get_remote_address())
         except DomainError as exc:
             apply_error(form, exc)
             status = status_of(exc)

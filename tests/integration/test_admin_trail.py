@@ -9,7 +9,7 @@ import datetime as dt
 from sqlalchemy import select, text, update
 
 from app.extensions import db
-from app.models import AdminEvent, DisclosureBatch, User
+from app.models import AdminEvent, DisclosureBatch, SigninLockout
 from app.models._types import utcnow
 from app.services import accounts, admin_trail, batches, holidays, selfservice, signin
 from app.services.audit import check_one, unit_events
@@ -28,8 +28,8 @@ def trail() -> list[tuple[str, str, str | None]]:
 def test_account_changes_are_in_the_trail_with_who_made_them(ctx):
     admin = b.staff("admin", "root")
     wang = accounts.create_user("wang", "officer", "correct-horse-battery", "王警官", admin)
-    db.session.execute(update(User).where(User.id == wang.id).values(
-        failed_logins=5, locked_until=utcnow() + dt.timedelta(minutes=10)))
+    db.session.add(SigninLockout(username="wang", address="203.0.113.9", failures=0,
+                                 locked_until=utcnow() + dt.timedelta(minutes=10)))
     db.session.commit()
     accounts.update_user(admin, wang.id, "supervisor", True, None, "a-new-long-password")
     accounts.update_user(admin, wang.id, "supervisor", False)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from app.errors import DomainError
 from app.extensions import db
-from app.services import accounts, admin_trail, holidays
+from app.services import accounts, admin_trail, holidays, signin
 from app.services.context import calendar
 from app.web.forms_admin import CalendarForm, UserCreateForm, UserEditForm
 from app.web.pages import apply_error, form_page, page_args, page_count, submitted
@@ -35,7 +35,8 @@ def user_list() -> Any:
             form.username.data or "", form.role.data or "", form.password.data or "",
             form.display_name.data, current_actor()), _("账户已创建。")):  # fmt: skip
         return redirect(url_for("staff.user_list"))
-    return form_page("admin/users.html", form, users=accounts.list_users(), now=_now())
+    return form_page("admin/users.html", form, users=accounts.list_users(),
+                     locked=signin.locked_usernames())
 
 
 @bp.route("/admin/users/<int(max=2147483647):user_id>", methods=["GET", "POST"])
@@ -49,7 +50,8 @@ def user_edit(user_id: int) -> Any:
             form.display_name.data, form.new_password.data or None),
             _("账户已更新。")):  # fmt: skip
         return redirect(url_for("staff.user_list"))
-    return form_page("admin/user_edit.html", form, user=user, now=_now())
+    return form_page("admin/user_edit.html", form, user=user,
+                     locked=signin.locked_pairs(user.username))
 
 
 @bp.route("/admin/calendar", methods=["GET", "POST"])
