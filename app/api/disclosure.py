@@ -16,7 +16,7 @@ from prometheus_client import CollectorRegistry, Gauge, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from app.api.auth import current_actor, staff_required
-from app.api.schemas import Strict
+from app.api.schemas import Strict, Text
 from app.errors import Unauthorized
 from app.models.disclosure import BATCH_STATUSES
 from app.models.records import CATEGORIES
@@ -29,35 +29,35 @@ STAFF = ("officer", "supervisor", "admin")
 
 
 class BatchQuery(Strict):
-    category = f.String(load_default=None, validate=v.OneOf(CATEGORIES))
-    status = f.String(load_default=None, validate=v.OneOf(BATCH_STATUSES))
+    category = Text(load_default=None, validate=v.OneOf(CATEGORIES))
+    status = Text(load_default=None, validate=v.OneOf(BATCH_STATUSES))
     page = f.Integer(load_default=1, validate=v.Range(min=1, max=100000))
     per_page = f.Integer(load_default=20, validate=v.Range(min=1, max=200))
 
 
 class BatchOut(ma.Schema):
-    id = f.String()
-    category = f.String()
+    id = Text()
+    category = Text()
     created_at = f.DateTime()
     item_count = f.Integer()
-    sha256 = f.String()
-    status = f.String()
+    sha256 = Text()
+    status = Text()
     attempts = f.Integer()
-    last_error = f.String(allow_none=True)
+    last_error = Text(allow_none=True)
     next_attempt_at = f.DateTime(allow_none=True)
     delivered_at = f.DateTime(allow_none=True)
-    publisher = f.String(allow_none=True)
+    publisher = Text(allow_none=True)
 
 
 class ItemOut(ma.Schema):
     id = f.Integer()
-    category = f.String()
-    op = f.String()
+    category = Text()
+    op = Text()
     record_id = f.Integer()
     unit_id = f.Integer()
-    status = f.String()
+    status = Text()
     due_by = f.Date()
-    batch_id = f.String(allow_none=True)
+    batch_id = Text(allow_none=True)
     created_at = f.DateTime()
 
 
@@ -77,8 +77,8 @@ class ItemPageQuery(Strict):
 
 
 class DueQuery(ItemPageQuery):
-    due = f.String(load_default="overdue", validate=v.OneOf(["overdue", "soon"]))
-    category = f.String(load_default=None, validate=v.OneOf(CATEGORIES))
+    due = Text(load_default="overdue", validate=v.OneOf(["overdue", "soon"]))
+    category = Text(load_default=None, validate=v.OneOf(CATEGORIES))
 
 
 class ItemPageOut(ma.Schema):
@@ -87,13 +87,13 @@ class ItemPageOut(ma.Schema):
 
 
 class RunIn(Strict):
-    category = f.String(load_default=None, validate=v.OneOf(CATEGORIES))
+    category = Text(load_default=None, validate=v.OneOf(CATEGORIES))
 
 
 class RunOut(ma.Schema):
     delivered = f.Dict(metadata={"description": "batches delivered by category"})
     items = f.Dict(metadata={"description": "items delivered by category"})
-    failed = f.List(f.String())
+    failed = f.List(Text())
 
 
 @blp.route("/batches")

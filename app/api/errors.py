@@ -50,6 +50,8 @@ def http_error(error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str
     if error.code == 422:
         code, message = "validation_failed", data.get("message") or "请求内容有误。"
     headers = dict(data.get("headers") or {})
+    # Werkzeug's own headers of the error (``Allow`` on a 405, ``Retry-After`` on a 429).
+    headers.update((k, v) for k, v in error.get_headers() if k.lower() != "content-type")
     return body(code, message, field_errors), error.code or 500, headers
 
 

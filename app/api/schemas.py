@@ -17,10 +17,37 @@ from app.workflows.publicity import STATES as PUBLICITY_STATES
 from app.workflows.publicity import TRIGGERS as RECORD_TRIGGERS
 from app.workflows.vocabulary import ID_TYPES, LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
 
-Text = f.String
+NO_NUL = "^[^\\u0000]*$"
+
+
+class Text(f.String):
+    """A string, described as one without NUL characters: the boundary refuses them with a
+    400 (PostgreSQL cannot store them), so the description says so."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["metadata"] = {"pattern": NO_NUL, **(kwargs.get("metadata") or {})}
+        super().__init__(*args, **kwargs)
+
 MAX_ID = 2**31 - 1  # ids, versions and counts are 32-bit integers in the database
 ID = v.Range(min=1, max=MAX_ID)
 COUNT = v.Range(min=0, max=1_000_000)
+# Money is yuan with at most two decimals, returned as a decimal string ("30000.00") so that
+# no client rounds it through a float; input takes the same string (a JSON number is accepted).
+MONEY = {"type": "string", "format": "decimal", "pattern": r"^-?\d+(\.\d{1,2})?$",
+         "example": "30000.00"}
+
+
+def money_in(**kw: object) -> f.Decimal:
+    """An amount in a request: a decimal string in yuan (validated by the service)."""
+    description = str(kw.pop("description", "yuan, a decimal string such as \"30000.00\""))
+    metadata = {**MONEY, "description": description}
+    return f.Decimal(as_string=True, allow_nan=False, metadata=metadata, **kw)  # type: ignore[arg-type]
+
+
+def money_out(**kw: object) -> f.Decimal:
+    """An amount in a response: always a decimal string in yuan with two decimals."""
+    return f.Decimal(as_string=True, metadata={**MONEY, "description": "yuan"},
+                     **kw)  # type: ignore[arg-type]
 
 
 def _has_nul(value: object) -> bool:
@@ -140,9 +167,9 @@ class RecordIn(Strict):
     legal_basis = Text(load_default=None, validate=v.Length(max=2000))
     tier = Text(load_default=None, validate=v.OneOf(TIERS))
     penalty_types = f.List(Text(validate=v.OneOf(PENALTY_TYPES.offered)), load_default=None)
-    fine_amount = f.Decimal(load_default=None, as_string=True, allow_nan=False)
-    confiscation_amount = f.Decimal(load_default=None, as_string=True, allow_nan=False,
-                                    metadata={"description": "yuan; required with confiscation"})
+    fine_amount = money_in(load_default=None, allow_none=True)
+    confiscation_amount = money_in(load_default=None, allow_none=True,
+                                   description="yuan; required with confiscation")
     licence_affected = Text(load_default=None, validate=v.Length(max=500), metadata={
         "description": "the licence suspended or revoked, its name and number"})
     effective_until = f.Date(load_default=None, metadata={
@@ -179,8 +206,8 @@ class RecordOut(ma.Schema):
     legal_basis = Text(allow_none=True)
     tier = Text(allow_none=True)
     penalty_types = f.List(Text(), allow_none=True)
-    fine_amount = f.Decimal(as_string=True, allow_none=True)
-    paid_amount = f.Decimal(as_string=True)
+    fine_amount = money_out(allow_none=True)
+    paid_amount = money_out()
     hazards_found = f.Integer(allow_none=True)
     hazards_rectified = f.Integer(allow_none=True)
     measure_type = Text(allow_none=True)
@@ -195,7 +222,7 @@ class RecordOut(ma.Schema):
     person_id_type = Text(allow_none=True)
     person_id_number = f.Function(lambda r: mask_id(_value(r, "person_id_number")),
                                   metadata={"description": "masked"})
-    confiscation_amount = f.Decimal(as_string=True, allow_none=True)
+    confiscation_amount = money_out(allow_none=True)
     licence_affected = Text(allow_none=True)
     effective_until = f.Date(allow_none=True)
     revoked_reason = Text(allow_none=True)
@@ -208,7 +235,7 @@ class RecordQuery(Strict):
 
 
 class PaymentIn(Strict):
-    amount = f.Decimal(required=True, as_string=True, allow_nan=False)
+    amount = money_in(required=True)
     paid_on = f.Date(required=True)
     receipt_no = Text(load_default=None, validate=v.Length(max=100))
 
@@ -216,7 +243,7 @@ class PaymentIn(Strict):
 class PaymentOut(ma.Schema):
     id = f.Integer()
     record_id = f.Integer()
-    amount = f.Decimal(as_string=True)
+    amount = money_out()
     paid_on = f.Date()
     receipt_no = Text(allow_none=True)
 
@@ -342,7 +369,31 @@ class EventsOut(ma.Schema):
     events = f.List(f.Nested(EventOut))
 
 
+class UnmetOut(ma.Schema):
+    """A guard that does not hold: its stable code, its message, and the values it names."""
+
+    class Meta:
+        unknown = ma.INCLUDE  # the guard's own values (earliest, outstanding, …)
+
+    code = Text(required=True)
+    message = Text(required=True)
+
+
 class ErrorOut(ma.Schema):
-    code = Text()
-    message = Text()
-    errors = f.Dict()
+    """Every error body. ``errors`` holds field errors; the other fields appear with the
+    errors that carry them."""
+
+    code = Text(required=True, metadata={"description": "stable: validation_failed, "
+                "unauthorized, forbidden, not_found, conflict, invalid_transition, "
+                "stale_version, duplicate, locked, too_many_requests, bad_request, …"})
+    message = Text(required=True)
+    errors = f.Dict(keys=Text(), metadata={"description": "field name: its messages"})
+    unmet = f.List(f.Nested(UnmetOut), metadata={
+        "description": "invalid_transition: the guards that do not hold"})
+    trigger = Text(metadata={"description": "invalid_transition: the trigger refused"})
+    status = Text(metadata={"description": "conflict: the current state"})
+    current_version = f.Integer(metadata={"description": "stale_version: reload and retry"})
+    uscc = Text(metadata={"description": "not_found: the code looked for"})
+    until = Text(metadata={"description": "locked: until when (ISO 8601)"})
+    request_status = Text(metadata={"description": "conflict: the request's status"})
+    required_roles = f.List(Text(), metadata={"description": "forbidden: roles that may"})
