@@ -33,7 +33,7 @@ from app.config import normalise_database_url  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.services import listings, records, restoration  # noqa: E402
 from app.services.accounts import actor_of, create_user  # noqa: E402
-from app.services.audit import event_hash  # noqa: E402
+from app.services.audit import event_hash, head_seal  # noqa: E402
 from app.services.context import today  # noqa: E402
 from app.services.units import register_unit  # noqa: E402
 from app.uscc import with_check_character  # noqa: E402
@@ -81,6 +81,8 @@ def baseline_cycles(units: list[tuple[int, str, int]], ids: tuple[int, int, int]
         " role, reason, refs, occurred_at, prev_hash, hash) VALUES (:u, :seq, :t, :f, :to, :a,"
         " 'x', 'supervisor', NULL, :refs, :now, :prev, :hash)"
     )
+    head_sql = text("UPDATE units SET audit_seq = :seq, audit_head = :head, audit_seal = :seal"
+                    " WHERE id = :u")
     item_sql = text(
         "INSERT INTO disclosure_items (category, op, record_id, unit_id, listing_id, payload,"
         " due_by, status, created_at)"
@@ -95,9 +97,13 @@ def baseline_cycles(units: list[tuple[int, str, int]], ids: tuple[int, int, int]
         fields = {"unit_id": u, "seq": seq, "trigger": t, "from_status": f, "to_status": to,
                   "actor_id": a, "actor": "x", "role": "supervisor", "reason": None,
                   "refs": refs, "occurred_at": now}  # fmt: skip
+        digest = event_hash(prev, fields)
         conn.execute(audit_sql, {"u": u, "seq": seq, "t": t, "f": f, "to": to, "a": a,
                                  "refs": json.dumps(refs), "now": now, "prev": prev,
-                                 "hash": event_hash(prev, fields)})  # fmt: skip
+                                 "hash": digest})  # fmt: skip
+        # The chain head and its seal on the unit row, as the service keeps them.
+        conn.execute(head_sql, {"u": u, "seq": seq, "head": digest,
+                                "seal": head_seal(u, seq, digest, to)})
 
     def status(conn: Any, u: int, to: str) -> None:
         conn.execute(text("UPDATE units SET credit_status = :s, version = version + 1"

@@ -23,6 +23,7 @@ from app.models import DisclosureBatch, DisclosureItem, Notification, SchedulerL
 from app.models._types import utcnow
 from app.publishers.base import BatchInfo, ItemSource, Publisher, RetryableError
 from app.services import disclosure, lease, pipeline
+from app.services.admin_trail import CONSOLE
 from app.services.notifications import _failed, _finish
 from tests.conftest import PG_URL
 from tests.integration.helpers import row_counts
@@ -94,7 +95,7 @@ def test_a_staff_retry_fences_off_the_attempt_that_failed(ctx):
     batch_id = claimed_batch()
     token = disclosure.take_lease(batch_id, 600)
     assert token and disclosure.mark_failed(batch_id, token, "HTTP 400", False, dt.timedelta(0))
-    assert disclosure.retry_failed(batch_id)
+    assert disclosure.retry_failed(batch_id, CONSOLE)
     assert not disclosure.mark_delivered(batch_id, token, "http")
     assert batch(batch_id).status == "retrying"
 
