@@ -20,9 +20,9 @@ BAD_JSON = N_("请求体不是有效的 JSON：格式错误、嵌套过深或数
 # Only the service's own assets; no page may be framed. The API's docs page (Swagger UI,
 # served locally) starts itself with an inline script, so it alone may run inline code.
 CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
-       "form-action 'self'; frame-ancestors 'none'")  # fmt: skip
+       "form-action 'self'; frame-ancestors 'none'")
 DOCS_CSP = CSP.replace("default-src 'self'", "default-src 'self'; script-src 'self' "
-                       "'unsafe-inline'; style-src 'self' 'unsafe-inline'")  # fmt: skip
+                       "'unsafe-inline'; style-src 'self' 'unsafe-inline'")
 FAVICON = os.path.join(os.path.dirname(__file__), "static")
 
 
@@ -39,7 +39,7 @@ def security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Content-Security-Policy",
-                       DOCS_CSP if request.path.startswith("/api/docs") else CSP)  # fmt: skip
+                       DOCS_CSP if request.path.startswith("/api/docs") else CSP)
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Content-Type-Options", "nosniff")
     if request.is_secure:

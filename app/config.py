@@ -7,8 +7,11 @@ in the code. Values in the environment are parsed as JSON where they can be, so
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
+
+from flask import Config
 
 DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,  # generated into the instance folder when not given
@@ -140,8 +143,6 @@ DEFAULTS: dict[str, Any] = {
 
 def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the configuration: defaults, then the environment, then explicit overrides."""
-    from flask import Config
-
     cfg = Config(instance_path)
     cfg.update(DEFAULTS)
     cfg.from_prefixed_env("CREDITFLOW")
@@ -182,6 +183,4 @@ def engine_options(url: str, idle_in_transaction_seconds: int = 60) -> dict[str,
 
 
 def _json_dumps(value: Any) -> str:
-    import json
-
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -12,12 +12,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 from flask import current_app, g
+from psycopg.rows import namedtuple_row
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from app.extensions import db
+from app.models import Unit
 
 
 def configure_engine(engine: Engine) -> None:
@@ -91,8 +94,6 @@ def lock_unit_row(session: Session, unit_id: int) -> None:
     if unit_id in locked:
         return
     if session.get_bind().dialect.name != "sqlite":
-        from app.models import Unit
-
         session.get(Unit, unit_id, with_for_update=True, populate_existing=True)
     locked.add(unit_id)
 
@@ -112,9 +113,6 @@ def read_only(statement: Any, params: dict[str, Any], key: str | None = None) ->
     """
     if db.engine.dialect.name == "sqlite":
         return list(db.session.execute(statement, params).all())
-    import psycopg
-    from psycopg.rows import namedtuple_row
-
     engine = _read_only_engine()
     compiled = _COMPILED.get(key) if key else None
     if compiled is None:
@@ -142,7 +140,7 @@ def _read_only_engine() -> Engine:
     engine: Engine | None = current_app.extensions.get("read_only_engine")
     if engine is None:
         options = {k: v for k, v in current_app.config["SQLALCHEMY_ENGINE_OPTIONS"].items()
-                   if k != "pool_pre_ping"}  # fmt: skip
+                   if k != "pool_pre_ping"}
         engine = create_engine(current_app.config["SQLALCHEMY_DATABASE_URI"], **options,
                                isolation_level="AUTOCOMMIT", pool_reset_on_return=None)
         current_app.extensions["read_only_engine"] = engine

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
@@ -24,3 +26,5 @@ class Base(DeclarativeBase):
 # Objects keep their values after commit: a use case returns what it wrote without a reload.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(compare_type=True, render_as_batch=True)
+# Rate limits by client address, shared by the API and the pages (each sets its own limits).
+limiter = Limiter(get_remote_address)

@@ -16,12 +16,12 @@ from contextlib import contextmanager
 from flask import Flask
 
 from app.database import fenced
-from app.services import lease
-from app.services.expiry import sweep_expired
-from app.services.notifications import scan_reminders, send_pending
-from app.services.pipeline import run_disclosure
-from app.services.selfservice import prune_proofs
-from app.services.signin import prune_lockouts
+from app.services.credit.expiry import sweep_expired
+from app.services.disclosure import lease
+from app.services.disclosure.pipeline import run_disclosure
+from app.services.notifications.reminders import scan_reminders, send_pending
+from app.services.online.selfservice import prune_proofs
+from app.services.staff.signin import prune_lockouts
 
 log = logging.getLogger("creditflow.jobs")
 _app: Flask | None = None

@@ -25,7 +25,7 @@ from flask import Flask
 from sqlalchemy.pool import NullPool
 
 from app import jobs
-from app.services import lease
+from app.services.disclosure import lease
 
 log = logging.getLogger("creditflow.scheduler")
 JOB_TABLE = "apscheduler_jobs"
@@ -41,26 +41,26 @@ def job_specs(app: Flask) -> list[dict[str, Any]]:
         specs.append({"id": f"disclose-daily-{category}", "func": "app.jobs:daily_batch",
                       "args": [category], "trigger": CronTrigger(hour=hour, minute=minute,
                                                                  timezone=tz),
-                      "misfire_grace_time": 7 * DAY})  # fmt: skip
+                      "misfire_grace_time": 7 * DAY})
     seconds = int(app.config["URGENT_SWEEP_SECONDS"])
     specs.append({"id": "disclose-urgent", "func": "app.jobs:urgent_sweep", "args": [],
                   "trigger": IntervalTrigger(seconds=seconds, timezone=tz),
-                  "misfire_grace_time": seconds})  # fmt: skip
+                  "misfire_grace_time": seconds})
     hour, minute = (int(x) for x in app.config["EXPIRY_SWEEP_AT"].split(":"))
     specs.append({"id": "expire-listings", "func": "app.jobs:expiry_sweep", "args": [],
                   "trigger": CronTrigger(hour=hour, minute=minute, timezone=tz),
-                  "misfire_grace_time": 7 * DAY})  # fmt: skip
+                  "misfire_grace_time": 7 * DAY})
     hour, minute = (int(x) for x in app.config["REMINDER_SCAN_AT"].split(":"))
     specs.append({"id": "reminder-scan", "func": "app.jobs:reminder_scan", "args": [],
                   "trigger": CronTrigger(hour=hour, minute=minute, timezone=tz),
-                  "misfire_grace_time": DAY})  # fmt: skip
+                  "misfire_grace_time": DAY})
     specs.append({"id": "prune-proofs", "func": "app.jobs:prune_old_proofs", "args": [],
                   "trigger": CronTrigger(hour=3, minute=0, timezone=tz),
-                  "misfire_grace_time": DAY})  # fmt: skip
+                  "misfire_grace_time": DAY})
     seconds = int(app.config["NOTIFY_SECONDS"])
     specs.append({"id": "send-notifications", "func": "app.jobs:send_notifications", "args": [],
                   "trigger": IntervalTrigger(seconds=seconds, timezone=tz),
-                  "misfire_grace_time": seconds})  # fmt: skip
+                  "misfire_grace_time": seconds})
     return specs
 
 
@@ -71,7 +71,7 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
     options = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "poolclass": NullPool}
     options.pop("pool_pre_ping", None)
     store = SQLAlchemyJobStore(url=app.config["SQLALCHEMY_DATABASE_URI"], tablename=JOB_TABLE,
-                               engine_options=options)  # fmt: skip
+                               engine_options=options)
     return BackgroundScheduler(
         jobstores={"default": store},
         timezone=app.config["TIMEZONE"],
@@ -107,7 +107,7 @@ class Leadership:
         with self.app.app_context():
             try:
                 leading = lease.try_acquire(lease.SCHEDULER, self.holder,
-                                            int(self.app.config["LEASE_SECONDS"]))  # fmt: skip
+                                            int(self.app.config["LEASE_SECONDS"]))
             except Exception:  # the database is away: we cannot prove we lead
                 log.exception("lease renewal failed")
                 leading = False

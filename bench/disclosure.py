@@ -39,7 +39,7 @@ def make_app(url: str, outbox: str):  # type: ignore[no-untyped-def]
     from app import create_app
 
     return create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "OUTBOX_DIR": outbox,
-                       "BATCH_SIZE": 10000})  # fmt: skip
+                       "BATCH_SIZE": 10000})
 
 
 def prepare(url: str) -> dict[str, int]:
@@ -48,9 +48,9 @@ def prepare(url: str) -> dict[str, int]:
 
     from flask_migrate import upgrade
 
-    from app.services import records
-    from app.services.accounts import actor_of, create_user
-    from app.services.units import register_unit
+    from app.services.casework import records
+    from app.services.casework.units import register_unit
+    from app.services.staff.accounts import actor_of, create_user
     from app.uscc import with_check_character
 
     app = make_app(url, tempfile.mkdtemp())
@@ -66,12 +66,12 @@ def prepare(url: str) -> dict[str, int]:
             "coercive_measure": {"measure_type": "seal_up", "started_on": day},
             "licensing": {"licence_type": "verification", "licence_no": "L-1",
                           "valid_from": day, "valid_to": day.replace(year=2029)},
-        }  # fmt: skip
+        }
         ids = {}
         for category in CATEGORIES:
             rec = records.add_record(officer, unit.uscc, {
                 "category": category, "document_no": f"B-{category}", "decided_on": day,
-                **fields[category]})  # fmt: skip
+                **fields[category]})
             ids[category] = rec.id
         from app.extensions import db
 
@@ -90,11 +90,11 @@ def insert_items(url: str, n: int, record_ids: dict[str, int], start: int) -> No
         payloads = {}
         for category, rid in record_ids.items():
             from app.models import EnforcementRecord
-            from app.services.outbox import public_payload
+            from app.services.disclosure.outbox import public_payload
 
             record = db.session.get(EnforcementRecord, rid)
             payloads[category] = json.dumps(public_payload("add", record, None),
-                                            ensure_ascii=False)  # fmt: skip
+                                            ensure_ascii=False)
         per = n // len(CATEGORIES)
         for category, rid in record_ids.items():
             db.session.execute(db.text(
@@ -102,7 +102,7 @@ def insert_items(url: str, n: int, record_ids: dict[str, int], start: int) -> No
                 "INSERT INTO disclosure_items (category, op, record_id, unit_id, payload, due_by,"
                 " status, created_at) SELECT :c, 'add', :r, 1, :p, '2026-03-11', 'pending',"
                 " '2026-03-02 00:00:00+00:00' FROM s"), {"n": per, "c": category, "r": rid,
-                                                        "p": payloads[category]})  # fmt: skip
+                                                        "p": payloads[category]})
         db.session.commit()
         db.engine.dispose()
 
@@ -115,7 +115,7 @@ def child(phase: str, url: str, outbox: str) -> dict[str, float]:
 
 
 def phase_pipeline(url: str, outbox: str) -> None:
-    from app.services.pipeline import run_disclosure
+    from app.services.disclosure.pipeline import run_disclosure
 
     app = make_app(url, outbox)
     with app.app_context():
@@ -133,14 +133,14 @@ def phase_baseline(url: str, outbox: str) -> None:
     start = time.perf_counter()
     conn = sqlite3.connect(url.removeprefix("sqlite:///"))
     cursor = conn.execute("SELECT id, op, category, record_id, payload FROM disclosure_items"
-                          " WHERE status = 'pending' ORDER BY id")  # fmt: skip
+                          " WHERE status = 'pending' ORDER BY id")
     count = 0
     with open(os.path.join(outbox, "baseline.jsonl"), "w", encoding="utf-8") as fh:
         while rows := cursor.fetchmany(2000):
             for item_id, op, category, record_id, payload in rows:
                 fh.write(json.dumps({"op": op, "item_id": item_id, "record_id": record_id,
                                      "category": category, "fields": json.loads(payload)},
-                                    ensure_ascii=False) + "\n")  # fmt: skip
+                                    ensure_ascii=False) + "\n")
                 count += 1
     conn.close()
     report(time.perf_counter() - start, count)
@@ -188,7 +188,7 @@ def main() -> None:
         "targets": {"time_ratio": "<= 3", "peak_rss_mb": "< 300", "incremental_ratio": "<= 1.2"},
     }
     result["met"] = (result["time_ratio"] <= 3 and result["peak_rss_mb"] < 300
-                     and result["incremental_ratio"] <= 1.2)  # fmt: skip
+                     and result["incremental_ratio"] <= 1.2)
     print(json.dumps(result))
 
 

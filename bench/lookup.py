@@ -152,7 +152,7 @@ def serve(target: str, url: str, port: int) -> subprocess.Popen[bytes]:
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
          "--chdir", _ROOT, "--log-level", "warning", target],
         env=env, start_new_session=True,
-    )  # fmt: skip
+    )
     probe = f"http://127.0.0.1:{port}/api/v1/public/units/{PREFIX}00000010"
     for _ in range(300):
         try:
@@ -182,7 +182,7 @@ def wrk(port: int, units: int, seconds: int, connections: int) -> dict[str, floa
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name,
          f"http://127.0.0.1:{port}"],
         capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+    ).stdout
     os.unlink(script.name)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p99 = re.search(r"\s99%\s+([\d.]+)(us|ms|s)\b", out)
@@ -215,7 +215,7 @@ def main() -> None:
     try:
         seconds = load(url, args.units)
         print(f"loaded {args.units:,} units, {3 * args.units:,} records and their published "
-              f"items in {seconds:.1f} s", flush=True)  # fmt: skip
+              f"items in {seconds:.1f} s", flush=True)
         bare = measure("bench.lookup_apps:bare()", url, args)
         print(f"bare:   {bare['rps']:.0f} req/s, p99 {bare['p99_ms']:.1f} ms", flush=True)
         lookup = measure("bench.lookup_apps:lookup()", url, args)
@@ -231,7 +231,7 @@ def main() -> None:
                       "floor_rps": round(floor["rps"], 1),
                       "floor_ratio": round(floor["rps"] / bare["rps"], 3),
                       "rps_ratio": round(lookup["rps"] / bare["rps"], 3),
-                      "p99_ms": round(lookup["p99_ms"], 2)}))  # fmt: skip
+                      "p99_ms": round(lookup["p99_ms"], 2)}))
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ def floor() -> Flask:
     import psycopg
     from sqlalchemy.dialects import postgresql
 
-    from app.services.public import _LOOKUP
+    from app.services.online.public import _LOOKUP
 
     compiled = _LOOKUP.compile(dialect=postgresql.psycopg.dialect())  # type: ignore[attr-defined]
     url = os.environ["CREDITFLOW_DATABASE_URL"]
@@ -51,7 +51,7 @@ def floor() -> Flask:
         if conn is None:
             conn = held["conn"] = psycopg.connect(url, autocommit=True)
         rows = conn.execute(str(compiled), compiled.construct_params({"code": uscc}),
-                            prepare=True).fetchall()  # fmt: skip
+                            prepare=True).fetchall()
         return Response(json.dumps(rows, default=str), mimetype="application/json")
 
     return app

@@ -31,11 +31,12 @@ sys.path.insert(0, os.path.dirname(_HERE))
 from app import create_app  # noqa: E402
 from app.config import normalise_database_url  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.services import listings, records, restoration  # noqa: E402
-from app.services.accounts import actor_of, create_user  # noqa: E402
-from app.services.audit import event_hash, head_seal  # noqa: E402
-from app.services.context import today  # noqa: E402
-from app.services.units import register_unit  # noqa: E402
+from app.services.audit.unit_trail import event_hash, head_seal  # noqa: E402
+from app.services.base.context import today  # noqa: E402
+from app.services.casework import records  # noqa: E402
+from app.services.casework.units import register_unit  # noqa: E402
+from app.services.credit import listings, restoration  # noqa: E402
+from app.services.staff.accounts import actor_of, create_user  # noqa: E402
 from app.uscc import with_check_character  # noqa: E402
 
 ROUND = 20
@@ -50,7 +51,7 @@ def prepare(n: int, offset: int, officer: Any) -> list[tuple[int, str, int]]:
         rec = records.add_record(officer, unit.uscc, {
             "category": "penalty", "document_no": f"B-{i}", "decided_on": decided,
             "tier": "general", "penalty_types": ["fine"], "fine_amount": "1000",
-            "facts": "f", "legal_basis": "b"})  # fmt: skip
+            "facts": "f", "legal_basis": "b"})
         records.record_payment(officer, rec.id, "1000", today())
         out.append((unit.id, unit.uscc, rec.id))
     return out
@@ -96,18 +97,18 @@ def baseline_cycles(units: list[tuple[int, str, int]], ids: tuple[int, int, int]
         refs = {"listing_id": u}
         fields = {"unit_id": u, "seq": seq, "trigger": t, "from_status": f, "to_status": to,
                   "actor_id": a, "actor": "x", "role": "supervisor", "reason": None,
-                  "refs": refs, "occurred_at": now}  # fmt: skip
+                  "refs": refs, "occurred_at": now}
         digest = event_hash(prev, fields)
         conn.execute(audit_sql, {"u": u, "seq": seq, "t": t, "f": f, "to": to, "a": a,
                                  "refs": json.dumps(refs), "now": now, "prev": prev,
-                                 "hash": digest})  # fmt: skip
+                                 "hash": digest})
         # The chain head and its seal on the unit row, as the service keeps them.
         conn.execute(head_sql, {"u": u, "seq": seq, "head": digest,
                                 "seal": head_seal(u, seq, digest, to)})
 
     def status(conn: Any, u: int, to: str) -> None:
         conn.execute(text("UPDATE units SET credit_status = :s, version = version + 1"
-                          " WHERE id = :u"), {"s": to, "u": u})  # fmt: skip
+                          " WHERE id = :u"), {"s": to, "u": u})
 
     for u, code, rec_id in units:
         # A payload of the same shape and size as the service's record snapshot.
@@ -119,42 +120,42 @@ def baseline_cycles(units: list[tuple[int, str, int]], ids: tuple[int, int, int]
                               "facts": "f", "legal_basis": "b", "tier": "general",
                               "penalty_types": ["fine"], "fine_amount": "1000.00",
                               "status": "active", "listing": {"id": u, "level": "general"}},
-                             ensure_ascii=False)  # fmt: skip
+                             ensure_ascii=False)
         with engine.begin() as conn:
             lid = conn.execute(text(
                 "INSERT INTO listings (unit_id, level, reason, document_no, decided_on, min_until,"
                 " max_until, status, proposed_by, proposed_at) VALUES (:u, 'general', 'r', :d,"
                 " :dec, :dec, :dec, 'proposed', :o, :now) RETURNING id"),
                 {"u": u, "d": f"P-{code}", "dec": decided, "o": officer_id,
-                 "now": now}).scalar()  # fmt: skip
+                 "now": now}).scalar()
             conn.execute(text("INSERT INTO listing_basis (listing_id, record_id) VALUES (:l, :r)"),
-                         {"l": lid, "r": rec_id})  # fmt: skip
+                         {"l": lid, "r": rec_id})
             audit(conn, u, "listing_proposed", "normal", "normal", officer_id)
         with engine.begin() as conn:
             conn.execute(text("UPDATE listings SET status = 'active', decided_by = :s"
-                              " WHERE id = :l"), {"s": sup_id, "l": lid})  # fmt: skip
+                              " WHERE id = :l"), {"s": sup_id, "l": lid})
             status(conn, u, "listed")
             audit(conn, u, "list_as_dishonest", "normal", "listed", sup_id)
             conn.execute(item_sql, {"op": "update", "r": rec_id, "u": u, "l": lid, "p": payload,
-                                    "due": decided, "now": now})  # fmt: skip
+                                    "due": decided, "now": now})
         with engine.begin() as conn:
             rid = conn.execute(text(
                 "INSERT INTO restoration_requests (unit_id, listing_id, status, commitment_signed,"
                 " filed_by, filed_at, due_on, due_on_provisional) VALUES (:u, :l, 'submitted',"
                 " true, :o, :now, :dec, false) RETURNING id"),
                 {"u": u, "l": lid, "o": officer_id, "now": now,
-                 "dec": decided}).scalar()  # fmt: skip
+                 "dec": decided}).scalar()
             status(conn, u, "restoration_requested")
             audit(conn, u, "request_restoration", "listed", "restoration_requested", officer_id)
         with engine.begin() as conn:
             conn.execute(text("UPDATE restoration_requests SET status = 'approved', decided_by = :s"
-                              " WHERE id = :r"), {"s": sup2_id, "r": rid})  # fmt: skip
+                              " WHERE id = :r"), {"s": sup2_id, "r": rid})
             conn.execute(text("UPDATE listings SET status = 'restored', ended_on = :d"
-                              " WHERE id = :l"), {"d": decided, "l": lid})  # fmt: skip
+                              " WHERE id = :l"), {"d": decided, "l": lid})
             status(conn, u, "restored")
             audit(conn, u, "approve_restoration", "restoration_requested", "restored", sup2_id)
             conn.execute(item_sql, {"op": "withdraw", "r": rec_id, "u": u, "l": lid, "p": payload,
-                                    "due": decided, "now": now})  # fmt: skip
+                                    "due": decided, "now": now})
 
 
 def run(url: str, cycles: int) -> dict[str, float]:
@@ -164,7 +165,7 @@ def run(url: str, cycles: int) -> dict[str, float]:
     with app.app_context():
         upgrade()
         people = [actor_of(create_user(f"b{r}", r.rstrip("2"), "bench-password", r))
-                  for r in ("officer", "supervisor", "supervisor2")]  # fmt: skip
+                  for r in ("officer", "supervisor", "supervisor2")]
         service_units = prepare(cycles, 0, people[0])
         baseline_units = prepare(cycles, cycles, people[0])
         db.session.remove()
@@ -215,7 +216,7 @@ def main() -> None:
             admin.dispose()
     results["target"] = ">= 0.25 on each database"
     results["met"] = all(r["ratio"] >= 0.25 for k, r in results.items()
-                         if isinstance(r, dict))  # fmt: skip
+                         if isinstance(r, dict))
     print(json.dumps(results))
 
 

@@ -8,11 +8,12 @@ from typing import Any
 
 from app.extensions import db
 from app.models import EnforcementRecord, Unit
-from app.services import listings, records, restoration, revocations
-from app.services.accounts import actor_of, create_token, create_user
-from app.services.context import today
-from app.services.pipeline import run_disclosure
-from app.services.units import register_unit
+from app.services.base.context import today
+from app.services.casework import records
+from app.services.casework.units import register_unit
+from app.services.credit import listings, restoration, revocations
+from app.services.disclosure.pipeline import run_disclosure
+from app.services.staff.accounts import actor_of, create_token, create_user
 from app.uscc import with_check_character
 from app.workflows.facts import Actor
 
@@ -81,7 +82,7 @@ def listed_unit(officer: Actor, supervisor: Actor, level: str = "general", days_
     lst = listings.propose_listing(
         officer, u.uscc, level, "拒不改正消防违法行为", [rec.id],
         f"津东消信列字〔2026〕{next(_seq)}号", today() - dt.timedelta(days=days_ago),
-    )  # fmt: skip
+    )
     listings.approve_listing(supervisor, lst.id)
     return u, rec, lst
 

@@ -74,7 +74,7 @@ def app(database_url: str, tmp_path) -> Iterator[Flask]:  # type: ignore[no-unty
                       "UPLOAD_DIR": str(tmp_path / "uploads")})
     if PG_URL:  # emptied by TRUNCATE: the administration trail opens again, as migrated
         from app.database import unit_of_work
-        from app.services.admin_trail import open_trail
+        from app.services.audit.admin_trail import open_trail
 
         with app.app_context():
             with unit_of_work() as session:

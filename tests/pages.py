@@ -18,7 +18,7 @@ class Session:
     """One person's browser: sign in, open pages, submit forms as the page would."""
 
     def __init__(self, app: Flask, username: str | None = None, lang: str | None = None,
-                 address: str = "127.0.0.1"):  # fmt: skip
+                 address: str = "127.0.0.1"):
         self.app = app
         self.client = app.test_client()
         self.client.environ_base["REMOTE_ADDR"] = address

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from app.services.access import issue_access_code
+from app.services.online.access import issue_access_code
 from tests import builders as b
 from tests.pages import Session
 
@@ -17,7 +17,7 @@ from tests.pages import Session
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
        b"\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
-       b"\x00\x00\x00\x00IEND\xaeB`\x82")  # fmt: skip
+       b"\x00\x00\x00\x00IEND\xaeB`\x82")
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(64)
 HTML = b"<!doctype html><script>alert(1)</script>"
@@ -25,7 +25,7 @@ ZIP = zlib.compress(b"x")  # neither of the three
 
 
 def listed(app: Flask, officer: Any, supervisor: Any, days_ago: int = 400,
-           **unit: Any) -> tuple[Any, str]:  # fmt: skip
+           **unit: Any) -> tuple[Any, str]:
     """A listed unit (with a legal representative) and a fresh access code for it."""
     with app.app_context():
         return _listed(officer, supervisor, days_ago, **unit)
@@ -56,7 +56,7 @@ class UnitBrowser(Session):
         (with the CSRF token of ``form_page`` where ``path`` shows no form)."""
         token = self.csrf(form_page or path)
         data: dict[str, Any] = {"signed_name": name, "signed_representative": representative,
-                                "csrf_token": token, "note": "已整改"}  # fmt: skip
+                                "csrf_token": token, "note": "已整改"}
         if agree:
             data["agree"] = "y"
         data["proofs"] = [(io.BytesIO(content), filename) for content, filename in files]

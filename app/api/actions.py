@@ -9,7 +9,8 @@ from flask_smorest import Blueprint
 
 from app.api import schemas as s
 from app.api.auth import current_actor, staff_required
-from app.services import listings, record_restoration, records, restoration
+from app.services.casework import records
+from app.services.credit import listings, record_restoration, restoration
 
 blp = Blueprint("actions", __name__, url_prefix="/api/v1", description="Decisions and changes")
 

@@ -10,7 +10,7 @@ from flask import g, request
 
 from app.errors import Forbidden, Unauthorized
 from app.i18n import N_
-from app.services.accounts import actor_of, user_for_token
+from app.services.staff.accounts import actor_of, user_for_token
 from app.workflows.facts import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -20,11 +20,11 @@ from app.api.schemas import Strict, Text
 from app.errors import Unauthorized
 from app.models.disclosure import BATCH_STATUSES
 from app.models.records import CATEGORIES
-from app.services import batches, monitor
-from app.services.pipeline import run_by_hand
+from app.services.disclosure import batches, monitor
+from app.services.disclosure.pipeline import run_by_hand
 
 blp = Blueprint("disclosure", __name__, url_prefix="/api/v1/disclosure",
-                description="The disclosure pipeline")  # fmt: skip
+                description="The disclosure pipeline")
 STAFF = ("officer", "supervisor", "admin")
 
 
@@ -104,7 +104,7 @@ class Batches(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Batches, newest first, by category and status."""
         rows, total = batches.list_batches(args["category"], args["status"], args["page"],
-                                           args["per_page"])  # fmt: skip
+                                           args["per_page"])
         return {"items": rows, "total": total}
 
     @staff_required("admin")
@@ -146,13 +146,13 @@ class DueItems(MethodView):
         """Undelivered items past their statutory deadline (`overdue`) or due by the next
         working day (`soon`)."""
         rows, total = monitor.due_items(args["due"], args["category"], args["page"],
-                                        args["per_page"])  # fmt: skip
+                                        args["per_page"])
         return {"items": rows, "total": total}
 
 
 def _metrics_allowed() -> None:
     networks = [n.strip() for n in str(current_app.config["METRICS_NETWORKS"]).split(",")
-                if n.strip()]  # fmt: skip
+                if n.strip()]
     if networks:
         try:
             address = ipaddress.ip_address(request.remote_addr or "")
@@ -174,21 +174,21 @@ def metrics() -> Response:
     figures = monitor.figures()
     registry = CollectorRegistry()
     items = Gauge("creditflow_disclosure_items", "Disclosure items by category and status",
-                  ["category", "status"], registry=registry)  # fmt: skip
+                  ["category", "status"], registry=registry)
     for category, status, count in figures["items"]:
         items.labels(category, status).set(count)
     overdue = Gauge("creditflow_disclosure_items_overdue",
                     "Undelivered items past their statutory deadline", ["category"],
-                    registry=registry)  # fmt: skip
+                    registry=registry)
     for category in CATEGORIES:
         overdue.labels(category).set(0)
     for category, count in figures["overdue"]:
         overdue.labels(category).set(count)
     batches = Gauge("creditflow_disclosure_batches", "Batches by category and status",
-                    ["category", "status"], registry=registry)  # fmt: skip
+                    ["category", "status"], registry=registry)
     for category, status, count in figures["batches"]:
         batches.labels(category, status).set(count)
     Gauge("creditflow_listings_expiry_blocked",
           "Listings past their maximum period whose obligations are unmet",
-          registry=registry).set(figures["expiry_blocked"])  # fmt: skip
+          registry=registry).set(figures["expiry_blocked"])
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from app import errors
+from app import errors, responders
 
 
 def body(code: str, message: str, field_errors: dict[str, Any] | None = None, **extra: Any):
@@ -55,36 +55,26 @@ def http_error(error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str
     return body(code, message, field_errors), error.code or 500, headers
 
 
-def _is_api() -> bool:
-    return request.path.startswith(("/api/", "/metrics"))
+PATHS = ("/api/", "/metrics")
 
 
-def register(app: Flask) -> None:
-    """Install the handlers for the domain errors, stale versions and the last resort."""
-
-    @app.errorhandler(errors.DomainError)
-    def _domain(exc: errors.DomainError):
+def respond(exc: Exception) -> Any:
+    """An error of an API request as the JSON error body (``app.responders``)."""
+    if isinstance(exc, errors.DomainError):
         status = errors.http_status(exc)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
         return jsonify(body(exc.code, exc.message, exc.errors, **exc.extra)), status, headers
-
-    @app.errorhandler(StaleDataError)
-    def _stale(_exc: StaleDataError):
+    if isinstance(exc, StaleDataError):
         return jsonify(body("stale_version", "该单位已被他人同时修改，请刷新后重试。")), 409
+    if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
+        return jsonify(body("busy", "数据库繁忙，请稍后重试。")), 503
+    if isinstance(exc, HTTPException):
+        payload, status, headers = http_error(exc)
+        return jsonify(payload), status, headers
+    current_app.logger.exception("unhandled error")
+    return jsonify(body("internal_error", "服务器内部错误，已记录。")), 500
 
-    @app.errorhandler(OperationalError)
-    def _busy(exc: OperationalError):
-        if "locked" in str(exc.orig).lower():
-            return jsonify(body("busy", "数据库繁忙，请稍后重试。")), 503
-        app.logger.exception("database error")
-        return jsonify(body("internal_error", "服务器内部错误，已记录。")), 500
 
-    @app.errorhandler(Exception)
-    def _last_resort(exc: Exception):
-        if not _is_api() and "html_error" in app.extensions:
-            return app.extensions["html_error"](exc)  # a browser asked for a page
-        if isinstance(exc, HTTPException):
-            payload, status, headers = http_error(exc)
-            return jsonify(payload), status, headers
-        app.logger.exception("unhandled error")
-        return jsonify(body("internal_error", "服务器内部错误，已记录。")), 500
+def register(app: Flask) -> None:
+    """Answer the errors of API requests with JSON bodies."""
+    responders.add(app, respond, PATHS)

@@ -12,11 +12,11 @@ from marshmallow import fields as f
 from marshmallow import validate as v
 
 from app.api.schemas import Strict, Text
-from app.services import public
-from app.web.security import limiter
+from app.extensions import limiter
+from app.services.online import public
 
 blp = Blueprint("public_api", __name__, url_prefix="/api/v1/public",
-                description="Public credit lookup (no token)")  # fmt: skip
+                description="Public credit lookup (no token)")
 limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])(blp)
 NO_TOKEN: dict[str, Any] = {"security": []}
 
@@ -84,7 +84,7 @@ class PublicUnits(MethodView):
         """Units whose name contains ``q`` (two characters at least) or whose code is ``q``."""
         items, total = public.search(args["q"], args["page"], args["per_page"])
         return _cached({"items": items, "total": total, "page": args["page"],
-                        "per_page": args["per_page"]})  # fmt: skip
+                        "per_page": args["per_page"]})
 
 
 @blp.route("/units/<uscc>")

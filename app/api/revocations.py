@@ -13,12 +13,11 @@ from marshmallow import validate as v
 
 from app.api.auth import current_actor, staff_required
 from app.api.schemas import ID, ReasonIn, Strict, Text
-from app.extensions import db
-from app.services import revocations
+from app.services.credit import revocations
 from app.workflows.vocabulary import REVERSAL_KINDS, REVERSAL_STATUSES, REVOCATION_GROUNDS
 
 blp = Blueprint("revocations", __name__, url_prefix="/api/v1",
-                description="Revoking decisions and listings, four eyes")  # fmt: skip
+                description="Revoking decisions and listings, four eyes")
 
 DOCUMENT = {"description": "number of the revoking decision (撤销决定书, 复议决定书, 判决书)"}
 
@@ -29,7 +28,7 @@ class RecordRevokeIn(Strict):
     document_no = Text(required=True, validate=v.Length(min=1, max=100), metadata=DOCUMENT)
     revoked_on = f.Date(required=True, metadata={
         "description": "date of the revoking decision; once approved, the withdrawal is due "
-        "3 working days after it"})  # fmt: skip
+        "3 working days after it"})
 
 
 class ListingRevokeIn(Strict):
@@ -104,7 +103,7 @@ class RevocationOne(MethodView):
     @blp.response(200, RevocationOut)
     def get(self, revocation_id: int) -> Any:
         """One revocation proposal."""
-        return revocations.get_revocation(db.session(), revocation_id)
+        return revocations.get_revocation(revocation_id)
 
 
 @blp.route("/revocations/<int(max=2147483647):revocation_id>/approve")

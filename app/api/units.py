@@ -10,11 +10,11 @@ from flask_smorest import Blueprint
 
 from app.api import schemas as s
 from app.api.auth import current_actor, staff_required
-from app.extensions import db
-from app.services import listings, records, restoration, units
-from app.services.audit import check_one, unit_events
-from app.services.credit import active_listing
-from app.services.triggers import trigger_states
+from app.services.audit.unit_trail import check_one, unit_events
+from app.services.casework import records, units
+from app.services.credit import listings, restoration
+from app.services.credit.status import active_listing
+from app.services.credit.triggers import trigger_states
 
 blp = Blueprint("units", __name__, url_prefix="/api/v1", description="Units and their credit")
 STAFF = ("officer", "supervisor", "admin")
@@ -32,7 +32,7 @@ def unit_detail(unit: Any) -> dict[str, Any]:
     data = {name: getattr(unit, name) for name in s.UnitOut().fields}
     data["allowed_triggers"] = [t.trigger for t in states if t.allowed]
     data["triggers"] = [vars(t) for t in states]
-    data["active_listing"] = active_listing(db.session(), unit.id)
+    data["active_listing"] = active_listing(unit.id)
     return data
 
 
@@ -94,9 +94,9 @@ class UnitEvents(MethodView):
     def get(self, uscc: str) -> dict[str, Any]:
         """The audit trail, oldest first, and whether its hash chain verifies."""
         unit_id = units.get_unit(uscc).id
-        check = check_one(db.session(), unit_id)
+        check = check_one(unit_id)
         return {"chain_valid": check.valid, "chain_problem": check.problem,
-                "events": unit_events(db.session(), unit_id)}
+                "events": unit_events(unit_id)}
 
 
 @blp.route("/units/<uscc>/restoration-steps")

@@ -131,7 +131,7 @@ class RestorationRequest(db.Model):  # type: ignore[name-defined]
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id"), index=True)
     record_id: Mapped[int | None] = mapped_column(ForeignKey("enforcement_records.id"),
-                                                  index=True)  # fmt: skip
+                                                  index=True)
     status: Mapped[str] = mapped_column(String(12), default="submitted")
     commitment_signed: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(Text)

@@ -40,7 +40,7 @@ class Revocation(db.Model):  # type: ignore[name-defined]
             sqlite_where=text("status = 'proposed'"), postgresql_where=text("status = 'proposed'"),
         ),
         Index("ix_revocations_status", "status"),
-    )  # fmt: skip
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))

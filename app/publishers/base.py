@@ -55,13 +55,13 @@ class Publisher(ABC):
             self._deliver(batch, items)
         except DeliveryError as exc:
             log.warning("%s: batch %s failed (%s): %s", self.name, batch.id,
-                        "retryable" if exc.retryable else "permanent", exc)  # fmt: skip
+                        "retryable" if exc.retryable else "permanent", exc)
             raise
         except OSError as exc:
             log.warning("%s: batch %s failed (retryable): %s", self.name, batch.id, exc)
             raise RetryableError(str(exc)) from exc
         log.info("%s: batch %s (%d items) delivered in %.2f s", self.name, batch.id,
-                 batch.item_count, time.monotonic() - started)  # fmt: skip
+                 batch.item_count, time.monotonic() - started)
 
     @abstractmethod
     def _deliver(self, batch: BatchInfo, items: ItemSource) -> None: ...

@@ -15,7 +15,7 @@ from typing import Any
 from app.workflows.vocabulary import ID_TYPES, LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES, TIERS
 
 SUBJECT = ["行政相对人名称", "行政相对人类别", "行政相对人代码_1（统一社会信用代码）", "法定代表人",
-           "法定代表人证件类型", "法定代表人证件号码", "证件类型", "证件号码"]  # fmt: skip
+           "法定代表人证件类型", "法定代表人证件号码", "证件类型", "证件号码"]
 SOURCE = ["数据来源单位", "数据来源单位统一社会信用代码", "备注"]
 
 FIELDS: dict[str, list[str]] = {
@@ -38,7 +38,7 @@ FIELDS: dict[str, list[str]] = {
         "行政强制决定书文号", "强制措施种类", "违法事实", "实施依据", "决定日期", "措施开始日期",
         "措施解除日期", "实施机关", "实施机关统一社会信用代码",
     ] + SOURCE,
-}  # fmt: skip
+}
 
 # Digit runs in free text, with single spaces or dashes between digits allowed ("110101 1990
 # 0307 1234", "138-1234-5678") and an ID's check character X; letters around them do not
@@ -105,7 +105,7 @@ def _wan(yuan: str | None) -> str:
 
 
 _LISTING_ENDED = {"restored": "已信用修复，移出失信名单", "expired": "公示期满，移出失信名单",
-                  "revoked": "失信名单已撤销"}  # fmt: skip
+                  "revoked": "失信名单已撤销"}
 
 
 def _remark(p: dict[str, Any]) -> str:
@@ -141,7 +141,7 @@ def _common(p: dict[str, Any]) -> dict[str, str]:
             "证件类型": ID_TYPES.zh(person["id_type"]), "证件号码": mask_id(person["id_number"]),
             "数据来源单位": authority["name"], "数据来源单位统一社会信用代码": authority["uscc"],
             "备注": _remark(p),
-        }  # fmt: skip
+        }
     return {
         "行政相对人名称": unit["name"], "行政相对人类别": subject_kind(unit["uscc"]),
         "行政相对人代码_1（统一社会信用代码）": unit["uscc"],
@@ -150,7 +150,7 @@ def _common(p: dict[str, Any]) -> dict[str, str]:
         "法定代表人证件号码": mask_id(unit.get("id_number")),
         "数据来源单位": authority["name"], "数据来源单位统一社会信用代码": authority["uscc"],
         "备注": _remark(p),
-    }  # fmt: skip
+    }
 
 
 def _penalty(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
@@ -171,7 +171,7 @@ def _penalty(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
         "处罚有效期": p.get("effective_until") or p["decided_on"],
         "公示截止期": p.get("publicity_until") or "",
         "处罚机关": a["name"], "处罚机关统一社会信用代码": a["uscc"],
-    }  # fmt: skip
+    }
 
 
 def _licensing(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
@@ -185,7 +185,7 @@ def _licensing(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
         "有效期至": p.get("valid_to") or "", "许可机关": a["name"],
         "许可机关统一社会信用代码": a["uscc"],
         "当前状态": licence_state(p),
-    }  # fmt: skip
+    }
 
 
 def licence_state(p: dict[str, Any]) -> str:
@@ -203,7 +203,7 @@ def _inspection(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
         "发现隐患数": str(p.get("hazards_found") or 0),
         "已整改隐患数": str(p.get("hazards_rectified") or 0),
         "检查机关": a["name"], "检查机关统一社会信用代码": a["uscc"],
-    }  # fmt: skip
+    }
 
 
 def _coercive(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
@@ -214,13 +214,13 @@ def _coercive(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
         "决定日期": p["decided_on"], "措施开始日期": p.get("started_on") or "",
         "措施解除日期": p.get("lifted_on") or "", "实施机关": a["name"],
         "实施机关统一社会信用代码": a["uscc"],
-    }  # fmt: skip
+    }
 
 
 _BY_CATEGORY: dict[str, Callable[[dict[str, Any], dict[str, str]], dict[str, str]]] = {
     "penalty": _penalty, "licensing": _licensing, "inspection": _inspection,
     "coercive_measure": _coercive,
-}  # fmt: skip
+}
 
 
 def public_fields(category: str, payload: dict[str, Any]) -> dict[str, str]:

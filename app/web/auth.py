@@ -19,10 +19,11 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from app.errors import DomainError
-from app.services import signin
+from app.extensions import limiter
+from app.services.staff import signin
 from app.web.forms import LoginForm, PasswordForm, VersionForm
 from app.web.pages import apply_error, error_page, fresh_session, safe_next, status_of
-from app.web.security import StaffUser, limiter, staff_page
+from app.web.security import StaffUser, staff_page
 
 bp = Blueprint("auth", __name__)
 bp.register_error_handler(Exception, error_page)  # errors on these pages are pages too

@@ -35,7 +35,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app import uscc as uscc_codes
 from app.errors import ValidationFailed
 from app.models.records import CATEGORIES, TIERS
-from app.services.record_rules import money
+from app.services.casework.record_rules import money
 from app.web.i18n import LABELS, tr
 from app.workflows.vocabulary import (
     ID_TYPES,
@@ -123,9 +123,9 @@ class LoginForm(FlaskForm):
 class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("当前密码"), validators=[required()])
     new_password = PasswordField(_l("新密码"), validators=[required(), Length(
-        min=10, max=200, message=_l("密码至少10个字符。"))])  # fmt: skip
+        min=10, max=200, message=_l("密码至少10个字符。"))])
     confirm = PasswordField(_l("再次输入新密码"), validators=[
-        required(), EqualTo("new_password", message=_l("两次输入的新密码不一致。"))])  # fmt: skip
+        required(), EqualTo("new_password", message=_l("两次输入的新密码不一致。"))])
 
 
 class UnitForm(FlaskForm):
@@ -224,7 +224,7 @@ class DecisionForm(VersionForm):
     """Approve or reject (a listing proposal, a restoration request); rejecting needs a reason."""
 
     decision = RadioField(_l("决定"), validators=[required()], choices=[
-        SelectChoice("approve", _l("同意")), SelectChoice("reject", _l("不同意"))])  # fmt: skip
+        SelectChoice("approve", _l("同意")), SelectChoice("reject", _l("不同意"))])
     # No Optional() here: it would stop validate_reason from running on an empty reason.
     reason = TextAreaField(_l("理由（不同意时必填，单位可见）"), validators=[Length(max=2000)])
 

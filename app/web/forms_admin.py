@@ -25,7 +25,7 @@ class UserCreateForm(FlaskForm):
     display_name = text(_l("姓名"), 100, needed=True)
     role = SelectField(_l("角色"), validators=[required()])
     password = PasswordField(_l("初始密码"), validators=[
-        required(), Length(min=10, max=200, message=_l("密码至少10个字符。"))])  # fmt: skip
+        required(), Length(min=10, max=200, message=_l("密码至少10个字符。"))])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -37,7 +37,7 @@ class UserEditForm(FlaskForm):
     role = SelectField(_l("角色"), validators=[required()])
     active = BooleanField(_l("账户启用"))
     new_password = PasswordField(_l("重设密码（不改则留空）"), validators=[
-        Optional(), Length(min=10, max=200, message=_l("密码至少10个字符。"))])  # fmt: skip
+        Optional(), Length(min=10, max=200, message=_l("密码至少10个字符。"))])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

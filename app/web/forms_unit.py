@@ -19,7 +19,7 @@ class ApplyForm(FlaskForm):
     signed_name = text(_l("单位名称（签署承诺）"), 200, needed=True)
     signed_representative = text(_l("法定代表人（签署承诺）"), 100, needed=True)
     agree = BooleanField(_l("本单位已阅读上述信用承诺，自愿作出承诺并接受社会监督。"),
-                         validators=[DataRequired(message=REQUIRED)])  # fmt: skip
+                         validators=[DataRequired(message=REQUIRED)])
     proofs = MultipleFileField(_l("证明材料（可选）"))
     note = TextAreaField(_l("说明（可选）"), validators=[Optional(), Length(max=1000,
                                                                          message=_l("内容过长。"))])
@@ -28,7 +28,7 @@ class ApplyForm(FlaskForm):
 class ContactForm(FlaskForm):
     contact_email = EmailField(_l("接收提醒的电子邮箱"), validators=[
         Optional(), Length(max=254, message=_l("内容过长。")),
-        Email(message=_l("电子邮箱地址无效。"), check_deliverability=False)])  # fmt: skip
+        Email(message=_l("电子邮箱地址无效。"), check_deliverability=False)])
 
 
 __all__ = ["ApplyForm", "ContactForm", "UnitLoginForm", "required"]

@@ -115,7 +115,7 @@ LABELS = {
     "ground": _names(vocabulary.REVOCATION_GROUNDS),
     "revocation_kind": _names(vocabulary.REVERSAL_KINDS),
     "revocation_status": _names(vocabulary.REVERSAL_STATUSES),
-}  # fmt: skip
+}
 
 
 def label(kind: str, value: str | None) -> str:

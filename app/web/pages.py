@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from app import errors
 from app.i18n import N_
 from app.models import RestorationFile
-from app.services import uploads
+from app.services.online import uploads
 from app.web.i18n import lang, tr
 from app.workflows.guards import Unmet
 from app.workflows.messages import render
@@ -124,7 +124,7 @@ def submitted(form: FlaskForm, action: Callable[[], Any], done: str) -> bool:
 
 
 def decided(form: Any, approve: Callable[[], Any], reject: Callable[[str], Any],
-            approved: str, rejected: str) -> bool:  # fmt: skip
+            approved: str, rejected: str) -> bool:
     """A supervisor's decision (``DecisionForm``): run ``approve`` or ``reject`` with the
     reason and flash what happened. False when the form or the service refused."""
     if not form.validate_on_submit():
@@ -151,7 +151,7 @@ def send_upload(item: RestorationFile) -> Response:
     response = send_file(uploads.path_of(item.stored_name), mimetype=item.content_type,
                          as_attachment=True,
                          download_name=uploads.download_name(item.original_name,
-                                                             item.content_type))  # fmt: skip
+                                                             item.content_type))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response

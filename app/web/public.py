@@ -11,10 +11,10 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request, session
 
 from app.errors import ValidationFailed
-from app.services import public
+from app.extensions import limiter
+from app.services.online import public
 from app.web.i18n import tr
 from app.web.pages import error_page, page_args, page_count
-from app.web.security import limiter
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 bp.register_error_handler(Exception, error_page)
@@ -35,7 +35,7 @@ def search() -> Any:
             error = tr(exc.message)
     return render_template("public/search.html", q=q, items=items, total=total, page=page,
                            pages=page_count(total, per_page), error=error), (
-                               422 if error else 200)  # fmt: skip
+                               422 if error else 200)
 
 
 @bp.route("/units/<uscc>")

@@ -1,4 +1,4 @@
-"""Browser sign-in (Flask-Login), CSRF on every form (Flask-WTF), rate limits (Flask-Limiter)."""
+"""Browser sign-in (Flask-Login) and CSRF on every form of the pages (Flask-WTF)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import abort
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -19,7 +17,6 @@ from app.workflows.facts import Actor
 F = TypeVar("F", bound=Callable[..., Any])
 
 csrf = CSRFProtect()
-limiter = Limiter(get_remote_address)
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.session_protection = "basic"

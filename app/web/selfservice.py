@@ -16,15 +16,15 @@ from flask_babel import gettext as _
 
 from app import uscc as uscc_codes
 from app.errors import DomainError, NotFound
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models import Unit
-from app.services import record_restoration, selfservice, uploads
-from app.services.access import authenticate_unit, end_unit_sessions, session_key
+from app.services.credit import record_restoration
+from app.services.online import selfservice, uploads
+from app.services.online.access import authenticate_unit, end_unit_sessions, session_key
 from app.web.forms import VersionForm
 from app.web.forms_unit import ApplyForm, ContactForm, UnitLoginForm
 from app.web.i18n import lang, tr
 from app.web.pages import apply_error, error_page, form_page, fresh_session, send_upload
-from app.web.security import limiter
 
 bp = Blueprint("self", __name__, url_prefix="/self")
 bp.register_error_handler(Exception, error_page)
@@ -66,7 +66,7 @@ def _code_key() -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["ACCESS_RATE_LIMIT"], methods=["POST"])
 @limiter.limit(lambda: current_app.config["ACCESS_CODE_RATE_LIMIT"], key_func=_code_key,
-               methods=["POST"])  # fmt: skip
+               methods=["POST"])
 def login() -> Any:
     """Sign in with the 统一社会信用代码 and the access code printed on the listing notice."""
     form = UnitLoginForm()
@@ -126,7 +126,7 @@ def _received_files() -> list[uploads.Upload]:
     """The uploaded files, each read up to one byte past the limit (never more into memory)."""
     limit = int(current_app.config["UPLOAD_MAX_BYTES"])
     return [uploads.Upload(f.filename or "", f.stream.read(limit + 1))
-            for f in request.files.getlist("proofs") if f and f.filename]  # fmt: skip
+            for f in request.files.getlist("proofs") if f and f.filename]
 
 
 def _files_refused(form: ApplyForm, exc: DomainError) -> None:
@@ -134,7 +134,7 @@ def _files_refused(form: ApplyForm, exc: DomainError) -> None:
     names = exc.extra.get("files")
     if names:
         form.proofs.errors = [f"{n}：{tr(m)}" for n, m in zip(names, exc.errors["proofs"],
-                                                             strict=False)]  # fmt: skip
+                                                             strict=False)]
 
 
 def _unit_key() -> str:
@@ -157,18 +157,18 @@ def apply(unit: Unit) -> Any:
         try:
             request_ = selfservice.apply(
                 unit.id, form.signed_name.data or "", form.signed_representative.data or "",
-                _received_files(), (form.note.data or "").strip() or None)  # fmt: skip
+                _received_files(), (form.note.data or "").strip() or None)
         except DomainError as exc:
             apply_error(form, exc)
             _files_refused(form, exc)
         else:
             flash(_("申请已提交，应在 %(due)s 前作出决定。", due=request_.due_on.isoformat()),
-                  "success")  # fmt: skip
+                  "success")
             return redirect(url_for("self.home"))
     view = selfservice.overview(unit.id, lang())
     return form_page("self/apply.html", form, view=view, steps=view.steps,
                      max_mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
-                     max_files=current_app.config["UPLOAD_MAX_FILES"])  # fmt: skip
+                     max_files=current_app.config["UPLOAD_MAX_FILES"])
 
 
 @bp.route(f"/records/{ID}/apply", methods=["GET", "POST"])
@@ -182,7 +182,7 @@ def apply_record(unit: Unit, item_id: int) -> Any:
             request_ = selfservice.apply_record(
                 unit.id, item_id, form.signed_name.data or "",
                 form.signed_representative.data or "", _received_files(),
-                (form.note.data or "").strip() or None)  # fmt: skip
+                (form.note.data or "").strip() or None)
         except NotFound:
             raise  # another unit's record: the same page as one that does not exist
         except DomainError as exc:
@@ -190,13 +190,13 @@ def apply_record(unit: Unit, item_id: int) -> Any:
             _files_refused(form, exc)
         else:
             flash(_("申请已提交，应在 %(due)s 前作出决定。", due=request_.due_on.isoformat()),
-                  "success")  # fmt: skip
+                  "success")
             return redirect(url_for("self.home"))
     steps = record_restoration.steps_of(item_id, selfservice.unit_actor(unit), unit.id, lang())
     return form_page("self/apply.html", form, view=selfservice.overview(unit.id, lang()),
                      steps=steps, record=True,
                      max_mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
-                     max_files=current_app.config["UPLOAD_MAX_FILES"])  # fmt: skip
+                     max_files=current_app.config["UPLOAD_MAX_FILES"])
 
 
 @bp.route(f"/requests/{ID}/withdraw", methods=["POST"])

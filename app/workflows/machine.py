@@ -98,7 +98,7 @@ class StateMachine(Generic[F]):
                 {"trigger": t.trigger, "source": list(t.sources), "dest": t.dest,
                  "conditions": "guards_hold"}
                 for t in self.transitions
-            ],  # fmt: skip
+            ],
             initial=case.state,
             auto_transitions=False,
             send_event=True,

@@ -36,7 +36,7 @@ TRANSITIONS: tuple[Transition[RecordFacts], ...] = (
         "ended_early",
         (g.decider_is_supervisor, g.reviewer_is_not_preparer, g.record_fine_paid,
          g.commitment_signed),
-    ),  # fmt: skip
+    ),
     Transition(
         "reject_record_restoration",
         ("restoration_requested",),

@@ -43,7 +43,7 @@ def chromium():  # type: ignore[no-untyped-def]
             headless=True,
             args=["--no-sandbox", "--disable-background-networking",
                   "--disable-component-update"],
-        )  # fmt: skip
+        )
         yield browser
         browser.close()
 

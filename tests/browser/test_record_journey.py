@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.services.context import today
-from app.services.pipeline import run_disclosure
+from app.services.base.context import today
+from app.services.disclosure.pipeline import run_disclosure
 from tests import builders as b
 from tests.browser.conftest import sign_in
 from tests.selfservice import PDF

@@ -47,7 +47,7 @@ def api(app, client):
 def penalty_body(**kw):
     body = {"category": "penalty", "document_no": "津东消行罚决字〔2025〕1号", "decided_on": D,
             "tier": "general", "penalty_types": ["fine"], "fine_amount": "30000.00",
-            "facts": "堵塞消防通道", "legal_basis": "《消防法》第六十条"}  # fmt: skip
+            "facts": "堵塞消防通道", "legal_basis": "《消防法》第六十条"}
     body.update(kw)
     return body
 
@@ -64,21 +64,21 @@ def test_the_whole_cycle_over_http(api):
     assert rec["publish_by"] and rec["disclosure_state"] == "pending"
     lst = api.call("POST", f"/units/{UNIT}/listings", json={
         "level": "general", "reason": "拒不改正", "basis_record_ids": [rec["id"]],
-        "document_no": "L-1", "decided_on": D}).get_json()  # fmt: skip
+        "document_no": "L-1", "decided_on": D}).get_json()
     unit = api.call("GET", f"/units/{UNIT}", who="supervisor").get_json()
     assert unit["allowed_triggers"] == ["list_as_dishonest"]
     r = api.call("POST", f"/listings/{lst['id']}/approve", who="supervisor",
-                 json={"version": unit["version"]})  # fmt: skip
+                 json={"version": unit["version"]})
     assert r.status_code == 200, r.get_json()
     pay = api.call("POST", f"/records/{rec['id']}/payments",
-                   json={"amount": "30000", "paid_on": today().isoformat()})  # fmt: skip
+                   json={"amount": "30000", "paid_on": today().isoformat()})
     assert pay.status_code == 201
     steps = api.call("GET", f"/units/{UNIT}/restoration-steps").get_json()
     assert steps["can_apply_now"] is True
     req = api.call("POST", f"/units/{UNIT}/restoration-requests",
-                   json={"commitment_signed": True}).get_json()  # fmt: skip
+                   json={"commitment_signed": True}).get_json()
     assert api.call("POST", f"/restoration-requests/{req['id']}/approve", who="supervisor",
-                    json={}).status_code == 200  # fmt: skip
+                    json={}).status_code == 200
     unit = api.call("GET", f"/units/{UNIT}").get_json()
     assert unit["credit_status"] == "restored"
     events = api.call("GET", f"/units/{UNIT}/events").get_json()
@@ -92,7 +92,7 @@ def setup_listed(api):
     rec = api.call("POST", f"/units/{UNIT}/records", json=penalty_body()).get_json()
     lst = api.call("POST", f"/units/{UNIT}/listings", json={
         "level": "general", "reason": "r", "basis_record_ids": [rec["id"]],
-        "document_no": "L-1", "decided_on": D}).get_json()  # fmt: skip
+        "document_no": "L-1", "decided_on": D}).get_json()
     return rec, lst
 
 
@@ -129,7 +129,7 @@ BAD_RECORDS = [
      "licence_no": "N-1", "valid_from": D, "valid_to": "2020-01-01"},
     {"category": "inspection", "document_no": "I-1", "decided_on": D, "hazards_found": -1},
     penalty_body(hazards_found=2),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize("body", BAD_RECORDS)
@@ -245,7 +245,7 @@ def test_openapi_describes_every_route_and_docs_are_local(client):
     spec = client.get("/api/openapi.json").get_json()
     for path in ("/api/v1/units", "/api/v1/units/{uscc}", "/api/v1/units/{uscc}/records",
                  "/api/v1/listings/{listing_id}/approve",
-                 "/api/v1/restoration-requests/{request_id}/withdraw"):  # fmt: skip
+                 "/api/v1/restoration-requests/{request_id}/withdraw"):
         assert path in spec["paths"]
     page = client.get("/api/docs").get_data(as_text=True)
     assert "http://" not in page.replace("http://localhost", "") and "https://" not in page
@@ -265,7 +265,7 @@ FIELDS = st.sampled_from(["uscc", "name", "category", "document_no", "decided_on
                           "penalty_types", "fine_amount", "hazards_found", "started_on",
                           "lifted_on", "valid_from", "valid_to", "amount", "paid_on",
                           "basis_record_ids", "level", "reason", "version",
-                          "commitment_signed"])  # fmt: skip
+                          "commitment_signed"])
 
 
 @settings(
@@ -277,7 +277,7 @@ FIELDS = st.sampled_from(["uscc", "name", "category", "document_no", "decided_on
                           "/listings/1/approve", f"/units/{UNIT}/restoration-requests",
                           "/restoration-requests/1/reject"]),
     body=st.dictionaries(FIELDS, JSON, max_size=8) | JSON,
-)  # fmt: skip
+)
 def test_random_bodies_never_cause_a_500(api, path, body):
     r = api.call("POST", path, who="supervisor", json=body)
     assert r.status_code < 500, (r.status_code, r.get_data(as_text=True)[:300])
@@ -293,7 +293,7 @@ VALID_RECORDS = [
     {"category": "licensing", "document_no": "L-9", "decided_on": D,
      "licence_type": "verification", "licence_no": "DLXF2025-0009", "valid_from": D,
      "valid_to": "2030-12-31", "facts": "公众聚集场所投入使用、营业前消防安全检查"},
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize("body", VALID_RECORDS, ids=lambda b: b["category"])
@@ -315,12 +315,12 @@ def test_reject_withdraw_and_revoke_over_http(api):
     )
     api.call("POST", f"/records/{rec['id']}/payments", json={"amount": "30000", "paid_on": D})
     req = api.call("POST", f"/units/{UNIT}/restoration-requests",
-                   json={"commitment_signed": True}).get_json()  # fmt: skip
+                   json={"commitment_signed": True}).get_json()
     r = api.call("POST", f"/restoration-requests/{req['id']}/reject", who="supervisor",
-                 json={"reason": "承诺书未签字盖章"})  # fmt: skip
+                 json={"reason": "承诺书未签字盖章"})
     assert r.status_code == 200 and r.get_json()["decision_reason"] == "承诺书未签字盖章"
     req = api.call("POST", f"/units/{UNIT}/restoration-requests",
-                   json={"commitment_signed": True}).get_json()  # fmt: skip
+                   json={"commitment_signed": True}).get_json()
     assert (
         api.call("POST", f"/restoration-requests/{req['id']}/withdraw", json={}).status_code == 200
     )

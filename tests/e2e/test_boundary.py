@@ -34,7 +34,7 @@ def test_malformed_json_is_a_400_and_writes_nothing(app, token, body):
     before = counts(app)
     response = app.test_client().post(
         "/api/v1/units", data=body, content_type="application/json",
-        headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+        headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 400
     assert response.get_json()["code"] == "bad_request"
     assert counts(app) == before
@@ -60,7 +60,7 @@ def test_a_next_with_a_line_break_is_treated_as_absent(app, token):
     browser = Session(app)
     login = browser.client.post("/login?next=/staff/units%0d%0aSet-Cookie:x=1", data={
         "username": "wang", "password": "correct-horse-battery",
-        "csrf_token": browser.csrf("/login")})  # fmt: skip
+        "csrf_token": browser.csrf("/login")})
     assert login.status_code == 302
     assert login.headers["Location"].endswith("/staff/")
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import ApiToken, Unit, User
-from app.services.accounts import user_for_token
+from app.services.staff.accounts import user_for_token
 
 
 def test_users_and_tokens(app, runner):
@@ -66,7 +66,7 @@ def test_serve_creates_the_database_and_answers(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -88,7 +88,7 @@ def test_serve_creates_the_database_and_answers(tmp_path):
 def test_calendar_load_and_show(app, runner, tmp_path):
     schedule = tmp_path / "2027.csv"
     schedule.write_text("# notice\n2027-01-01,holiday,元旦\n2027-01-04,holiday\n"
-                        "2027-01-09,workday,调休\n", encoding="utf-8")  # fmt: skip
+                        "2027-01-09,workday,调休\n", encoding="utf-8")
     loaded = runner.invoke(args=["calendar", "load", "2027", str(schedule)])
     assert loaded.exit_code == 0, loaded.output
     shown = runner.invoke(args=["calendar", "show", "2027"])

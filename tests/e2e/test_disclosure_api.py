@@ -19,11 +19,11 @@ def setup(app, client, tmp_path):
         for i in range(4):
             b.inspection(officer, u.uscc, document_no=f"I-{i}", decided_on=dt.date.today())
         b.penalty(officer, u.uscc, document_no="OLD",
-                  decided_on=dt.date.today() - dt.timedelta(days=90))  # fmt: skip
+                  decided_on=dt.date.today() - dt.timedelta(days=90))
 
     def call(method, path, who="officer", **kw):
         return client.open(f"/api/v1/disclosure{path}", method=method,
-                           headers={"Authorization": f"Bearer {tokens[who]}"}, **kw)  # fmt: skip
+                           headers={"Authorization": f"Bearer {tokens[who]}"}, **kw)
 
     return call
 
@@ -48,7 +48,7 @@ def test_overdue_items_then_run_then_batches(setup, client):
     "path",
     ["/batches?status=lost", "/batches?category=x", "/batches/nope", "/items?due=never",
      "/batches?page=0", "/items?per_page=5000"],
-)  # fmt: skip
+)
 def test_bad_queries_are_4xx(setup, path):
     r = setup("GET", path)
     assert 400 <= r.status_code < 500 and r.get_json()["code"]

@@ -37,7 +37,7 @@ def api(app, client, world):
 
 def test_guards_that_do_not_hold_are_described(api, world):
     body = {"reason": "复议撤销", "document_no": "东复决字〔2026〕1号",
-            "revoked_on": dt.date.today().isoformat()}  # fmt: skip
+            "revoked_on": dt.date.today().isoformat()}
     proposal = api("POST", f"/records/{world['record']}/revoke",
                    "/records/{record_id}/revoke", json=body, who="supervisor").get_json()
     own = api("POST", f"/revocations/{proposal['id']}/approve",
@@ -49,7 +49,7 @@ def test_guards_that_do_not_hold_are_described(api, world):
 def test_a_stale_version_says_the_current_one(api, world):
     stale = api("POST", f"/units/{world['uscc']}/restoration-requests",
                 "/units/{uscc}/restoration-requests",
-                json={"commitment_signed": True, "version": 1})  # fmt: skip
+                json={"commitment_signed": True, "version": 1})
     assert stale.status_code == 409 and stale.get_json()["current_version"] > 1
 
 

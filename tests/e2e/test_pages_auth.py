@@ -66,7 +66,7 @@ def test_an_admin_clears_a_lockout(app, officer):
     users = admin.text("/staff/admin/users")
     assert "已锁定" in users
     with app.app_context():
-        from app.services.accounts import list_users
+        from app.services.staff.accounts import list_users
 
         wang = next(u for u in list_users() if u.username == "wang")
     edit = f"/staff/admin/users/{wang.id}"
@@ -100,7 +100,7 @@ def test_changing_the_password_ends_other_sessions(app, officer):
     laptop, phone = Session(app, "wang"), Session(app, "wang")
     changed = laptop.submit("/account/password", {
         "current_password": "correct-horse-battery", "new_password": "a-new-long-password",
-        "confirm": "a-new-long-password"})  # fmt: skip
+        "confirm": "a-new-long-password"})
     assert changed.status_code == 302
     assert laptop.get("/staff/").status_code == 200  # this session goes on
     assert phone.get("/staff/").status_code == 302  # the other one ended
@@ -116,7 +116,7 @@ def test_password_change_validation_keeps_the_old_password(app, officer):
           "confirm": "short"}, "密码至少10个字符。"),
         ({"current_password": "correct-horse-battery", "new_password": "a-new-long-password",
           "confirm": "another-long-password"}, "两次输入的新密码不一致。"),
-    ]:  # fmt: skip
+    ]:
         response = browser.submit("/account/password", data)
         assert response.status_code == 422
         assert message in response.get_data(as_text=True)
@@ -127,7 +127,7 @@ def test_a_deactivated_account_is_signed_out(app, officer):
     with app.app_context():
         admin = b.staff("admin", "root")
         browser = Session(app, "wang")
-        from app.services.accounts import update_user
+        from app.services.staff.accounts import update_user
 
         update_user(admin, officer.id, "officer", active=False)
     assert browser.get("/staff/").status_code == 302
@@ -148,7 +148,7 @@ def test_the_session_cookie_is_http_only_and_same_site(app, officer):
     browser = Session(app)
     response = browser.client.post("/login", data={
         "username": "wang", "password": "correct-horse-battery",
-        "csrf_token": browser.csrf()})  # fmt: skip
+        "csrf_token": browser.csrf()})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
@@ -163,7 +163,7 @@ def test_the_daily_job_forgets_quiet_pairs_but_not_locked_ones(app):
 
     from app.extensions import db
     from app.models import SigninLockout
-    from app.services.signin import prune_lockouts
+    from app.services.staff.signin import prune_lockouts
 
     now = dt.datetime.now(dt.UTC)
     old = now - dt.timedelta(days=2)
@@ -173,7 +173,7 @@ def test_the_daily_job_forgets_quiet_pairs_but_not_locked_ones(app):
             SigninLockout(username="locked", address="a", failures=0, updated_at=old,
                           locked_until=now + dt.timedelta(minutes=5)),
             SigninLockout(username="fresh", address="a", failures=1, updated_at=now),
-        ])  # fmt: skip
+        ])
         db.session.commit()
         assert prune_lockouts() == 1
         assert set(db.session.scalars(db.select(SigninLockout.username))) == {"locked", "fresh"}

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from app.services.listings import propose_listing
+from app.services.credit.listings import propose_listing
 from tests import builders as b
 from tests.pages import Session
 
@@ -27,7 +27,7 @@ def desk(app, tmp_path):
         fresh = b.unit(officer)
         check = b.inspection(officer, fresh.uscc)
     return {"unit": unit.uscc, "record": record.id, "listing": listing.id,
-            "fresh": fresh.uscc, "inspection": check.id}  # fmt: skip
+            "fresh": fresh.uscc, "inspection": check.id}
 
 
 def proposed(app, document_no, by=None):
@@ -67,7 +67,7 @@ def test_register_unit_in_english(app, desk):
     wang = Session(app, "wang", lang="en")
     html = refused(wang, "/staff/units/new", {"uscc": "91120110MA0000001X", "name": ""},
                    "The check character of the unified social credit code is wrong",
-                   "This field is required.")  # fmt: skip
+                   "This field is required.")
     assert "此项必填" not in html
     html = refused(wang, "/staff/units/new", {"uscc": desk["unit"], "name": "Same code"},
                    f"Unified social credit code {desk['unit']} is already registered.",
@@ -76,21 +76,21 @@ def test_register_unit_in_english(app, desk):
     html = refused(wang, "/staff/units/new", {"uscc": b.uscc(), "name": "ID",
                                               "legal_rep_id_type": "resident_id",
                                               "legal_rep_id_number": "110105194912310021"},
-                   "Invalid resident ID number")  # fmt: skip
+                   "Invalid resident ID number")
 
 
 def test_add_record(app, desk):
     wang, path = Session(app, "wang"), f"/staff/units/{desk['fresh']}/records/new"
     refused(wang, path, {"category": "penalty", "document_no": "X1", "decided_on": OLD,
                          "tier": "general", "penalty_types": "fine"},
-            "处罚种类含罚款时须填写罚款金额", "行政处罚须填写违法事实和处罚依据")  # fmt: skip
+            "处罚种类含罚款时须填写罚款金额", "行政处罚须填写违法事实和处罚依据")
     refused(wang, path, {"category": "inspection", "document_no": "X2", "decided_on": FUTURE},
             "决定日期不能晚于今天")
     refused(wang, path, {"category": "inspection", "document_no": "X3", "decided_on": "soon"},
             "决定日期")
     refused(wang, path, {"category": "inspection", "document_no": "X4", "decided_on": OLD,
                          "hazards_found": "2", "hazards_rectified": "3"},
-            "已整改隐患数须在 0 与发现隐患数之间")  # fmt: skip
+            "已整改隐患数须在 0 与发现隐患数之间")
     refused(wang, path, {"category": "coercive_measure", "document_no": "X5",
                          "decided_on": OLD, "measure_type": "seal_up"}, "请填写措施开始日期")
     refused(wang, path, {"category": "licensing", "document_no": "X6", "decided_on": OLD,
@@ -101,7 +101,7 @@ def test_add_record(app, desk):
     ok = wang.submit(path, {"category": "penalty", "document_no": "X8", "decided_on": OLD,
                             "tier": "general", "penalty_types": ["fine", "warning"],
                             "fine_amount": "3000", "facts": "堵塞消防通道",
-                            "legal_basis": "消防法第六十条"})  # fmt: skip
+                            "legal_basis": "消防法第六十条"})
     assert ok.status_code == 302
     refused(wang, path, {"category": "penalty", "document_no": "X8", "decided_on": OLD,
                          "tier": "general", "penalty_types": "warning", "facts": "f",
@@ -129,18 +129,18 @@ def test_a_revocation_proposal_needs_its_decision_number_date_and_reason(app, de
     path = f"/staff/records/{desk['record']}/revoke"
     refused(zhang, path, {"reason": "", "document_no": "", "revoked_on": ""}, "此项必填")
     refused(zhang, path, {"reason": "复议", "document_no": "撤1", "revoked_on": FUTURE},
-            "不能晚于今天")  # fmt: skip
+            "不能晚于今天")
     path = f"/staff/units/{desk['unit']}/listing/revoke"
     refused(zhang, path, {"ground": "basis_revoked", "reason": "复核", "document_no": "撤2",
-                          "decided_on": OLD}, "列入依据的决定尚未撤销")  # fmt: skip
+                          "decided_on": OLD}, "列入依据的决定尚未撤销")
     refused(zhang, path, {"ground": "whim", "reason": "复核", "document_no": "撤2",
-                          "decided_on": OLD}, "不是有效的选择")  # fmt: skip
+                          "decided_on": OLD}, "不是有效的选择")
 
 
 def test_propose_listing(app, desk):
     wang, path = Session(app, "wang"), f"/staff/units/{desk['fresh']}/listings/new"
     refused(wang, path, {"level": "general", "reason": "理由", "document_no": "L1",
-                         "decided_on": OLD}, "请至少选择一条依据")  # fmt: skip
+                         "decided_on": OLD}, "请至少选择一条依据")
     refused(wang, path, {"level": "general", "reason": "理由", "document_no": "L1",
                          "decided_on": OLD, "basis_record_ids": str(desk["inspection"])},
             "所选内容不在可选范围内")  # an inspection is not offered as a basis
@@ -180,11 +180,11 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing(app, desk):
     page = li.text(path)
     version = page.split('name="version" value="')[1].split('"')[0]
     first = zhang.client.post(path, data={"decision": "approve", "version": version,
-                                          "csrf_token": zhang_token})  # fmt: skip
+                                          "csrf_token": zhang_token})
     assert first.status_code == 302
     before = li.counts()
     second = li.client.post(path, data={"decision": "reject", "reason": "不同意",
-                                        "version": version, "csrf_token": li_token})  # fmt: skip
+                                        "version": version, "csrf_token": li_token})
     assert second.status_code == 409
     assert before == li.counts()
     assert "该建议已有决定" in second.get_data(as_text=True)
@@ -194,20 +194,20 @@ def test_admin_forms(app, desk):
     root = Session(app, "root")
     refused(root, "/staff/admin/users", {"username": "bad name", "display_name": "x",
                                          "role": "officer", "password": "long-enough-pw"},
-            "用户名只能含字母")  # fmt: skip
+            "用户名只能含字母")
     refused(root, "/staff/admin/users", {"username": "wang", "display_name": "x",
                                          "role": "officer", "password": "long-enough-pw"},
-            "该用户名已存在", status=409)  # fmt: skip
+            "该用户名已存在", status=409)
     refused(root, "/staff/admin/users", {"username": "new", "display_name": "x",
                                          "role": "king", "password": "short"},
-            "不是有效的选择", "密码至少10个字符")  # fmt: skip
+            "不是有效的选择", "密码至少10个字符")
     with app.app_context():
-        from app.services.accounts import list_users
+        from app.services.staff.accounts import list_users
 
         me = next(u for u in list_users() if u.username == "root")
     refused(root, f"/staff/admin/users/{me.id}", {"display_name": "root", "role": "officer",
                                                   "active": "y"},
-            "管理员不能降低自己的角色", status=409)  # fmt: skip
+            "管理员不能降低自己的角色", status=409)
     refused(root, "/staff/admin/calendar", {"year": "2027", "schedule": "2027-13-01,holiday"},
             "第 1 行：日期 2027-13-01 无效")
     refused(root, "/staff/admin/calendar", {"year": "2027", "schedule": "2028-01-01,holiday"},

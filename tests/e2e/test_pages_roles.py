@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.disclosure import claim_batch
+from app.services.disclosure.claims import claim_batch
 from tests import builders as b
 from tests.pages import Session
 
@@ -24,7 +24,7 @@ ACCESS = {
     "staff.batch_retry": ADMIN, "staff.batch_run": ADMIN,
     "staff.user_list": ADMIN, "staff.user_edit": ADMIN, "staff.calendar_page": ADMIN,
     "staff.settings_page": ADMIN, "staff.admin_trail_page": ADMIN, "auth.password": ANY,
-}  # fmt: skip
+}
 ROLES = ("officer", "supervisor", "admin")
 
 
@@ -38,34 +38,34 @@ def world(app, tmp_path):
         unit, record, listing, request = b.restoration_ready(people["officer"], other)
         proposed = b.unit(people["officer"])
         rec = b.penalty(people["officer"], proposed.uscc)
-        from app.services.listings import propose_listing
+        from app.services.credit.listings import propose_listing
 
         proposal = propose_listing(people["officer"], proposed.uscc, "general", "理由", [rec.id],
-                                   "津东消信列字〔2026〕9001号", rec.decided_on)  # fmt: skip
-        from app.services.revocations import propose_record_revocation
+                                   "津东消信列字〔2026〕9001号", rec.decided_on)
+        from app.services.credit.revocations import propose_record_revocation
 
         revocation = propose_record_revocation(people["officer"], rec.id, "复议撤销",
-                                               "东复决字〔2026〕1号", rec.decided_on)  # fmt: skip
+                                               "东复决字〔2026〕1号", rec.decided_on)
         batch, _ = claim_batch("penalty", 100)
         file_id = attach_proof(request)
         return {
             "uscc": unit.uscc, "record_id": record.id, "listing_id": proposal.id,
             "request_id": request.id, "batch_id": batch.id, "user_id": people["officer"].id,
             "fmt": "jsonl", "file_id": file_id, "revocation_id": revocation.id,
-        }  # fmt: skip
+        }
 
 
 def attach_proof(request) -> int:
     """A stored PDF on ``request``, as the self-service application leaves one."""
     from app.extensions import db
     from app.models import RestorationFile
-    from app.services import uploads
+    from app.services.online import uploads
     from tests.selfservice import PDF
 
     (stored,) = uploads.store(uploads.check_uploads([uploads.Upload("proof.pdf", PDF)]))
     row = RestorationFile(request_id=request.id, unit_id=request.unit_id, size=len(PDF),
                           stored_name=stored.stored_name, original_name="proof.pdf",
-                          content_type="application/pdf", sha256=stored.checked.sha256)  # fmt: skip
+                          content_type="application/pdf", sha256=stored.checked.sha256)
     db.session.add(row)
     db.session.commit()
     return row.id
@@ -98,7 +98,7 @@ def test_role_matrix(app, world, role, lang):
     for rule in rules:
         url = url_of(rule, world)
         allowed = role is not None and (ACCESS[rule.endpoint] == ANY
-                                        or role in ACCESS[rule.endpoint])  # fmt: skip
+                                        or role in ACCESS[rule.endpoint])
         if "GET" in rule.methods:
             response = browser.get(url)
             response.close()  # a download holds its file open until closed

@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import EnforcementRecord, RestorationFile, RestorationRequest
-from app.services.selfservice import prune_proofs
-from app.services.uploads import download_name, path_of
+from app.services.online.selfservice import prune_proofs
+from app.services.online.uploads import download_name, path_of
 from tests import builders as b
 from tests.pages import Session
 from tests.selfservice import PDF, PNG, UnitBrowser, listed

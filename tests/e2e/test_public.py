@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from app.api.public import PublicPageOut, PublicUnitDetailOut
-from app.services import record_restoration, restoration
-from app.services.context import today
-from app.services.pipeline import run_disclosure
+from app.services.base.context import today
+from app.services.credit import record_restoration, restoration
+from app.services.disclosure.pipeline import run_disclosure
 from tests import builders as b
 from tests.selfservice import UnitBrowser
 
@@ -31,11 +31,11 @@ def district(app, tmp_path):
         ids = {"penalty": penalty.id}
         done = {"hazards_rectified": 3}  # nothing stands in the way of a restoration
         ids["kept"] = b.inspection(officer, code, facts="检查发现隐患，联系人电话13812345678",
-                                   **done).id  # fmt: skip
+                                   **done).id
         b.inspection(officer, code, decided_on=today() - dt.timedelta(days=4 * 365), **done)
         ids["revoked"] = b.inspection(officer, code, **done).id
         good = b.unit(officer, name="东丽湖物业服务有限公司", legal_representative="张伟",
-                      contact_phone="13812345678").uscc  # fmt: skip
+                      contact_phone="13812345678").uscc
         run_disclosure()
         b.revoke_record(officer, supervisor, ids["revoked"], "复查认定有误")  # withdrawal pending
         b.inspection(officer, code, **done)  # decided, not yet published
@@ -119,7 +119,7 @@ def test_public_pages_in_both_languages(app, district):
     assert browser.get(f"/public/units/{b.uscc()}").status_code == 404
     english = UnitBrowser(app, lang="en")
     assert "This unit is on the fire-safety dishonesty list" in english.text(
-        f"/public/units/{district['listed']}")  # fmt: skip
+        f"/public/units/{district['listed']}")
 
 
 def test_public_lookups_are_rate_limited_per_address(app, district):
@@ -127,11 +127,11 @@ def test_public_lookups_are_rate_limited_per_address(app, district):
     client = app.test_client()
     url = f"/api/v1/public/units/{district['good']}"
     codes = [client.get(url, environ_base={"REMOTE_ADDR": "10.9.0.1"}).status_code
-             for _ in range(4)]  # fmt: skip
+             for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     assert client.get(url, environ_base={"REMOTE_ADDR": "10.9.0.2"}).status_code == 200
     pages = [client.get("/public/?q=物业服务", environ_base={"REMOTE_ADDR": "10.9.0.3"})
-             for _ in range(4)]  # fmt: skip
+             for _ in range(4)]
     assert [p.status_code for p in pages] == [200, 200, 200, 429]
     assert "请求过于频繁" in pages[-1].get_data(as_text=True)
 
@@ -151,6 +151,6 @@ def test_lookup_survives_the_database_dropping_its_connections(app, district):
             pytest.skip("server-side connection kills: PostgreSQL runs (CI's second pass)")
         db.session.execute(text(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"))  # fmt: skip
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
         db.session.commit()
     assert client.get(url).status_code == 200

@@ -11,8 +11,8 @@ import pytest
 
 from app.extensions import db
 from app.models import EnforcementRecord, RestorationRequest
-from app.services.context import today
-from app.services.record_publicity import window
+from app.services.base.context import today
+from app.services.credit.record_publicity import window
 from tests import builders as b
 from tests.pages import Session
 from tests.selfservice import PDF, UnitBrowser

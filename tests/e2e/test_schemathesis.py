@@ -20,7 +20,7 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")),
                        reason="the schemathesis run is on the embedded default (SQLite)"),
-]  # fmt: skip
+]
 
 
 def _free_port() -> int:
@@ -31,7 +31,7 @@ def _free_port() -> int:
 
 def _cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     done = subprocess.run([sys.executable, "-m", "app.cli", *args], env=env, input=stdin,
-                          capture_output=True, text=True, timeout=300, check=True)  # fmt: skip
+                          capture_output=True, text=True, timeout=300, check=True)
     return done.stdout
 
 
@@ -41,7 +41,7 @@ def test_the_api_keeps_its_description_under_schemathesis(tmp_path):
     env = {**os.environ, "CREDITFLOW_DATABASE_URL": f"sqlite:///{tmp_path}/api.db",
            "CREDITFLOW_OUTBOX_DIR": str(tmp_path / "outbox"),
            "CREDITFLOW_UPLOAD_DIR": str(tmp_path / "uploads"),
-           "CREDITFLOW_SCHEDULER_IN_SERVE": "false"}  # fmt: skip
+           "CREDITFLOW_SCHEDULER_IN_SERVE": "false"}
     env.pop("TEST_DATABASE_URL", None)
     _cli(env, "db", "upgrade")
     _cli(env, "demo-data", "--units", "20")
@@ -51,7 +51,7 @@ def test_the_api_keeps_its_description_under_schemathesis(tmp_path):
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True)  # fmt: skip
+                              text=True)
     try:
         spec = f"http://127.0.0.1:{port}/api/openapi.json"
         deadline = time.monotonic() + 30
@@ -67,7 +67,7 @@ def test_the_api_keeps_its_description_under_schemathesis(tmp_path):
              "--max-examples", "25", "--seed", "20261129", "--workers", "1",
              "--request-timeout", "20", "--no-color", "-H", f"Authorization: Bearer {token}"],
             capture_output=True, text=True, timeout=540, cwd=tmp_path,
-        )  # fmt: skip
+        )
     finally:
         server.terminate()
         server.communicate(timeout=10)

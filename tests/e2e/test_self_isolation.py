@@ -26,13 +26,13 @@ def two_units(app):
     unit_b = UnitBrowser(app, "10.0.0.2")
     assert unit_b.unit_sign_in(other.uscc, code_b).status_code == 302
     return {"a": a, "b": unit_b, "a_browser": unit_a, "request": request_a.id,
-            "file": file_a.id, "stored": file_a.stored_name, "secrets": secrets}  # fmt: skip
+            "file": file_a.id, "stored": file_a.stored_name, "secrets": secrets}
 
 
 def test_unit_b_cannot_reach_unit_a_by_any_url(app, two_units):
     browser, checked = two_units["b"], 0
     rules = [r for r in app.url_map.iter_rules()
-             if r.endpoint.startswith("self.") and r.endpoint != "self.logout"]  # fmt: skip
+             if r.endpoint.startswith("self.") and r.endpoint != "self.logout"]
     for rule in rules:
         for item_id in (two_units["file"], two_units["request"]):
             path = rule.rule.replace("<int(max=2147483647):item_id>", str(item_id))
@@ -76,6 +76,6 @@ def test_uploads_reach_only_their_unit_and_staff(app, two_units):
     assert download.status_code == 200 and download.data == PDF
     download.close()
     assert staff.get(f"/staff/restoration-requests/{request_id + 1}/files/{file_id}"
-                     ).status_code == 404  # fmt: skip
+                     ).status_code == 404
     page = staff.text(f"/staff/restoration-requests/{request_id}")
     assert "甲-缴款凭证.pdf" in page and two_units["a"].name in page

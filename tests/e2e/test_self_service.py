@@ -9,7 +9,7 @@ import pytest
 
 from app.extensions import db
 from app.models import RestorationFile, RestorationRequest, Unit
-from app.services.access import issue_access_code
+from app.services.online.access import issue_access_code
 from tests import builders as b
 from tests.pages import Session
 from tests.selfservice import EXE, HTML, JPEG, PDF, PNG, UnitBrowser, listed
@@ -23,7 +23,7 @@ def people(app):
     # (Flask-WTF keeps the CSRF token of a request in ``g``).
     with app.app_context():
         return (b.staff("officer", "wang"), b.staff("supervisor", "li"),
-                b.staff("supervisor", "zhao"))  # fmt: skip
+                b.staff("supervisor", "zhao"))
 
 
 def test_unknown_code_and_wrong_access_code_get_the_same_answer(app, people):
@@ -79,7 +79,7 @@ def test_guessing_is_rate_limited_per_code_across_addresses(app, people):
     app.config.update(ACCESS_CODE_RATE_LIMIT="3 per minute", ACCESS_MAX_FAILURES=100)
     unit, _ = listed(app, officer, supervisor)
     answers = [UnitBrowser(app, f"10.0.2.{n}").unit_sign_in(unit.uscc, "WRONG").status_code
-               for n in range(4)]  # fmt: skip
+               for n in range(4)]
     assert answers == [401, 401, 401, 429]
 
 
@@ -100,13 +100,13 @@ def test_steps_page_says_why_what_to_do_and_when(app, people):
     with app.app_context():
         earliest = db.session.scalar(db.select(Unit).where(Unit.id == unit.id)).uscc and \
             db.session.execute(db.text("SELECT min_until FROM listings WHERE unit_id = :u"),
-                               {"u": unit.id}).scalar()  # fmt: skip
+                               {"u": unit.id}).scalar()
     earliest_text = str(earliest)[:10]
     assert 'data-step="minimum_period" data-state="waiting"' in page
     assert 'data-step="fines_paid" data-state="todo"' in page and "5000.00" in page
     assert earliest_text in page
     assert "现在还不能申请" in page and "/self/apply" not in page.split('id="steps"')[1].split(
-        "</section>")[0]  # fmt: skip
+        "</section>")[0]
     refused = browser.apply(unit.name)  # applying before the earliest date
     assert refused.status_code in (200, 409)
     follow = browser.text("/self/apply")
@@ -114,7 +114,7 @@ def test_steps_page_says_why_what_to_do_and_when(app, people):
     token = browser.csrf("/self/")
     posted = browser.client.post("/self/apply", data={
         "signed_name": unit.name, "signed_representative": "张伟", "agree": "y",
-        "csrf_token": token}, content_type="multipart/form-data")  # fmt: skip
+        "csrf_token": token}, content_type="multipart/form-data")
     assert posted.status_code == 409
     assert earliest_text in posted.get_data(as_text=True)
     with app.app_context():
@@ -137,7 +137,7 @@ def test_apply_online_with_proofs_then_withdraw(app, people, tmp_path):
         assert request_.commitment_signed and request_.signed_representative == "张 伟"
         assert request_.filed_by is None
         assert sorted(f.content_type for f in files) == ["application/pdf", "image/jpeg",
-                                                         "image/png"]  # fmt: skip
+                                                         "image/png"]
         stored = [f.stored_name for f in files]
     upload_dir = tmp_path / "uploads"
     assert sorted(os.listdir(upload_dir)) == sorted(stored)
@@ -175,7 +175,7 @@ def test_apply_online_with_proofs_then_withdraw(app, people, tmp_path):
     ],
 )
 def test_bad_uploads_are_refused_and_change_nothing(app, people, tmp_path, content, filename,
-                                                    message):  # fmt: skip
+                                                    message):
     officer, supervisor, _ = people
     app.config["UPLOAD_MAX_BYTES"] = 1024
     unit, code = listed(app, officer, supervisor)

@@ -11,10 +11,13 @@ from sqlalchemy import select, text, update
 from app.extensions import db
 from app.models import AdminEvent, DisclosureBatch, SigninLockout
 from app.models._types import utcnow
-from app.services import accounts, admin_trail, batches, holidays, selfservice, signin
-from app.services.audit import check_one, unit_events
-from app.services.disclosure import claim_batch
-from app.services.pipeline import run_by_hand
+from app.services.audit import admin_trail
+from app.services.audit.unit_trail import check_one, unit_events
+from app.services.disclosure import batches
+from app.services.disclosure.claims import claim_batch
+from app.services.disclosure.pipeline import run_by_hand
+from app.services.online import selfservice
+from app.services.staff import accounts, holidays, signin
 from tests import builders as b
 
 
@@ -40,10 +43,10 @@ def test_account_changes_are_in_the_trail_with_who_made_them(ctx):
         ("password_reset", subject, "root"), ("account_unlocked", subject, "root"),
         ("account_deactivated", subject, "root"),
         ("password_changed", f"user:{admin.id}", "root"),
-    ]  # fmt: skip
+    ]
     role = db.session.scalars(select(AdminEvent).where(AdminEvent.action == "role_changed")).one()
     assert role.details == {"username": "wang", "from": "officer", "to": "supervisor"}
-    assert admin_trail.check(db.session()).valid
+    assert admin_trail.check().valid
 
 
 def test_tokens_from_the_command_line_are_in_the_trail(ctx, runner):
@@ -59,7 +62,7 @@ def test_tokens_from_the_command_line_are_in_the_trail(ctx, runner):
 def test_a_calendar_change_that_re_dates_deadlines_is_in_the_trail(ctx):
     admin = b.staff("admin")
     days = [holidays.ScheduleDay(dt.date(2027, 1, 1), "holiday"),
-            holidays.ScheduleDay(dt.date(2027, 1, 9), "workday")]  # fmt: skip
+            holidays.ScheduleDay(dt.date(2027, 1, 9), "workday")]
     holidays.set_year_schedule(2027, days, admin)
     event = db.session.scalars(select(AdminEvent).order_by(AdminEvent.seq.desc())).first()
     assert (event.action, event.subject, event.actor_id) == ("calendar_changed",
@@ -74,7 +77,7 @@ def test_retrying_a_batch_and_running_now_name_the_actor(ctx, tmp_path):
     b.penalty(officer, b.unit(officer).uscc)
     batch, _ = claim_batch("penalty", 100)
     db.session.execute(update(DisclosureBatch).where(DisclosureBatch.id == batch.id)
-                       .values(status="failed"))  # fmt: skip
+                       .values(status="failed"))
     db.session.commit()
     batches.retry_batch(batch.id, admin)
     run_by_hand(admin, "penalty")
@@ -87,11 +90,11 @@ def test_a_unit_changing_its_reminder_address_is_in_its_chain(ctx):
     u, _, _ = b.listed_unit(officer, sup, contact_email="old@unit.example.cn")
     selfservice.set_contact_email(u.id, "new@unit.example.cn")
     selfservice.set_contact_email(u.id, "new@unit.example.cn")  # no change: no event
-    events = unit_events(db.session(), u.id)
+    events = unit_events(u.id)
     assert [e.trigger for e in events].count("reminder_address_changed") == 1
     assert events[-1].refs == {"from": "old@unit.example.cn", "to": "new@unit.example.cn"}
     assert events[-1].role == "unit"
-    assert check_one(db.session(), u.id).valid
+    assert check_one(u.id).valid
 
 
 def test_tampering_with_the_trail_is_detected(ctx, runner):
@@ -106,6 +109,6 @@ def test_tampering_with_the_trail_is_detected(ctx, runner):
         session.execute(text("DROP TRIGGER admin_events_no_delete"))
     session.execute(text(f"DELETE FROM admin_events WHERE id = {newest.id}"))
     session.commit()
-    assert admin_trail.check(db.session()).problem == "head"
+    assert admin_trail.check().problem == "head"
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1 and "administration trail" in result.output

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from app.extensions import db
-from app.services.audit import GENESIS, HASHED_FIELDS, check_one, unit_events
+from app.services.audit.unit_trail import GENESIS, HASHED_FIELDS, check_one, unit_events
 from tests import builders as b
 
 PG = "postgresql"
@@ -25,7 +25,7 @@ def trail(ctx):
     u, rec, _ = b.listed_unit(officer, sup)
     b.pay_in_full(officer, rec)
     db.session.rollback()
-    assert check_one(db.session(), u.id).valid
+    assert check_one(u.id).valid
     return u.id
 
 
@@ -44,7 +44,7 @@ def tamper(*statements: str, **params: object) -> None:
 
 
 def newest(unit_id: int, n: int = 1) -> list:  # type: ignore[type-arg]
-    return unit_events(db.session(), unit_id)[-n:]
+    return unit_events(unit_id)[-n:]
 
 
 def test_an_untouched_trail_verifies(trail, runner):
@@ -57,7 +57,7 @@ def test_an_untouched_trail_verifies(trail, runner):
 def test_deleting_the_newest_events_is_detected(trail, runner):
     last = newest(trail, 2)
     tamper(f"DELETE FROM audit_events WHERE id IN ({last[0].id}, {last[1].id})")
-    assert check_one(db.session(), trail).problem == "head"
+    assert check_one(trail).problem == "head"
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
     assert "chain head does not match" in result.output and "1 chains broken" in result.output
@@ -68,15 +68,15 @@ def test_deleting_the_newest_event_and_moving_the_head_back_is_detected(trail):
     assert gone.trigger == "payment_recorded"  # changes no status: only the seal can tell
     tamper(f"DELETE FROM audit_events WHERE id = {gone.id}",
            "UPDATE units SET audit_seq = :seq, audit_head = :head WHERE id = :unit",
-           seq=kept.seq, head=kept.hash, unit=trail)  # fmt: skip
-    assert check_one(db.session(), trail).problem == "seal"
+           seq=kept.seq, head=kept.hash, unit=trail)
+    assert check_one(trail).problem == "seal"
 
 
 @pytest.mark.parametrize("key", [None, b"a-guessed-key"])
 def test_rewriting_a_tail_with_recomputed_hashes_is_detected(trail, key):
     import hmac
 
-    events = unit_events(db.session(), trail)
+    events = unit_events(trail)
     prev = events[-3].hash
     rewritten = []
     for event in events[-2:]:
@@ -86,19 +86,19 @@ def test_rewriting_a_tail_with_recomputed_hashes_is_detected(trail, key):
         canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         message = (prev + canonical).encode()
         digest = (hashlib.sha256(message).hexdigest() if key is None
-                  else hmac.new(key, message, hashlib.sha256).hexdigest())  # fmt: skip
+                  else hmac.new(key, message, hashlib.sha256).hexdigest())
         rewritten.append((event.id, prev, digest))
         prev = digest
     tamper(*[f"UPDATE audit_events SET reason = '改写的理由', prev_hash = '{p}', hash = '{h}' "
              f"WHERE id = {i}" for i, p, h in rewritten],
            "UPDATE units SET audit_head = :head WHERE id = :unit", head=prev, unit=trail)
-    check = check_one(db.session(), trail)
+    check = check_one(trail)
     assert (check.problem, check.at) == ("link", events[-2].seq)
 
 
 def test_changing_the_status_behind_the_trail_is_detected(trail, runner):
     tamper("UPDATE units SET credit_status = 'normal' WHERE id = :unit", unit=trail)
-    assert check_one(db.session(), trail).problem == "status"
+    assert check_one(trail).problem == "status"
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1 and "changed behind the trail" in result.output
 
@@ -106,8 +106,8 @@ def test_changing_the_status_behind_the_trail_is_detected(trail, runner):
 def test_emptying_a_units_trail_is_detected(trail):
     tamper("DELETE FROM audit_events WHERE unit_id = :unit",
            "UPDATE units SET audit_seq = 0, audit_head = :genesis, audit_seal = NULL "
-           "WHERE id = :unit", unit=trail, genesis=GENESIS)  # fmt: skip
-    assert check_one(db.session(), trail).problem == "head"
+           "WHERE id = :unit", unit=trail, genesis=GENESIS)
+    assert check_one(trail).problem == "head"
 
 
 def test_the_trail_cannot_be_truncated_updated_or_deleted(trail):
@@ -120,4 +120,4 @@ def test_the_trail_cannot_be_truncated_updated_or_deleted(trail):
         with pytest.raises(Exception, match="append-only"):
             session.execute(text(statement))
         session.rollback()
-    assert check_one(session, trail).valid
+    assert check_one(trail).valid

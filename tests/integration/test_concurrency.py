@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.errors import Conflict
 from app.extensions import db
 from app.models import AuditEvent, DisclosureItem, Unit
-from app.services import restoration
+from app.services.credit import restoration
 from tests import builders as b
 
 
@@ -49,7 +49,7 @@ def test_two_supervisors_approve_the_same_request_at_once(app, round_):
         events_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
         db.session.remove()
     outcomes = race(app, [lambda: restoration.approve_request(sup_a, req_id),
-                          lambda: restoration.approve_request(sup_b, req_id)])  # fmt: skip
+                          lambda: restoration.approve_request(sup_b, req_id)])
     winners = [o for o in outcomes if not isinstance(o, Exception)]
     losers = [o for o in outcomes if isinstance(o, Exception)]
     assert len(winners) == 1 and len(losers) == 1, outcomes

@@ -13,8 +13,8 @@ from app.extensions import db
 from app.models import DisclosureBatch, DisclosureItem
 from app.publishers.base import PermanentError, RetryableError
 from app.publishers.files import FilePublisher
-from app.services import disclosure, pipeline
-from app.services.context import today
+from app.services.base.context import today
+from app.services.disclosure import claims, pipeline
 from tests import builders as b
 
 
@@ -59,10 +59,10 @@ def test_every_item_lands_in_exactly_one_delivered_batch(outbox):
 
 def test_a_crash_after_writing_redelivers_the_same_batch(outbox):
     make_items(3)
-    batch, _rendered = disclosure.claim_batch("inspection", 10)
+    batch, _rendered = claims.claim_batch("inspection", 10)
     publisher = FilePublisher(outbox)
     # The process writes the files, then dies before recording the delivery.
-    publisher.deliver(disclosure.batch_info(batch), lambda: disclosure.stream_items(batch.id))
+    publisher.deliver(claims.batch_info(batch), lambda: claims.stream_items(batch.id))
     batch_id = batch.id
     first = (outbox / "inspection" / batch_id / "items.jsonl").read_bytes()
     pipeline.run_disclosure()
@@ -108,9 +108,9 @@ def test_retryable_failures_are_retried_later_and_permanent_ones_wait_for_staff(
 
 def test_a_held_lease_keeps_a_second_process_away(outbox):
     make_items(1)
-    batch_id = disclosure.claim_batch("inspection", 10)[0].id
-    assert disclosure.take_lease(batch_id, 600)
-    assert not disclosure.take_lease(batch_id, 600)
+    batch_id = claims.claim_batch("inspection", 10)[0].id
+    assert claims.take_lease(batch_id, 600)
+    assert not claims.take_lease(batch_id, 600)
     summary = pipeline.RunSummary()
     pipeline.deliver(batch_id, FilePublisher(outbox), summary)
     assert summary.delivered == {}

@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select
 
 from app.extensions import db
 from app.models import DisclosureItem, SchedulerLease
-from app.services.outbox import public_payload
+from app.services.disclosure.outbox import public_payload
 from tests import builders as b
 from tests.conftest import PG_URL
 
@@ -31,7 +31,7 @@ def seed_items(n: int, days_ago: int = 0) -> int:
     payload = public_payload("add", rec, None)
     rows = [{"category": "inspection", "op": "add", "record_id": rec.id, "unit_id": rec.unit_id,
              "payload": payload, "due_by": rec.publish_by, "status": "pending",
-             "created_at": rec.created_at} for _ in range(n - 1)]  # fmt: skip
+             "created_at": rec.created_at} for _ in range(n - 1)]
     db.session.execute(insert(DisclosureItem.__table__), rows)
     db.session.commit()
     return n
@@ -39,7 +39,7 @@ def seed_items(n: int, days_ago: int = 0) -> int:
 
 def env_for(database_url: str, outbox: Path, **extra: str) -> dict[str, str]:
     env = {**os.environ, "CREDITFLOW_DATABASE_URL": database_url,
-           "CREDITFLOW_OUTBOX_DIR": str(outbox), **extra}  # fmt: skip
+           "CREDITFLOW_OUTBOX_DIR": str(outbox), **extra}
     env.pop("TEST_DATABASE_URL", None)
     return env
 
@@ -61,18 +61,18 @@ def test_sigkill_at_random_points_loses_nothing_and_duplicates_nothing(app, data
     outbox = tmp_path / "outbox"
     # A killed process's delivery lease lapses after 2 s; then a later run takes the batch over.
     env = env_for(database_url, outbox, CREDITFLOW_BATCH_SIZE="150",
-                  CREDITFLOW_DELIVERY_LEASE_SECONDS="2")  # fmt: skip
+                  CREDITFLOW_DELIVERY_LEASE_SECONDS="2")
     command = [sys.executable, "-m", "app.cli", "disclose", "run"]
     rng, kills = random.Random(2026), 0
 
     def all_delivered() -> bool:
         with app.app_context():
             return not db.session.scalar(
-                select(func.count()).where(DisclosureItem.status != "delivered"))  # fmt: skip
+                select(func.count()).where(DisclosureItem.status != "delivered"))
 
     for _ in range(60):
         proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)  # fmt: skip
+                                stderr=subprocess.DEVNULL)
         try:
             proc.wait(timeout=rng.uniform(0.4, 1.6) if kills < 6 else 60)
             if proc.returncode == 0 and all_delivered():
@@ -87,7 +87,7 @@ def test_sigkill_at_random_points_loses_nothing_and_duplicates_nothing(app, data
     assert kills >= 2  # the kills really interrupted runs
     with app.app_context():
         undelivered = db.session.scalar(
-            select(func.count()).where(DisclosureItem.status != "delivered"))  # fmt: skip
+            select(func.count()).where(DisclosureItem.status != "delivered"))
         in_batches = db.session.execute(
             select(DisclosureItem.batch_id, func.count()).group_by(DisclosureItem.batch_id)
         ).all()
@@ -116,11 +116,11 @@ def test_two_schedulers_deliver_once_and_the_standby_takes_over(app, database_ur
     outbox = tmp_path / "outbox"
     env = env_for(database_url, outbox, CREDITFLOW_URGENT_SWEEP_SECONDS="1",
                   CREDITFLOW_LEASE_SECONDS="10", CREDITFLOW_LEASE_RENEW_SECONDS="1",
-                  CREDITFLOW_BATCH_SIZE="50")  # fmt: skip
+                  CREDITFLOW_BATCH_SIZE="50")
     logs = [tmp_path / f"scheduler{i}.log" for i in range(2)]
     outputs = [open(log, "w") for log in logs]  # noqa: SIM115
     procs = [subprocess.Popen([sys.executable, "-m", "app.cli", "scheduler"], env=env,
-                              stdout=out, stderr=subprocess.STDOUT) for out in outputs]  # fmt: skip
+                              stdout=out, stderr=subprocess.STDOUT) for out in outputs]
     try:
         assert wait_for(lambda: len(delivered_ids(outbox)) >= first, 60)
 

@@ -22,9 +22,9 @@ from app.extensions import db
 from app.models import DisclosureBatch, DisclosureItem, Notification, SchedulerLease
 from app.models._types import utcnow
 from app.publishers.base import BatchInfo, ItemSource, Publisher, RetryableError
-from app.services import disclosure, lease, pipeline
-from app.services.admin_trail import CONSOLE
-from app.services.notifications import _failed, _finish
+from app.services.audit.admin_trail import CONSOLE
+from app.services.disclosure import claims, lease, pipeline
+from app.services.notifications.reminders import _failed, _finish
 from tests.conftest import PG_URL
 from tests.integration.helpers import row_counts
 from tests.integration.test_faults import env_for, seed_items, wait_for
@@ -41,7 +41,7 @@ def lapse_batch_lease(batch_id: str) -> None:
 
 def claimed_batch() -> str:
     seed_items(3)
-    found = disclosure.claim_batch("inspection", 10)
+    found = claims.claim_batch("inspection", 10)
     assert found is not None
     return found[0].id
 
@@ -53,16 +53,16 @@ def batch(batch_id: str) -> DisclosureBatch:
 
 def test_a_stale_attempt_cannot_undo_its_successors_delivery(ctx):
     batch_id = claimed_batch()
-    stale = disclosure.take_lease(batch_id, 600)
+    stale = claims.take_lease(batch_id, 600)
     lapse_batch_lease(batch_id)
-    successor = disclosure.take_lease(batch_id, 600)
+    successor = claims.take_lease(batch_id, 600)
     assert stale and successor and stale != successor
-    assert disclosure.mark_delivered(batch_id, successor, "http")
+    assert claims.mark_delivered(batch_id, successor, "http")
     before = row_counts()
     backoff = dt.timedelta(seconds=60)
-    assert not disclosure.mark_failed(batch_id, stale, "HTTP 500", True, backoff)
-    assert not disclosure.mark_failed(batch_id, stale, "HTTP 400", False, backoff)
-    assert not disclosure.mark_delivered(batch_id, stale, "file")
+    assert not claims.mark_failed(batch_id, stale, "HTTP 500", True, backoff)
+    assert not claims.mark_failed(batch_id, stale, "HTTP 400", False, backoff)
+    assert not claims.mark_delivered(batch_id, stale, "file")
     settled = batch(batch_id)
     assert (settled.status, settled.attempts, settled.last_error) == ("delivered", 2, None)
     assert settled.publisher == "http" and settled.next_attempt_at is None
@@ -73,30 +73,30 @@ def test_a_stale_attempt_cannot_undo_its_successors_delivery(ctx):
 
 def test_a_stale_success_leaves_the_batch_to_the_attempt_holding_it(ctx):
     batch_id = claimed_batch()
-    stale = disclosure.take_lease(batch_id, 600)
+    stale = claims.take_lease(batch_id, 600)
     lapse_batch_lease(batch_id)
-    successor = disclosure.take_lease(batch_id, 600)
+    successor = claims.take_lease(batch_id, 600)
     assert stale and successor
-    assert not disclosure.mark_delivered(batch_id, stale, "http")
+    assert not claims.mark_delivered(batch_id, stale, "http")
     assert batch(batch_id).status == "pending"  # the successor is still delivering
-    assert disclosure.mark_failed(batch_id, successor, "HTTP 503", True, dt.timedelta(0))
+    assert claims.mark_failed(batch_id, successor, "HTTP 503", True, dt.timedelta(0))
     assert batch(batch_id).status == "retrying"
 
 
 def test_a_lapsed_lease_that_nobody_took_over_is_still_the_holders(ctx):
     batch_id = claimed_batch()
-    token = disclosure.take_lease(batch_id, 600)
+    token = claims.take_lease(batch_id, 600)
     lapse_batch_lease(batch_id)
-    assert token and disclosure.mark_delivered(batch_id, token, "file")
+    assert token and claims.mark_delivered(batch_id, token, "file")
     assert batch(batch_id).status == "delivered"
 
 
 def test_a_staff_retry_fences_off_the_attempt_that_failed(ctx):
     batch_id = claimed_batch()
-    token = disclosure.take_lease(batch_id, 600)
-    assert token and disclosure.mark_failed(batch_id, token, "HTTP 400", False, dt.timedelta(0))
-    assert disclosure.retry_failed(batch_id, CONSOLE)
-    assert not disclosure.mark_delivered(batch_id, token, "http")
+    token = claims.take_lease(batch_id, 600)
+    assert token and claims.mark_failed(batch_id, token, "HTTP 400", False, dt.timedelta(0))
+    assert claims.retry_failed(batch_id, CONSOLE)
+    assert not claims.mark_delivered(batch_id, token, "http")
     assert batch(batch_id).status == "retrying"
 
 
@@ -107,8 +107,8 @@ class TakenOverWhileDelivering(Publisher):
 
     def _deliver(self, batch: BatchInfo, items: ItemSource) -> None:
         lapse_batch_lease(batch.id)
-        successor = disclosure.take_lease(batch.id, 600)
-        assert successor and disclosure.mark_delivered(batch.id, successor, "http")
+        successor = claims.take_lease(batch.id, 600)
+        assert successor and claims.mark_delivered(batch.id, successor, "http")
         raise RetryableError("HTTP 500 after the body was accepted")
 
 

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from app.errors import Conflict, InvalidTransition, ValidationFailed
 from app.extensions import db
 from app.models import AuditEvent, DisclosureItem, EnforcementRecord, Listing, Revocation, Unit
-from app.services import revocations
-from app.services.audit import unit_events, verify_chain
-from app.services.context import today
+from app.services.audit.unit_trail import unit_events, verify_chain
+from app.services.base.context import today
+from app.services.credit import revocations
 from tests import builders as b
 from tests.integration.helpers import row_counts
 from tests.integration.test_concurrency import race
@@ -47,7 +47,7 @@ def test_one_supervisor_alone_cannot_take_a_unit_off_the_list(people):
     revocations.approve_revocation(sup_b, proposal.id)
     assert db.session.get_one(Unit, u.id).credit_status == "normal"
     assert db.session.get_one(Listing, lst.id).status == "revoked"
-    events = unit_events(db.session(), u.id)
+    events = unit_events(u.id)
     assert [e.trigger for e in events][-2:] == ["revocation_proposed", "revoke_listing"]
     assert events[-1].actor_id == sup_b.id
     assert events[-1].refs["proposed_by"] == sup_a.id and events[-1].refs["document_no"] == DOC
@@ -100,7 +100,7 @@ def test_one_open_proposal_per_decision_and_a_rejection_keeps_it(people):
         revocations.approve_revocation(sup_b, first.id)  # decided already
     again = revocations.propose_record_revocation(sup_a, rec.id, "复议撤销", DOC, today())
     assert again.status == "proposed"  # a fresh proposal may follow a rejected one
-    assert verify_chain(unit_events(db.session(), u.id)) is None
+    assert verify_chain(unit_events(u.id)) is None
 
 
 def test_a_listing_proposal_is_superseded_when_the_listing_ends_another_way(people):
@@ -141,4 +141,4 @@ def test_two_supervisors_approve_the_same_revocation_at_once(app):
         assert db.session.get_one(Unit, unit_id).credit_status == "normal"
         events = db.session.scalar(select(func.count()).select_from(AuditEvent))
         assert events == events_before + 1
-        assert verify_chain(unit_events(db.session(), unit_id)) is None
+        assert verify_chain(unit_events(unit_id)) is None

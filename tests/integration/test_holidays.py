@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import DisclosureItem
-from app.services.holidays import ScheduleDay, parse_schedule, set_year_schedule
+from app.services.staff.holidays import ScheduleDay, parse_schedule, set_year_schedule
 from tests import builders as b
 
 
@@ -21,7 +21,7 @@ def test_entering_next_year_recomputes_provisional_deadlines(ctx, monkeypatch):
     assert not settled.publish_by_provisional
     # A deadline reaching into 2027 is provisional until the schedule is entered.
     monkeypatch.setitem(ctx.config, "DISCLOSURE_WORKDAYS",
-                        {**ctx.config["DISCLOSURE_WORKDAYS"], "penalty": 40})  # fmt: skip
+                        {**ctx.config["DISCLOSURE_WORKDAYS"], "penalty": 40})
     rec = b.penalty(officer, u.uscc, decided_on=dt.date(2026, 11, 27))
     assert rec.publish_by_provisional
     before = rec.publish_by

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import DisclosureBatch, DisclosureItem
-from app.services import pipeline
+from app.services.disclosure import pipeline
 from tests import builders as b
 
 SECRET = "shared-secret"
@@ -82,7 +82,7 @@ def platform(ctx):
         PUBLISHER="http", PLATFORM_URL=f"http://127.0.0.1:{server.server_port}/batches",
         PLATFORM_SECRET=SECRET, PLATFORM_READ_TIMEOUT=0.5, PLATFORM_ATTEMPTS=3,
         BATCH_SIZE=5, RETRY_BASE_SECONDS=0,
-    )  # fmt: skip
+    )
     yield state
     server.shutdown()
     server.server_close()

@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from app.errors import Conflict, InvalidTransition, StaleVersion, ValidationFailed
 from app.extensions import db
 from app.models import AuditEvent, DisclosureItem, Listing
-from app.services import listings, records, restoration
-from app.services.audit import unit_events, verify_chain
-from app.services.context import today
-from app.services.triggers import trigger_states
+from app.services.audit.unit_trail import unit_events, verify_chain
+from app.services.base.context import today
+from app.services.casework import records
+from app.services.credit import listings, restoration
+from app.services.credit.triggers import trigger_states
 from app.workflows.facts import Actor
 from tests import builders as b
 from tests.integration.helpers import row_counts
@@ -39,9 +40,9 @@ def test_listing_and_restoration_write_one_event_per_transition(people):
     restoration.approve_request(supervisor, req.id)
     db.session.refresh(u)
     assert u.credit_status == "restored"
-    events = unit_events(db.session(), u.id)
+    events = unit_events(u.id)
     transitions = [(e.trigger, e.from_status, e.to_status) for e in events
-                   if e.from_status != e.to_status]  # fmt: skip
+                   if e.from_status != e.to_status]
     assert transitions == [
         ("list_as_dishonest", "normal", "listed"),
         ("request_restoration", "listed", "restoration_requested"),
@@ -75,7 +76,7 @@ def test_reject_and_withdraw_return_the_unit_to_listed(people):
     restoration.withdraw_request(Actor(None, u.name, "unit"), req2.id)
     db.session.refresh(u)
     assert u.credit_status == "listed"
-    assert verify_chain(unit_events(db.session(), u.id)) is None
+    assert verify_chain(unit_events(u.id)) is None
 
 
 def test_expire_listing_needs_the_maximum_period_and_met_obligations(people):
@@ -111,7 +112,7 @@ def test_approval_by_the_proposer_or_the_filer_is_refused(ctx):
     u = b.unit(supervisor_a)
     rec = b.penalty(supervisor_a, u.uscc)
     lst = listings.propose_listing(supervisor_a, u.uscc, "general", "r", [rec.id], "DOC-1",
-                                   today() - dt.timedelta(days=300))  # fmt: skip
+                                   today() - dt.timedelta(days=300))
     before = row_counts()
     with pytest.raises(InvalidTransition) as info:
         listings.approve_listing(supervisor_a, lst.id)

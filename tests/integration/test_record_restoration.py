@@ -16,12 +16,13 @@ from sqlalchemy import select
 from app.errors import InvalidTransition, NotFound
 from app.extensions import db
 from app.models import DisclosureItem, EnforcementRecord
-from app.services import listings, public, record_restoration, restoration
-from app.services.audit import unit_events, verify_chain
-from app.services.context import today
-from app.services.expiry import sweep_expired
-from app.services.pipeline import run_disclosure
-from app.services.record_publicity import window
+from app.services.audit.unit_trail import unit_events, verify_chain
+from app.services.base.context import today
+from app.services.credit import listings, record_restoration, restoration
+from app.services.credit.expiry import sweep_expired
+from app.services.credit.record_publicity import window
+from app.services.disclosure.pipeline import run_disclosure
+from app.services.online import public
 from app.workflows.facts import Actor
 from tests import builders as b
 from tests.integration.helpers import row_counts
@@ -105,7 +106,7 @@ def test_the_unit_restores_one_penalty_while_another_stays_public(people):
                              .order_by(DisclosureItem.id)).all()
     assert [op for op, _ in ops] == ["add", "withdraw"]
     assert ops[-1][1]["备注"] == "信用修复，提前终止公示"
-    events = unit_events(db.session(), unit_id)
+    events = unit_events(unit_id)
     moves = [(e.trigger, e.from_status, e.to_status) for e in events
              if e.from_status != e.to_status]
     assert moves == [
@@ -115,7 +116,7 @@ def test_the_unit_restores_one_penalty_while_another_stays_public(people):
     assert verify_chain(events) is None
     run_disclosure("penalty")  # the platform receives the withdrawal; the files agree
     lines = [json.loads(line) for path in sorted(outbox_dir().glob("penalty/*/items.jsonl"))
-             for line in path.read_text("utf-8").splitlines()]  # fmt: skip
+             for line in path.read_text("utf-8").splitlines()]
     mine = sorted((x for x in lines if x["record_id"] == rec_id), key=lambda x: x["item_id"])
     assert [x["op"] for x in mine] == ["add", "withdraw"]
     assert mine[-1]["fields"]["备注"] == "信用修复，提前终止公示"

@@ -17,8 +17,8 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.models import Notification, Unit
 from app.scheduler import job_specs
-from app.services import listings, restoration
-from app.services.notifications import scan_reminders, send_pending
+from app.services.credit import listings, restoration
+from app.services.notifications.reminders import scan_reminders, send_pending
 from tests import builders as b
 
 
@@ -202,17 +202,17 @@ def certificates(tmp_path_factory) -> dict[str, str]:
     """A private CA and a certificate it signed for 127.0.0.1 (Debian's openssl)."""
     folder = tmp_path_factory.mktemp("tls")
     path = {name: str(folder / name) for name in ("ca.key", "ca.pem", "srv.key", "srv.csr",
-                                                   "srv.pem", "ext.cnf")}  # fmt: skip
+                                                   "srv.pem", "ext.cnf")}
     (folder / "ext.cnf").write_text("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
     quiet = {"check": True, "capture_output": True}
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
                     "-keyout", path["ca.key"], "-out", path["ca.pem"], "-subj", "/CN=Test CA"],
-                   **quiet)  # fmt: skip
+                   **quiet)
     subprocess.run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", path["srv.key"],
-                    "-out", path["srv.csr"], "-subj", "/CN=127.0.0.1"], **quiet)  # fmt: skip
+                    "-out", path["srv.csr"], "-subj", "/CN=127.0.0.1"], **quiet)
     subprocess.run(["openssl", "x509", "-req", "-in", path["srv.csr"], "-CA", path["ca.pem"],
                     "-CAkey", path["ca.key"], "-CAcreateserial", "-days", "2",
-                    "-out", path["srv.pem"], "-extfile", path["ext.cnf"]], **quiet)  # fmt: skip
+                    "-out", path["srv.pem"], "-extfile", path["ext.cnf"]], **quiet)
     return path
 
 
@@ -233,7 +233,7 @@ def test_mail_goes_only_to_a_server_that_proves_itself(ctx, certificates, implic
     try:
         ctx.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_STARTTLS=not implicit,
                           SMTP_IMPLICIT_TLS=implicit, STAFF_EMAIL="fazhi@xf.example.cn",
-                          MAIL_FROM="credit@xf.example.cn")  # fmt: skip
+                          MAIL_FROM="credit@xf.example.cn")
         eligible_unit("unit@example.cn")
         scan_reminders()
         refused = send_pending()  # a certificate no system CA vouches for: nothing is sent

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import DisclosureItem, Listing, Unit
-from app.services import listings
-from app.services.audit import unit_events, verify_chain
-from app.services.context import today
-from app.services.holidays import ScheduleDay, set_year_schedule
+from app.services.audit.unit_trail import unit_events, verify_chain
+from app.services.base.context import today
+from app.services.credit import listings
+from app.services.staff.holidays import ScheduleDay, set_year_schedule
 from tests import builders as b
 from tests.integration.helpers import row_counts
 
@@ -27,7 +27,7 @@ def people(ctx):
 
 def last_item(record_id: int) -> DisclosureItem:
     return db.session.scalars(select(DisclosureItem).where(DisclosureItem.record_id == record_id)
-                              .order_by(DisclosureItem.id.desc()).limit(1)).one()  # fmt: skip
+                              .order_by(DisclosureItem.id.desc()).limit(1)).one()
 
 
 @pytest.mark.parametrize(
@@ -44,7 +44,7 @@ def test_withdrawal_is_due_three_working_days_after_the_revoking_decision(
 ):
     officer, supervisor = people
     rec = b.penalty(officer, b.unit(officer).uscc, decided_on=dt.date(2026, 1, 5),
-                    facts="当事人电话13812345678")  # fmt: skip
+                    facts="当事人电话13812345678")
     b.revoke_record(officer, supervisor, rec.id, "行政复议决定撤销，联系电话13900001111",
                     revoked_on)
     item = last_item(rec.id)
@@ -59,7 +59,7 @@ def test_revocation_dates_before_the_decision_or_in_the_future_are_refused(peopl
     before = row_counts()
     for bad, words in [(rec.decided_on - dt.timedelta(days=1), "不能早于原决定日期"),
                        (today() + dt.timedelta(days=1), "不能晚于今天"),
-                       (dt.date(1999, 12, 31), "2000年至2099年")]:  # fmt: skip
+                       (dt.date(1999, 12, 31), "2000年至2099年")]:
         with pytest.raises(ValidationFailed) as info:
             b.revoke_record(officer, supervisor, rec.id, "撤销", bad)
         assert words in info.value.errors["revoked_on"][0]
@@ -75,7 +75,7 @@ def test_a_listing_whose_every_basis_is_revoked_ends_with_it(people):
     b.revoke_record(officer, supervisor, first.id, "行政复议撤销")
     assert db.session.get_one(Listing, lid).status == "revoked"
     assert db.session.get_one(Unit, uid).credit_status == "normal"
-    events = unit_events(db.session(), uid)
+    events = unit_events(uid)
     assert [e.trigger for e in events][-2:] == ["record_revoked", "revoke_listing"]
     assert verify_chain(events) is None
 

@@ -11,8 +11,8 @@ from sqlalchemy import func, select, text
 from app.extensions import db
 from app.models import DisclosureItem, Listing
 from app.scheduler import Leadership, build_scheduler, start_jobs
-from app.services import lease
-from app.services.expiry import sweep_expired_listings
+from app.services.credit.expiry import sweep_expired_listings
+from app.services.disclosure import lease
 from tests import builders as b
 
 
@@ -21,7 +21,7 @@ def test_one_holder_at_a_time_and_takeover_after_expiry(ctx):
     assert not lease.try_acquire("s", "b", 30)
     assert lease.try_acquire("s", "a", 30)  # renewal
     db.session.execute(text("UPDATE scheduler_leases SET expires_at = :past"),
-                       {"past": dt.datetime(2000, 1, 1, tzinfo=dt.UTC)})  # fmt: skip
+                       {"past": dt.datetime(2000, 1, 1, tzinfo=dt.UTC)})
     db.session.commit()
     assert lease.try_acquire("s", "b", 30)  # a died: b takes over
     assert not lease.try_acquire("s", "a", 30)
@@ -48,7 +48,7 @@ def test_a_machine_that_was_off_catches_up_once(app, tmp_path):
         start_jobs(app).shutdown()
         # The machine was off for three days: the stored next run lies in the past.
         store = SQLAlchemyJobStore(url=app.config["SQLALCHEMY_DATABASE_URI"],
-                                   tablename="apscheduler_jobs")  # fmt: skip
+                                   tablename="apscheduler_jobs")
         store.start(build_scheduler(app), "default")
         job = store.lookup_job("disclose-daily-inspection")
         job.next_run_time = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
@@ -61,7 +61,7 @@ def test_a_machine_that_was_off_catches_up_once(app, tmp_path):
             while time.monotonic() < deadline:
                 db.session.rollback()
                 done = db.session.scalar(
-                    select(func.count()).where(DisclosureItem.status == "delivered"))  # fmt: skip
+                    select(func.count()).where(DisclosureItem.status == "delivered"))
                 if done:
                     break
                 time.sleep(0.2)

@@ -13,10 +13,11 @@ from sqlalchemy import select
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import DisclosureItem
-from app.services import public, records
-from app.services.context import today
-from app.services.expiry import sweep_expired
-from app.services.pipeline import run_disclosure
+from app.services.base.context import today
+from app.services.casework import records
+from app.services.credit.expiry import sweep_expired
+from app.services.disclosure.pipeline import run_disclosure
+from app.services.online import public
 from app.uscc import with_check_character
 from tests import builders as b
 
@@ -66,7 +67,7 @@ def test_penalty_details_confiscation_licences_and_effect(officer):
     rec = b.penalty(officer, u.uscc, penalty_types=["confiscation", "licence_revocation"],
                     fine_amount=None, confiscation_amount="12345.60",
                     licence_affected="消防安全检查合格证 DLXF2025001",
-                    effective_until=today())  # fmt: skip
+                    effective_until=today())
     fields = payloads(rec.id)[0]
     assert fields["没收违法所得、没收非法财物的金额（万元）"] == "1.234560"
     assert fields["暂扣或吊销证照名称及编号"] == "消防安全检查合格证 DLXF2025001"
@@ -76,7 +77,7 @@ def test_penalty_details_confiscation_licences_and_effect(officer):
     for data, field in [({"penalty_types": ["confiscation"]}, "confiscation_amount"),
                         ({"penalty_types": ["licence_suspension"]}, "licence_affected"),
                         ({"effective_until": today() - dt.timedelta(days=500)},
-                         "effective_until")]:  # fmt: skip
+                         "effective_until")]:
         with pytest.raises(ValidationFailed) as info:
             b.penalty(officer, u.uscc, **{"fine_amount": None, "penalty_types": ["warning"],
                                           **data})
@@ -114,7 +115,7 @@ def test_a_natural_person_as_the_subject(officer):
     rec = b.penalty(officer, u.uscc, penalty_types=["fine"], fine_amount="500",
                     person_name="李四", person_id_type="resident_id",
                     person_id_number="11010519491231002X",
-                    decided_on=today() - dt.timedelta(days=10))  # fmt: skip
+                    decided_on=today() - dt.timedelta(days=10))
     fields = payloads(rec.id)[0]
     assert (fields["行政相对人名称"], fields["行政相对人类别"]) == ("李四", "自然人")
     assert fields["证件类型"] == "居民身份证" and fields["证件号码"] == "110105********002X"

@@ -11,9 +11,9 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import DisclosureItem, EnforcementRecord
 from app.publishers.fields import public_fields
-from app.services import records
-from app.services.audit import unit_events, verify_chain
-from app.services.pipeline import run_disclosure
+from app.services.audit.unit_trail import unit_events, verify_chain
+from app.services.casework import records
+from app.services.disclosure.pipeline import run_disclosure
 from app.web.forms import RecordForm
 from app.workflows.facts import Actor
 from app.workflows.vocabulary import MEASURE_TYPES, PENALTY_TYPES
@@ -78,9 +78,9 @@ def test_existing_stop_orders_become_penalties_once(ctx, tmp_path):
     items = db.session.execute(select(DisclosureItem.category, DisclosureItem.op,
                                       DisclosureItem.payload)
                                .where(DisclosureItem.record_id == old_id)
-                               .order_by(DisclosureItem.id)).all()  # fmt: skip
+                               .order_by(DisclosureItem.id)).all()
     assert [(c, o) for c, o, _ in items] == [("coercive_measure", "add"),
                                              ("coercive_measure", "withdraw"), ("penalty", "add")]
     assert items[1][2]["备注"].startswith("更正：") and items[2][2]["处罚类别"] == "4"
-    events = unit_events(db.session(), unit_id)
+    events = unit_events(unit_id)
     assert events[-1].trigger == "record_reclassified" and verify_chain(events) is None

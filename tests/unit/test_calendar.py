@@ -49,7 +49,7 @@ def test_statutory_holidays_match_the_official_2026_days():
 
 def test_an_entered_year_overrides_every_other_source():
     cal = WorkdayCalendar({D(2027, 1, 1): "holiday", D(2027, 1, 2): "holiday",
-                           D(2027, 1, 4): "holiday", D(2027, 1, 9): "workday"})  # fmt: skip
+                           D(2027, 1, 4): "holiday", D(2027, 1, 9): "workday"})
     assert cal.source(2027) == "entered"
     assert not cal.is_workday(D(2027, 1, 4))
     assert cal.is_workday(D(2027, 1, 9))  # a Saturday made a working day

@@ -30,7 +30,7 @@ def listing(status: str = "active", **kw) -> ListingFacts:
         id=10, unit_id=5, status=status, proposed_by=OFFICER.id,
         min_until=TODAY - dt.timedelta(days=1), max_until=TODAY + dt.timedelta(days=200),
         basis=(BasisRecord(100, 5, "penalty"),),
-    )  # fmt: skip
+    )
     base.update(kw)
     return ListingFacts(**base)
 
@@ -51,14 +51,14 @@ GOOD = {
         listing=listing(),
         request=RequestFacts(7, OFFICER.id, True),
         reason="材料不全",
-    ),  # fmt: skip
+    ),
     "withdraw_restoration": CreditFacts(5, TODAY, Actor(None, "单位", "unit")),
     "expire_listing": CreditFacts(
         5,
         TODAY,
         Actor(None, "scheduler", "system"),
         listing=listing(max_until=TODAY - dt.timedelta(days=1)),
-    ),  # fmt: skip
+    ),
     "revoke_listing": CreditFacts(
         5,
         TODAY,
@@ -66,7 +66,7 @@ GOOD = {
         listing=listing(),
         reason="复议撤销",
         revocation_ground="reconsideration",
-    ),  # fmt: skip
+    ),
 }
 EXPECTED = {(t.trigger, s): t.dest for t in credit.TRANSITIONS for s in t.sources}
 
@@ -97,7 +97,7 @@ def test_all_seven_triggers_are_defined():
     assert set(credit.TRIGGERS) == {
         "list_as_dishonest", "request_restoration", "approve_restoration",
         "reject_restoration", "withdraw_restoration", "expire_listing", "revoke_listing",
-    }  # fmt: skip
+    }
 
 
 BAD = [
@@ -143,7 +143,7 @@ BAD = [
     ("revoke_listing", "listed", {"revocation_ground": None}, "revocation_ground_required"),
     ("revoke_listing", "restoration_requested", {"revocation_ground": "basis_revoked"},
      "basis_not_revoked"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("trigger", "state", "change", "code"), BAD)

@@ -22,7 +22,7 @@ UNIT = {"uscc": "91120110MA0000001W", "name": "金钟物流", "legal_representat
 def payload(category, **kw):
     base = {"op": "add", "record_id": 1, "category": category, "unit": UNIT, "authority": AUTH,
             "document_no": "D-1", "decided_on": "2026-11-02", "facts": "f", "legal_basis": "b",
-            "status": "active"}  # fmt: skip
+            "status": "active"}
     base.update(kw)
     return base
 
@@ -35,7 +35,7 @@ PAYLOADS = {
     "inspection": payload("inspection", hazards_found=3, hazards_rectified=1),
     "coercive_measure": payload("coercive_measure", measure_type="seal_up",
                                 started_on="2026-11-02", lifted_on=None),
-}  # fmt: skip
+}
 
 
 def test_ids_and_mobiles_in_free_text_are_masked():
@@ -90,7 +90,7 @@ def item(i, category, p):
 
 def test_personal_data_is_masked_in_payloads():
     p = payload("penalty", tier="general", penalty_types=["warning"],
-                facts="当事人张三（身份证号120110198501011234，电话13900001111）")  # fmt: skip
+                facts="当事人张三（身份证号120110198501011234，电话13900001111）")
     line = formats.jsonl_line(item(1, "penalty", p)).decode()
     assert "120110198501011234" not in line and "13900001111" not in line
     assert json.loads(line)["fields"]["违法事实"].startswith(

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from app.errors import ValidationFailed
-from app.services.record_rules import clean_record, money
+from app.services.casework.record_rules import clean_record, money
 
 TODAY = dt.date(2026, 11, 28)
 
@@ -62,7 +62,7 @@ def test_money_must_be_a_non_negative_decimal_with_cents(bad):
         ({"category": "inspection", "document_no": "I", "decided_on": TODAY,
           "hazards_found": 1, "hazards_rectified": 2}, "hazards_rectified"),
     ],
-)  # fmt: skip
+)
 def test_bad_fields_are_named(data, field):
     assert field in errors_of(data)
 

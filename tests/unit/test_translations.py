@@ -20,7 +20,7 @@ def marked_texts() -> set[str]:
         keywords={**DEFAULT_KEYWORDS, "_l": None, "N_": None},
     )
     return {message for _file, _line, message, _comments, _ctx in found
-            if isinstance(message, str)}  # fmt: skip
+            if isinstance(message, str)}
 
 
 def test_every_marked_text_has_an_english_translation():

@@ -1,16 +1,10 @@
-"""Staff pages (``/staff``): the work queue, units, records, listings, restoration, disclosure,
-administration. Each view parses a form, calls one service function and renders."""
+"""Staff pages (``/staff``): the work queue, units, records, listings, restoration, revocation,
+disclosure, administration. Each view parses a form, calls one service function and renders;
+importing this package registers every view on ``bp``."""
 
 from __future__ import annotations
 
-from flask import Blueprint
-
-from app.web.pages import error_page
-
-bp = Blueprint("staff", __name__, url_prefix="/staff")
-bp.register_error_handler(Exception, error_page)  # errors on these pages are pages too
-
-from app.web.staff import (  # noqa: E402,F401 - the views register themselves on bp
+from app.web.staff import (
     admin,
     disclosure,
     listings,
@@ -19,3 +13,7 @@ from app.web.staff import (  # noqa: E402,F401 - the views register themselves o
     revocations,
     units,
 )
+from app.web.staff.blueprint import bp
+
+__all__ = ["admin", "bp", "disclosure", "listings", "records", "restoration", "revocations",
+           "units"]

@@ -9,13 +9,13 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 
 from app.errors import DomainError
-from app.extensions import db
-from app.services import accounts, admin_trail, holidays, signin
-from app.services.context import calendar
+from app.services.audit import admin_trail
+from app.services.base.context import calendar
+from app.services.staff import accounts, holidays, signin
 from app.web.forms_admin import CalendarForm, UserCreateForm, UserEditForm
 from app.web.pages import apply_error, form_page, page_args, page_count, submitted
 from app.web.security import ADMIN, current_actor, staff_page
-from app.web.staff import bp
+from app.web.staff.blueprint import bp
 
 SHOWN_SETTINGS = (
     "PUBLISHER", "OUTBOX_DIR", "PLATFORM_URL", "PLATFORM_CONNECT_TIMEOUT",
@@ -23,7 +23,7 @@ SHOWN_SETTINGS = (
     "URGENT_SWEEP_SECONDS", "EXPIRY_SWEEP_AT", "RETRY_BASE_SECONDS", "SCHEDULER_IN_SERVE",
     "DISCLOSURE_WORKDAYS", "WITHDRAWAL_WORKDAYS", "PUBLICITY_MONTHS",
     "RESTORATION_DECISION_WORKDAYS", "AUTHORITY_NAME", "AUTHORITY_USCC",
-)  # fmt: skip
+)
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
@@ -33,7 +33,7 @@ def user_list() -> Any:
     form = UserCreateForm()
     if submitted(form, lambda: accounts.create_user(
             form.username.data or "", form.role.data or "", form.password.data or "",
-            form.display_name.data, current_actor()), _("账户已创建。")):  # fmt: skip
+            form.display_name.data, current_actor()), _("账户已创建。")):
         return redirect(url_for("staff.user_list"))
     return form_page("admin/users.html", form, users=accounts.list_users(),
                      locked=signin.locked_usernames())
@@ -48,7 +48,7 @@ def user_edit(user_id: int) -> Any:
     if submitted(form, lambda: accounts.update_user(
             current_actor(), user.id, form.role.data or "", bool(form.active.data),
             form.display_name.data, form.new_password.data or None),
-            _("账户已更新。")):  # fmt: skip
+            _("账户已更新。")):
         return redirect(url_for("staff.user_list"))
     return form_page("admin/user_edit.html", form, user=user,
                      locked=signin.locked_pairs(user.username))
@@ -76,7 +76,7 @@ def calendar_page() -> Any:
             flash(message, "success")
             return redirect(url_for("staff.calendar_page", year=year))
     return form_page("admin/calendar.html", form, year=year, days=holidays.special_days(year),
-                     source=calendar().source(year))  # fmt: skip
+                     source=calendar().source(year))
 
 
 @bp.route("/admin/trail")
@@ -88,7 +88,7 @@ def admin_trail_page() -> Any:
     rows, total = admin_trail.events(page, per_page)
     return render_template("admin/trail.html", events=rows, page=page,
                            pages=page_count(total, per_page),
-                           chain=admin_trail.check(db.session()))  # fmt: skip
+                           chain=admin_trail.check())
 
 
 @bp.route("/admin/settings")

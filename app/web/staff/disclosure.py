@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 from app.errors import DomainError
 from app.models.disclosure import BATCH_STATUSES
 from app.models.records import CATEGORIES
-from app.services import batches
-from app.services.pipeline import run_by_hand
+from app.services.disclosure import batches
+from app.services.disclosure.pipeline import run_by_hand
 from app.web.forms import VersionForm
 from app.web.pages import apply_error, page_args, page_count
 from app.web.security import ADMIN, current_actor, staff_page
-from app.web.staff import bp
+from app.web.staff.blueprint import bp
 
 FORMATS = {"jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
 
@@ -31,7 +31,7 @@ def batch_list() -> Any:
     return render_template("staff/batches.html", batches=rows, total=total, page=page,
                            pages=page_count(total, per_page), category=category,
                            status=status, categories=CATEGORIES, statuses=BATCH_STATUSES,
-                           button=VersionForm())  # fmt: skip
+                           button=VersionForm())
 
 
 @bp.route("/disclosure/batches/<batch_id>")
@@ -43,7 +43,7 @@ def batch_page(batch_id: str) -> Any:
     items = batches.batch_items(batch.id, page, per_page)
     return render_template("staff/batch.html", batch=batch, items=items, page=page,
                            pages=page_count(batch.item_count, per_page),
-                           button=VersionForm())  # fmt: skip
+                           button=VersionForm())
 
 
 @bp.route("/disclosure/batches/<batch_id>/payload.<fmt>")

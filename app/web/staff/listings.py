@@ -9,16 +9,16 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from app.errors import DomainError
-from app.extensions import db
-from app.services import listings, records, units
-from app.services.access import issue_access_code
-from app.services.context import setting
-from app.services.credit import active_listing
-from app.services.restoration import restoration_steps
+from app.services.base.context import setting
+from app.services.casework import records, units
+from app.services.credit import listings
+from app.services.credit.restoration import restoration_steps
+from app.services.credit.status import active_listing
+from app.services.online.access import issue_access_code
 from app.web.forms import DecisionForm, ProposalForm, VersionForm
 from app.web.pages import apply_error, decided, form_page, submitted
 from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
-from app.web.staff import bp
+from app.web.staff.blueprint import bp
 
 ID = "<int(max=2147483647):listing_id>"
 
@@ -39,7 +39,7 @@ def listing_new(uscc: str) -> Any:
     if submitted(form, lambda: listings.propose_listing(
             current_actor(), unit.uscc, form.level.data or "", form.reason.data or "",
             form.basis_record_ids.data or [], form.document_no.data or "", form.decided_on.data),
-            _("列入建议已提交，等待另一名审核人审核。")):  # fmt: skip
+            _("列入建议已提交，等待另一名审核人审核。")):
         return _to_unit(unit.uscc)
     return form_page("staff/listing_new.html", form, unit=unit, candidates=candidates)
 
@@ -48,16 +48,16 @@ def listing_new(uscc: str) -> Any:
 @staff_page()
 def listing_decide(listing_id: int) -> Any:
     """A proposal with its basis records; a supervisor (not the proposer) approves or rejects."""
-    listing = listings.get_listing(db.session(), listing_id)
+    listing = listings.get_listing(listing_id)
     unit = listing.unit
     form = DecisionForm()
     if decided(form, lambda: listings.approve_listing(current_actor(), listing.id,
                                                       form.expected_version()),
                lambda reason: listings.reject_listing(current_actor(), listing.id, reason),
-               _("已审核同意，该单位已列入失信名单。"), _("已决定不予列入。")):  # fmt: skip
+               _("已审核同意，该单位已列入失信名单。"), _("已决定不予列入。")):
         return _to_unit(unit.uscc)
     return form_page("staff/listing_decide.html", form, listing=listing, unit=unit,
-                     can_decide=current_actor().role in SUPERVISOR)  # fmt: skip
+                     can_decide=current_actor().role in SUPERVISOR)
 
 
 @bp.route("/units/<uscc>/listing/expire", methods=["POST"])
@@ -84,7 +84,7 @@ def listing_notice(uscc: str) -> Any:
     this sheet once, and any earlier code stops working.
     """
     unit = units.get_unit(uscc)
-    listing = active_listing(db.session(), unit.id)
+    listing = active_listing(unit.id)
     form = VersionForm()
     code = None
     if listing is not None and form.validate_on_submit():

@@ -7,12 +7,12 @@ from typing import Any
 from flask import redirect, request, url_for
 from flask_babel import gettext as _
 
-from app.services import records, units
-from app.services.record_rules import CATEGORY_FIELDS, COMMON_FIELDS
+from app.services.casework import records, units
+from app.services.casework.record_rules import CATEGORY_FIELDS, COMMON_FIELDS
 from app.web.forms import PaymentForm, RecordForm, RectificationForm
 from app.web.pages import form_page, safe_next, submitted
 from app.web.security import WORKERS, current_actor, staff_page
-from app.web.staff import bp
+from app.web.staff.blueprint import bp
 
 ID = "<int(max=2147483647):record_id>"
 
@@ -32,7 +32,7 @@ def record_new(uscc: str) -> Any:
     names = (*COMMON_FIELDS, *CATEGORY_FIELDS.get(form.category.data or "", ()))
     if submitted(form, lambda: records.add_record(
             current_actor(), unit.uscc, {name: getattr(form, name).data for name in names}),
-            _("执法记录已登记，公示期限已按工作日计算。")):  # fmt: skip
+            _("执法记录已登记，公示期限已按工作日计算。")):
         return redirect(url_for("staff.unit_page", uscc=unit.uscc, _anchor="records"))
     return form_page("staff/record_new.html", form, unit=unit, fields=CATEGORY_FIELDS)
 
@@ -45,7 +45,7 @@ def record_payment(record_id: int) -> Any:
     form = PaymentForm()
     if submitted(form, lambda: records.record_payment(
             current_actor(), record.id, form.amount.data, form.paid_on.data,
-            (form.receipt_no.data or "").strip() or None), _("缴款已登记。")):  # fmt: skip
+            (form.receipt_no.data or "").strip() or None), _("缴款已登记。")):
         back = url_for("staff.unit_page", uscc=record.unit.uscc, _anchor="records")
         return redirect(safe_next(request.args.get("next"), back))  # e.g. the review page
     return form_page("staff/record_payment.html", form, record=record)
@@ -60,6 +60,6 @@ def record_rectification(record_id: int) -> Any:
     if submitted(form, lambda: records.record_rectification(
             current_actor(), record.id, form.rectified_on.data, form.hazards_count.data,
             (form.acceptance_no.data or "").strip() or None,
-            (form.note.data or "").strip() or None), _("整改情况已登记。")):  # fmt: skip
+            (form.note.data or "").strip() or None), _("整改情况已登记。")):
         return _back(record)
     return form_page("staff/record_rectification.html", form, record=record)

@@ -9,16 +9,17 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.errors import DomainError
-from app.extensions import db
-from app.services import record_restoration, restoration, selfservice, units
-from app.services.access import issue_access_code
-from app.services.context import setting
-from app.services.credit import active_listing
+from app.services.base.context import setting
+from app.services.casework import units
+from app.services.credit import record_restoration, restoration
+from app.services.credit.status import active_listing
+from app.services.online import selfservice
+from app.services.online.access import issue_access_code
 from app.web.forms import DecisionForm, FileRequestForm, VersionForm
 from app.web.i18n import lang
 from app.web.pages import apply_error, decided, form_page, send_upload
 from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
-from app.web.staff import bp
+from app.web.staff.blueprint import bp
 
 ID = "<int(max=2147483647):request_id>"
 
@@ -34,16 +35,16 @@ def restoration_new(uscc: str) -> Any:
             request_ = restoration.file_request(
                 current_actor(), unit.uscc, bool(form.commitment_signed.data),
                 (form.note.data or "").strip() or None, form.expected_version(),
-            )  # fmt: skip
+            )
         except DomainError as exc:
             apply_error(form, exc)
         else:
             flash(_("修复申请已提交，应在 %(due)s 前作出决定。", due=request_.due_on.isoformat()),
-                  "success")  # fmt: skip
+                  "success")
             return redirect(url_for("staff.restoration_page", request_id=request_.id))
     return form_page("staff/restoration_new.html", form, unit=unit,
-                     listing=active_listing(db.session(), unit.id),
-                     steps=restoration.restoration_steps(unit.uscc))  # fmt: skip
+                     listing=active_listing(unit.id),
+                     steps=restoration.restoration_steps(unit.uscc))
 
 
 @bp.route("/records/<int(max=2147483647):record_id>/restoration/new", methods=["GET", "POST"])
@@ -56,7 +57,7 @@ def record_restoration_new(record_id: int) -> Any:
         try:
             request_ = record_restoration.file_record_request(
                 current_actor(), record.id, bool(form.commitment_signed.data),
-                (form.note.data or "").strip() or None)  # fmt: skip
+                (form.note.data or "").strip() or None)
         except DomainError as exc:
             apply_error(form, exc)
         else:
@@ -86,23 +87,23 @@ def record_guide(uscc: str) -> Any:
         except DomainError as exc:
             apply_error(None, exc)
     return render_template("staff/record_guide.html", unit=unit, records=records, code=code,
-                           form=form, authority=setting("AUTHORITY_NAME"))  # fmt: skip
+                           form=form, authority=setting("AUTHORITY_NAME"))
 
 
 @bp.route(f"/restoration-requests/{ID}", methods=["GET", "POST"])
 @staff_page()
 def restoration_page(request_id: int) -> Any:
     """A request with the checklist beside it; a supervisor who did not file it decides."""
-    request_ = restoration.get_request(db.session(), request_id)
+    request_ = restoration.get_request(request_id)
     unit = request_.unit
     form = DecisionForm()
     approved = (_("已准予终止该处罚信息的公示，撤下申请已排队推送。") if request_.record_id
-                else _("已准予信用修复，公示内容将撤下。"))  # fmt: skip
+                else _("已准予信用修复，公示内容将撤下。"))
     if decided(form, lambda: restoration.approve_request(current_actor(), request_.id,
                                                          form.expected_version()),
                lambda reason: restoration.reject_request(current_actor(), request_.id, reason,
                                                          form.expected_version()),
-               approved, _("已决定不予修复，理由已告知单位。")):  # fmt: skip
+               approved, _("已决定不予修复，理由已告知单位。")):
         return redirect(url_for("staff.unit_page", uscc=unit.uscc))
     steps = record_steps = None
     if request_.status == "submitted" and request_.record_id is not None:
@@ -113,7 +114,7 @@ def restoration_page(request_id: int) -> Any:
     unpaid = restoration.unpaid_records(request_) if request_.status == "submitted" else []
     return form_page("staff/restoration.html", form, request_=request_, unit=unit, steps=steps,
                      record_steps=record_steps, unpaid=unpaid, button=VersionForm(),
-                     can_decide=current_actor().role in SUPERVISOR)  # fmt: skip
+                     can_decide=current_actor().role in SUPERVISOR)
 
 
 @bp.route(f"/restoration-requests/{ID}/files/<int(max=2147483647):file_id>")
@@ -127,7 +128,7 @@ def restoration_file(request_id: int, file_id: int) -> Any:
 @staff_page(*WORKERS)
 def restoration_withdraw(request_id: int) -> Any:
     """Withdraw a request on the unit's behalf; the unit is listed again."""
-    request_ = restoration.get_request(db.session(), request_id)
+    request_ = restoration.get_request(request_id)
     form = VersionForm()
     if form.validate_on_submit():
         try:

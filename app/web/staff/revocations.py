@@ -9,13 +9,13 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
 from app.errors import DomainError
-from app.extensions import db
-from app.services import records, revocations, units
-from app.services.credit import active_listing
+from app.services.casework import records, units
+from app.services.credit import revocations
+from app.services.credit.status import active_listing
 from app.web.forms import DecisionForm, RevokeListingForm, RevokeRecordForm
 from app.web.pages import apply_error, decided, form_page
 from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
-from app.web.staff import bp
+from app.web.staff.blueprint import bp
 
 ID = "<int(max=2147483647):revocation_id>"
 
@@ -41,7 +41,7 @@ def record_revoke(record_id: int) -> Any:
     form = RevokeRecordForm()
     done = _proposed(form, lambda: revocations.propose_record_revocation(
         current_actor(), record.id, form.reason.data or "", form.document_no.data or "",
-        form.revoked_on.data))  # fmt: skip
+        form.revoked_on.data))
     return done or form_page("staff/record_revoke.html", form, record=record)
 
 
@@ -50,11 +50,11 @@ def record_revoke(record_id: int) -> Any:
 def listing_revoke(uscc: str) -> Any:
     """Propose to revoke the active listing (basis revoked, reconsideration, litigation)."""
     unit = units.get_unit(uscc)
-    listing = active_listing(db.session(), unit.id)
+    listing = active_listing(unit.id)
     form = RevokeListingForm()
     done = _proposed(form, lambda: revocations.propose_listing_revocation(
         current_actor(), unit.uscc, form.ground.data or "", form.reason.data or "",
-        form.document_no.data or "", form.decided_on.data, form.expected_version()))  # fmt: skip
+        form.document_no.data or "", form.decided_on.data, form.expected_version()))
     return done or form_page("staff/listing_revoke.html", form, unit=unit, listing=listing)
 
 
@@ -63,14 +63,14 @@ def listing_revoke(uscc: str) -> Any:
 def revocation_page(revocation_id: int) -> Any:
     """A revocation proposal and what it would revoke; a supervisor who did not propose it
     approves or rejects."""
-    proposal = revocations.get_revocation(db.session(), revocation_id)
+    proposal = revocations.get_revocation(revocation_id)
     unit = proposal.unit
     form = DecisionForm()
     approved = _("已同意撤销。") + " " + (_("该单位已移出失信名单。") if proposal.kind == "listing"
-                                       else _("公示信息将在规定期限内撤下。"))  # fmt: skip
+                                       else _("公示信息将在规定期限内撤下。"))
     if decided(form, lambda: revocations.approve_revocation(current_actor(), proposal.id),
                lambda reason: revocations.reject_revocation(current_actor(), proposal.id, reason),
-               approved, _("已决定不予撤销。")):  # fmt: skip
+               approved, _("已决定不予撤销。")):
         return redirect(url_for("staff.unit_page", uscc=unit.uscc))
     return form_page("staff/revocation.html", form, proposal=proposal, unit=unit,
-                     can_decide=current_actor().role in SUPERVISOR)  # fmt: skip
+                     can_decide=current_actor().role in SUPERVISOR)

@@ -7,20 +7,15 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.extensions import db
 from app.models.units import CREDIT_STATUSES
-from app.services import listings, records, revocations, units
-from app.services.audit import check_one, unit_events
-from app.services.credit import active_listing
-from app.services.listings import open_request
-from app.services.queue import work_queue
-from app.services.restoration import restoration_steps
-from app.services.triggers import trigger_states
+from app.services.casework import units
+from app.services.staff.queue import work_queue
+from app.services.staff.unit_page import unit_page as unit_page_of
 from app.web.forms import UnitForm, VersionForm
 from app.web.i18n import lang
 from app.web.pages import form_page, page_args, page_count, submitted
 from app.web.security import WORKERS, current_actor, staff_page
-from app.web.staff import bp
+from app.web.staff.blueprint import bp
 
 
 @bp.route("/")
@@ -45,7 +40,7 @@ def unit_list() -> Any:
     pages = page_count(total, per_page)
     return render_template("staff/units.html", units=rows, total=total, page=page, pages=pages,
                            q=q, status=status, street=street or "",
-                           statuses=CREDIT_STATUSES)  # fmt: skip
+                           statuses=CREDIT_STATUSES)
 
 
 @bp.route("/units/new", methods=["GET", "POST"])
@@ -57,7 +52,7 @@ def unit_new() -> Any:
                 for k in units.OPTIONAL_FIELDS}
     if submitted(form, lambda: units.register_unit(
             current_actor(), form.uscc.data or "", (form.name.data or "").strip(), **optional),
-            _("单位已登记。")):  # fmt: skip
+            _("单位已登记。")):
         return redirect(url_for("staff.unit_page", uscc=form.uscc.data))
     return form_page("staff/unit_new.html", form)
 
@@ -67,23 +62,6 @@ def unit_new() -> Any:
 def unit_page(uscc: str) -> Any:
     """The unit: status, allowed actions and why others are blocked, records, listing,
     restoration checklist and the audit trail."""
-    unit = units.get_unit(uscc)
-    session = db.session()
-    rows = records.unit_records(unit.uscc)
-    listing = active_listing(session, unit.id)
-    events = unit_events(session, unit.id)
-    return render_template(
-        "staff/unit.html",
-        unit=unit,
-        records=rows,
-        disclosure=records.disclosure_states([r.id for r in rows]),
-        listing=listing,
-        proposals=listings.proposals_of(unit.id),
-        revocations=revocations.revocations_in(unit_id=unit.id),
-        request_=open_request(session, listing.id) if listing else None,
-        steps=restoration_steps(unit.uscc) if listing else None,
-        triggers=trigger_states(unit, current_actor(), lang()),
-        events=list(reversed(events)),
-        chain=check_one(session, unit.id),
-        button=VersionForm(),
-    )
+    page = unit_page_of(uscc, current_actor(), lang())
+    return render_template("staff/unit.html", **vars(page), request_=page.open_request,
+                           button=VersionForm())

@@ -1,0 +1,281 @@
+"""Enforcement records: adding, paying, rectifying and revoking, each with its disclosure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.database import lock_unit_row, unit_of_work
+from app.errors import Conflict, Duplicate, NotFound, ValidationFailed
+from app.extensions import db
+from app.i18n import N_
+from app.models import DisclosureItem, EnforcementRecord, FinePayment, HazardRectification
+from app.models.records import CATEGORIES
+from app.services.audit.unit_trail import append_event
+from app.services.base.context import calendar, setting, today
+from app.services.casework.record_rules import EARLIEST, check_date, clean_record, money, one_of
+from app.services.casework.units import get_unit
+from app.services.credit import record_publicity
+from app.services.credit.listings import end_listing_without_basis
+from app.services.credit.record_publicity import record_facts
+from app.services.credit.record_restoration import close_record_request
+from app.services.disclosure import outbox
+from app.workflows import publicity
+from app.workflows.facts import Actor
+
+
+def _duplicate(category: str, document_no: str) -> Duplicate:
+    return Duplicate(
+        N_("文书编号 %(no)s 已存在（%(category)s）。", no=document_no, category=category),
+        {"document_no": ["already used"]}
+    )
+
+
+def add_record(actor: Actor, uscc: str, data: dict[str, Any]) -> EnforcementRecord:
+    """Record a decision for a unit, with its disclosure deadline and an ``add`` item (none for
+    a minor penalty, which is not published unless ``PUBLISH_MINOR_PENALTIES``)."""
+    fields = clean_record(data, today())
+    days = int(setting("DISCLOSURE_WORKDAYS")[fields["category"]])
+    deadline = calendar().add_workdays(fields["decided_on"], days)
+    shown = record_publicity.published(fields["category"], fields.get("tier"))
+    try:
+        with unit_of_work() as session:
+            unit = get_unit(uscc, lock=True)
+            taken = select(EnforcementRecord.id).where(
+                EnforcementRecord.category == fields["category"],
+                EnforcementRecord.document_no == fields["document_no"],
+            )
+            if session.scalar(taken) is not None:
+                raise _duplicate(fields["category"], fields["document_no"])
+            record = EnforcementRecord(
+                unit_id=unit.id,
+                publish_by=deadline.day,
+                publish_by_provisional=deadline.provisional,
+                created_by=actor.id,
+                status="active",
+                publicity_status=publicity.initial_state(fields["category"], shown),
+                **fields,
+            )
+            session.add(record)
+            session.flush()
+            if shown:
+                outbox.enqueue(session, "add", record, fields["decided_on"])
+            append_event(
+                session, unit.id, "record_added", unit.credit_status, unit.credit_status,
+                actor, refs={"record_id": record.id, "category": record.category},
+            )
+    except IntegrityError as exc:
+        raise _duplicate(fields["category"], fields["document_no"]) from exc
+    return record
+
+
+def get_record(record_id: int) -> EnforcementRecord:
+    """The record with this id, or ``NotFound``."""
+    record = db.session.get(EnforcementRecord, record_id)
+    if record is None:
+        raise NotFound(N_("未找到该执法记录。"))
+    return record
+
+
+def unit_records(uscc: str, category: str | None = None) -> list[EnforcementRecord]:
+    """A unit's records, newest decision first, optionally of one category."""
+    if category is not None and category not in CATEGORIES:
+        raise ValidationFailed.on("category", one_of("category", CATEGORIES))
+    return records_of(get_unit(uscc).id, category)
+
+
+def records_of(unit_id: int, category: str | None = None) -> list[EnforcementRecord]:
+    """The records of the unit with this id, newest decision first (of one category)."""
+    query = select(EnforcementRecord).where(EnforcementRecord.unit_id == unit_id)
+    if category:
+        query = query.where(EnforcementRecord.category == category)
+    return list(db.session.scalars(query.order_by(EnforcementRecord.decided_on.desc())))
+
+
+def disclosure_states(record_ids: list[int]) -> dict[int, str]:
+    """The state of each record's latest disclosure item: pending, claimed or delivered."""
+    latest = db.session.execute(
+        select(DisclosureItem.record_id, DisclosureItem.status)
+        .where(DisclosureItem.record_id.in_(record_ids))
+        .order_by(DisclosureItem.id)
+    )
+    return {record_id: status for record_id, status in latest}
+
+
+def _active(record: EnforcementRecord) -> None:
+    if record.status != "active":
+        raise Conflict(N_("该记录已撤销，不能再办理。"))
+
+
+def _not_future(day: dt.date, field: str) -> None:
+    if day > today():
+        raise ValidationFailed.on(field, N_("日期不能晚于今天。"))
+    if day < EARLIEST:
+        raise ValidationFailed.on(field, N_("日期须在2000年至2099年之间。"))
+
+
+def record_payment(
+    actor: Actor, record_id: int, amount: Any, paid_on: dt.date, receipt_no: str | None = None
+) -> FinePayment:
+    """Record that (part of) a penalty's fine was paid. Overpaying is refused."""
+    value = money(amount, "amount")
+    if value <= 0:
+        raise ValidationFailed.on("amount", N_("缴款金额须大于零。"))
+    _not_future(paid_on, "paid_on")
+    with unit_of_work() as session:
+        record = get_record(record_id)
+        _active(record)
+        if record.category != "penalty" or not record.fine_amount:
+            raise ValidationFailed.on("record_id", N_("只有含罚款的行政处罚记录可以登记缴款。"))
+        if value > record.fine_outstanding:
+            raise ValidationFailed.on(
+                "amount",
+                N_("缴款金额超过未缴金额 %(amount)s 元。", amount=str(record.fine_outstanding)),
+            )
+        payment = FinePayment(
+            record_id=record.id, amount=value, paid_on=paid_on, receipt_no=receipt_no,
+            recorded_by=actor.id,
+        )
+        session.add(payment)
+        session.flush()
+        status = record.unit.credit_status
+        append_event(session, record.unit_id, "payment_recorded", status, status, actor,
+                     refs={"record_id": record.id, "payment_id": payment.id,
+                           "amount": str(value)})
+    return payment
+
+
+def record_rectification(
+    actor: Actor,
+    record_id: int,
+    rectified_on: dt.date,
+    hazards_count: int | None = None,
+    acceptance_no: str | None = None,
+    note: str | None = None,
+) -> HazardRectification:
+    """Record accepted rectification: hazards of an inspection, or lifting a coercive measure."""
+    _not_future(rectified_on, "rectified_on")
+    with unit_of_work() as session:
+        record = get_record(record_id)
+        _active(record)
+        count = _apply_rectification(record, rectified_on, hazards_count)
+        fix = HazardRectification(
+            record_id=record.id, hazards_count=count, rectified_on=rectified_on,
+            acceptance_no=acceptance_no, note=note, recorded_by=actor.id,
+        )
+        session.add(fix)
+        session.flush()
+        outbox.enqueue(session, "update", record, rectified_on)
+        status = record.unit.credit_status
+        append_event(session, record.unit_id, "rectification_recorded", status, status, actor,
+                     refs={"record_id": record.id, "rectification_id": fix.id})
+    return fix
+
+
+def _apply_rectification(record: EnforcementRecord, on: dt.date, hazards_count: int | None) -> int:
+    if record.category == "inspection":
+        outstanding = (record.hazards_found or 0) - (record.hazards_rectified or 0)
+        if hazards_count is None or hazards_count <= 0 or hazards_count > outstanding:
+            raise ValidationFailed.on(
+                "hazards_count", N_("整改隐患数须在 1 与未整改数 %(n)s 之间。", n=outstanding)
+            )
+        record.hazards_rectified = (record.hazards_rectified or 0) + hazards_count
+        return hazards_count
+    if record.category == "coercive_measure":
+        if record.lifted_on is not None:
+            raise Conflict(N_("该强制措施已解除。"))
+        if record.started_on and on < record.started_on:
+            raise ValidationFailed.on("rectified_on", N_("解除日期不能早于措施开始日期。"))
+        record.lifted_on = on
+        return 0
+    raise ValidationFailed.on("record_id", N_("只有监督检查和行政强制记录可以登记整改。"))
+
+
+def revoke_decision(
+    session: Session, actor: Actor, record: EnforcementRecord, reason: str, on: dt.date,
+    refs: dict[str, Any],
+) -> None:
+    """In the caller's transaction (the approval of a revocation proposal, four eyes): the
+    decision is revoked as of ``on``, the date of the revoking decision; its public entry is
+    withdrawn, with the reason made public, within 3 working days of that date (行政处罚法
+    第48条, 第85条). A listing left without a standing basis ends with it."""
+    check_revocable(record, on)
+    record.status = "revoked"
+    record.revoked_reason = reason
+    record.revoked_on = on
+    record.revoked_at = dt.datetime.now(dt.UTC)
+    session.flush()
+    if record.publicity_status in publicity.MACHINE.sources("withdraw_record"):
+        close_record_request(session, record, actor)
+        facts = record_facts(session, record, actor, reason=reason)
+        record_publicity.transition(session, record, "withdraw_record", facts)
+    if record_publicity.on_platform(record):
+        outbox.enqueue(session, "withdraw", record, on)
+    status = record.unit.credit_status
+    append_event(session, record.unit_id, "record_revoked", status, status, actor,
+                 reason=reason, refs={"record_id": record.id, "revoked_on": on.isoformat(),
+                                      **refs})
+    end_listing_without_basis(session, actor, record, reason)
+
+
+def check_revocable(record: EnforcementRecord, on: dt.date) -> None:
+    """The record is in force and ``on`` can be the date of a decision revoking it."""
+    _active(record)
+    _check_revoked_on(record, on)
+
+
+def _check_revoked_on(record: EnforcementRecord, on: dt.date) -> None:
+    errors: dict[str, list[str]] = {}
+    check_date("revoked_on", on, errors)
+    if not errors and on < record.decided_on:
+        errors["revoked_on"] = [N_("撤销决定日期不能早于原决定日期。")]
+    elif not errors and on > today():
+        errors["revoked_on"] = [N_("撤销决定日期不能晚于今天。")]
+    if errors:
+        raise ValidationFailed(errors["revoked_on"][0], errors)
+
+
+RECLASSIFIED = N_("更正：责令停止施工、停止使用、停产停业属于行政处罚，改在行政处罚类公示")
+
+
+def reclassify_stop_orders(actor: Actor) -> dict[str, list[int]]:
+    """Records entered as the coercive measure ``stop_order`` become the penalties they are
+    (消防法 第58、60、61、70条; 处罚类别 4), each in its own transaction: a published one is
+    withdrawn from the coercive category with the correction as its remark and added as a
+    penalty (tier ``general``, type ``stop_order``) within 3 working days; the change is
+    audited. Idempotent; a document number already used by a penalty is skipped."""
+    ids = db.session.scalars(
+        select(EnforcementRecord.id).where(EnforcementRecord.category == "coercive_measure",
+                                           EnforcementRecord.measure_type == "stop_order")
+    ).all()
+    db.session.rollback()
+    result: dict[str, list[int]] = {"reclassified": [], "skipped": []}
+    for record_id in ids:
+        try:
+            _reclassify(actor, record_id)
+            result["reclassified"].append(record_id)
+        except IntegrityError:
+            result["skipped"].append(record_id)
+    return result
+
+
+def _reclassify(actor: Actor, record_id: int) -> None:
+    with unit_of_work() as session:
+        record = session.get_one(EnforcementRecord, record_id)
+        lock_unit_row(session, record.unit_id)
+        active = record.status == "active"
+        if active:
+            outbox.enqueue(session, "withdraw", record, today(), note=RECLASSIFIED)
+        record.category, record.penalty_types = "penalty", ["stop_order"]
+        record.tier, record.measure_type = "general", None
+        record.publicity_status = publicity.initial_state("penalty", True) if active else None
+        session.flush()
+        if active:
+            outbox.enqueue(session, "add", record, today(), correction=True, note=RECLASSIFIED)
+        status = record.unit.credit_status
+        append_event(session, record.unit_id, "record_reclassified", status, status, actor,
+                     refs={"record_id": record.id, "from": "coercive_measure", "to": "penalty"})

@@ -1,0 +1,32 @@
+"""A restoration request row: to leave the list (``listing_id``) or to end one penalty's
+publicity early (``record_id``), with its decision due date. Both kinds are filed the same way;
+the use cases in ``restoration`` and ``record_restoration`` add their own machine."""
+
+from __future__ import annotations
+
+from app.models import RestorationRequest
+from app.services.base.context import calendar, setting, today
+from app.workflows.facts import Actor
+
+
+def new_request(
+    actor: Actor,
+    unit_id: int,
+    commitment_signed: bool,
+    note: str | None,
+    signature: tuple[str, str] | None,
+    listing_id: int | None = None,
+    record_id: int | None = None,
+) -> RestorationRequest:
+    """A submitted request, due ``RESTORATION_DECISION_WORKDAYS`` working days from today
+    (Order No. 36); ``filed_by`` is None when the unit filed it itself; ``signature``: the
+    unit name and legal representative typed when signing the commitment online."""
+    due = calendar().add_workdays(today(), int(setting("RESTORATION_DECISION_WORKDAYS")))
+    return RestorationRequest(
+        unit_id=unit_id, listing_id=listing_id, record_id=record_id, status="submitted",
+        commitment_signed=bool(commitment_signed), note=(note or "").strip() or None,
+        filed_by=actor.id if actor.role != "unit" else None,
+        due_on=due.day, due_on_provisional=due.provisional,
+        signed_name=signature[0] if signature else None,
+        signed_representative=signature[1] if signature else None,
+    )

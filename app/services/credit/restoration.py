@@ -1,0 +1,221 @@
+"""Credit restoration: the checklist, filing a request, and deciding or withdrawing it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.database import lock_unit_row, unit_of_work
+from app.errors import Conflict, NotFound
+from app.extensions import db
+from app.i18n import N_
+from app.models import EnforcementRecord, Listing, RestorationRequest, Unit
+from app.services.base.context import today
+from app.services.casework.units import get_unit
+from app.services.credit.listings import end_listing, open_request
+from app.services.credit.record_restoration import decide_record_request
+from app.services.credit.requests import new_request
+from app.services.credit.status import (
+    active_listing,
+    bar_reasons,
+    check,
+    listing_facts,
+    obligations,
+    request_refusals,
+    transition,
+)
+from app.services.notifications.reminders import notify_decision
+from app.workflows.facts import Actor, CreditFacts, RequestFacts
+
+UNIT_ITSELF = Actor(None, "unit", "unit")  # whose application the steps page describes
+
+
+@dataclass
+class Step:
+    """One item of the restoration checklist."""
+
+    key: str
+    done: bool
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RestorationSteps:
+    """Where a unit stands on its way back: each step, and the earliest date it may apply."""
+
+    credit_status: str
+    listing_id: int | None
+    earliest_apply_on: dt.date | None
+    can_apply_now: bool
+    steps: list[Step]
+    open_request_id: int | None = None
+    barred: list[str] = field(default_factory=list)
+
+
+def restoration_steps(uscc: str) -> RestorationSteps:
+    """The checklist, derived from the service's own records (not asked of the unit again)."""
+    unit = get_unit(uscc)
+    return steps_of(unit, active_listing(unit.id))
+
+
+def steps_of(unit: Unit, listing: Listing | None) -> RestorationSteps:
+    """The checklist of ``unit`` with its active ``listing`` (already read by the caller)."""
+    session = db.session()
+    if listing is None:
+        return RestorationSteps(unit.credit_status, None, None, False, [])
+    owed = obligations(session, unit.id, listing)
+    pending = open_request(listing.id)
+    barred = bar_reasons(session, unit.id, listing, today())
+    refusals = request_refusals(session, unit, listing, UNIT_ITSELF, today(), barred)
+    period_done = today() >= listing.min_until
+    steps = [
+        Step("minimum_period", period_done, {"earliest": listing.min_until.isoformat()}),
+        Step("fines_paid", owed.fines_paid, {"outstanding": str(owed.fine_outstanding)}),
+        Step("hazards_rectified", owed.hazards_rectified,
+             {"hazards": owed.hazards_outstanding, "measures": owed.measures_in_force}),
+        Step("commitment_signed", bool(pending and pending.commitment_signed)),
+        Step("no_open_request", pending is None,
+             {"request_id": pending.id if pending else None}),
+    ]
+    return RestorationSteps(
+        credit_status=unit.credit_status,
+        listing_id=listing.id,
+        earliest_apply_on=listing.min_until,
+        can_apply_now=not refusals,
+        steps=steps,
+        open_request_id=pending.id if pending else None,
+        barred=barred,
+    )
+
+
+def file_request(
+    actor: Actor,
+    uscc: str,
+    commitment_signed: bool,
+    note: str | None = None,
+    expected_version: int | None = None,
+    signature: tuple[str, str] | None = None,
+    attach: Callable[[Session, RestorationRequest], None] | None = None,
+) -> RestorationRequest:
+    """File a restoration request for a listed unit (by the unit, or an officer on its behalf).
+
+    ``signature``: the unit name and legal representative typed when signing the commitment
+    online; ``attach`` adds rows (the uploaded proofs) in the same transaction.
+    """
+    with unit_of_work() as session:
+        unit = get_unit(uscc, lock=True)
+        listing = active_listing(unit.id)
+        if listing is None:
+            raise Conflict(N_("该单位没有生效的失信名单记录，无需信用修复。"))
+        facts = CreditFacts(
+            unit.id, today(), actor, listing=listing_facts(listing),
+            commitment_signed=bool(commitment_signed),
+            bar_reasons=tuple(bar_reasons(session, unit.id, listing, today())),
+        )
+        check(unit, "request_restoration", facts, expected_version)
+        request = new_request(actor, unit.id, commitment_signed, note, signature,
+                              listing_id=listing.id)
+        session.add(request)
+        session.flush()
+        if attach is not None:
+            attach(session, request)
+        transition(
+            session,
+            unit,
+            "request_restoration",
+            facts,
+            expected_version,
+            {"listing_id": listing.id, "request_id": request.id},
+        )
+    return request
+
+
+def get_request(request_id: int) -> RestorationRequest:
+    """The restoration request with this id, or ``NotFound``."""
+    request = db.session.get(RestorationRequest, request_id)
+    if request is None:
+        raise NotFound(N_("未找到该信用修复申请。"))
+    return request
+
+
+def _decide(
+    actor: Actor,
+    request_id: int,
+    trigger: str,
+    status: str,
+    reason: str | None,
+    expected_version: int | None,
+) -> RestorationRequest:
+    with unit_of_work() as session:
+        request = get_request(request_id)
+        if request.status != "submitted":
+            raise Conflict(N_("该申请已办结。"), request_status=request.status)
+        if request.listing is None:  # one penalty record's publicity: its own machine
+            decide_record_request(session, request, actor, status, reason)
+        else:
+            _decide_listing(session, request, request.listing, actor, trigger, status, reason,
+                            expected_version)
+        request.status, request.decision_reason = status, (reason or "").strip() or None
+        request.decided_by = actor.id if actor.role != "unit" else None
+        request.decided_at = dt.datetime.now(dt.UTC)
+        if status in ("approved", "rejected"):
+            notify_decision(session, request)
+    return request
+
+
+def _decide_listing(
+    session: Session,
+    request: RestorationRequest,
+    listing: Listing,
+    actor: Actor,
+    trigger: str,
+    status: str,
+    reason: str | None,
+    expected_version: int | None,
+) -> None:
+    lock_unit_row(session, request.unit_id)
+    unit = session.get_one(Unit, request.unit_id)
+    facts = CreditFacts(
+        unit.id, today(), actor, listing=listing_facts(listing),
+        request=RequestFacts(request.id, request.filed_by, request.commitment_signed),
+        obligations=obligations(session, unit.id, listing), reason=reason,
+    )
+    transition(session, unit, trigger, facts, expected_version,
+               {"listing_id": listing.id, "request_id": request.id})
+    if status == "approved":
+        end_listing(session, listing, "restored", "restoration approved")
+
+
+def approve_request(
+    actor: Actor, request_id: int, expected_version: int | None = None
+) -> RestorationRequest:
+    """A supervisor (not the filer) approves: the listing ends and its publicity is withdrawn."""
+    return _decide(actor, request_id, "approve_restoration", "approved", None, expected_version)
+
+
+def reject_request(
+    actor: Actor, request_id: int, reason: str, expected_version: int | None = None
+) -> RestorationRequest:
+    """A supervisor (not the filer) rejects, with a reason the unit sees."""
+    return _decide(actor, request_id, "reject_restoration", "rejected", reason, expected_version)
+
+
+def withdraw_request(
+    actor: Actor, request_id: int, expected_version: int | None = None
+) -> RestorationRequest:
+    """The unit, or staff on its behalf, withdraws the request; the unit is listed again."""
+    return _decide(actor, request_id, "withdraw_restoration", "withdrawn", None, expected_version)
+
+
+def unpaid_records(request: RestorationRequest) -> list[EnforcementRecord]:
+    """The penalties whose fines the request still waits on (the listing's basis, or the one
+    record), for the reviewer to record a payment from the unit's proof."""
+    if request.record is not None:
+        candidates = [request.record]
+    else:
+        candidates = [b.record for b in request.listing.basis] if request.listing else []
+    return [r for r in candidates if r.status == "active" and r.fine_outstanding > 0]

@@ -1,0 +1,216 @@
+"""The disclosure pipeline: claim pending items into immutable batches, deliver them.
+
+Claiming is one set-based statement per batch; on PostgreSQL it skips rows another process has
+locked, on SQLite the write lock serialises claimers. Each delivery attempt takes a lease on
+the batch with a fresh token, and the batch is marked delivered only after the publisher
+succeeded: a crash anywhere leads to the same batch being delivered again, never to a lost
+item or an item in two batches. A process paused past its lease may find that another attempt
+took the batch over; its outcome is written only while its token is still the batch's and the
+batch is unsettled, so it never undoes what the other attempt recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Text, cast, column, func, select, text, update
+from sqlalchemy.orm import Session
+
+from app.database import unit_of_work
+from app.extensions import db
+from app.models import DisclosureBatch, DisclosureItem, EnforcementRecord
+from app.models._types import utcnow
+from app.publishers import formats
+from app.publishers.base import BatchInfo
+from app.publishers.formats import Item
+from app.services.audit import admin_trail
+from app.workflows import publicity
+from app.workflows.facts import Actor
+
+ITEMS = DisclosureItem.__table__
+BATCHES = DisclosureBatch.__table__
+RECORDS = EnforcementRecord.__table__
+STREAM_CHUNK = 2000
+
+# One statement claims the rows and returns them (SQLite >= 3.35 and PostgreSQL: RETURNING).
+_RETURNING = " RETURNING id, op, category, record_id, payload"
+# The payload as the text it was stored as (not decoded): it is the line's "fields".
+_COLUMNS = (ITEMS.c.id, ITEMS.c.op, ITEMS.c.category, ITEMS.c.record_id,
+            column("payload", Text))
+_CLAIM_PG = text(
+    "UPDATE disclosure_items SET status = 'claimed', batch_id = :batch "
+    "WHERE id IN (SELECT id FROM disclosure_items WHERE status = 'pending' "
+    "AND category = :category AND due_by <= :due ORDER BY id LIMIT :size "
+    "FOR UPDATE SKIP LOCKED)" + _RETURNING.replace("payload", "payload::text AS payload")
+).columns(*_COLUMNS)
+_CLAIM_SQLITE = text(
+    "UPDATE disclosure_items SET status = 'claimed', batch_id = :batch "
+    "WHERE id IN (SELECT id FROM disclosure_items WHERE status = 'pending' "
+    "AND category = :category AND due_by <= :due ORDER BY id LIMIT :size)" + _RETURNING
+).columns(*_COLUMNS)
+NO_LIMIT = dt.date(9999, 12, 31)
+
+
+def new_batch_id(category: str) -> str:
+    """Sortable and unique: ``<UTC time>-<category>-<random>``."""
+    return f"{utcnow():%Y%m%dT%H%M%S}-{category}-{secrets.token_hex(4)}"
+
+
+def stream_items(batch_id: str) -> Iterator[Item]:
+    """A batch's items in id order, fetched in chunks (constant memory for any size)."""
+    last = 0
+    query = (
+        select(
+            ITEMS.c.id,
+            ITEMS.c.op,
+            ITEMS.c.category,
+            ITEMS.c.record_id,
+            cast(ITEMS.c.payload, Text).label("payload"),
+        )
+        .where(ITEMS.c.batch_id == batch_id)
+        .order_by(ITEMS.c.id)
+        .limit(STREAM_CHUNK)
+    )
+    while True:
+        rows = db.session.execute(query.where(ITEMS.c.id > last)).all()
+        for row in rows:
+            yield Item(row.id, row.op, row.category, row.record_id, row.payload)
+        if len(rows) < STREAM_CHUNK:
+            return
+        last = rows[-1].id
+
+
+def claim_batch(
+    category: str, size: int, due_by: dt.date = NO_LIMIT
+) -> tuple[DisclosureBatch, list[Item]] | None:
+    """Claim up to ``size`` pending items of ``category`` due by ``due_by`` into a new batch.
+
+    Returns the batch and its items (at most ``size``, so memory stays bounded), which the
+    first delivery uses instead of reading them again.
+    """
+    batch_id = new_batch_id(category)
+    with unit_of_work() as session:
+        session.execute(BATCHES.insert().values(
+            id=batch_id, category=category, created_at=utcnow(), item_count=0, sha256="",
+            status="pending", attempts=0))
+        claim = _CLAIM_SQLITE if session.get_bind().dialect.name == "sqlite" else _CLAIM_PG
+        rows = session.execute(
+            claim, {"batch": batch_id, "category": category, "due": due_by, "size": size}
+        ).all()
+        if not rows:
+            session.execute(BATCHES.delete().where(BATCHES.c.id == batch_id))
+            return None
+        # RETURNING promises no order; the payload is in id order.
+        items = sorted((Item(*row) for row in rows), key=lambda item: item.id)
+        claimed = len(items)
+        sha, _size = formats.digest(formats.jsonl(items))
+        session.execute(
+            BATCHES.update().where(BATCHES.c.id == batch_id).values(item_count=claimed, sha256=sha)
+        )
+    return db.session.get_one(DisclosureBatch, batch_id), items
+
+
+def batch_info(batch: DisclosureBatch) -> BatchInfo:
+    """What the publisher is told about a batch."""
+    counts = db.session.execute(
+        select(ITEMS.c.op, func.count()).where(ITEMS.c.batch_id == batch.id).group_by(ITEMS.c.op)
+    ).all()
+    ops = {str(op): int(n) for op, n in counts}
+    return BatchInfo(batch.id, batch.category, batch.created_at.isoformat(), batch.item_count,
+                     batch.sha256, ops)
+
+
+def take_lease(batch_id: str, seconds: int) -> str | None:
+    """Hold the batch for one delivery attempt; its token, or None when it is delivered,
+    failed, or held by another attempt whose lease runs."""
+    now, token = utcnow(), secrets.token_hex(16)
+    with unit_of_work() as session:
+        taken = session.execute(
+            update(BATCHES)
+            .where(
+                BATCHES.c.id == batch_id,
+                BATCHES.c.status.in_(("pending", "retrying")),
+                (BATCHES.c.lease_until.is_(None)) | (BATCHES.c.lease_until < now),
+            )
+            .values(lease_until=now + dt.timedelta(seconds=seconds), lease_token=token,
+                    attempts=BATCHES.c.attempts + 1)
+        ).rowcount  # type: ignore[attr-defined]
+    return token if taken else None
+
+
+def _held(batch_id: str, token: str) -> Any:
+    """The batch, while ``token``'s attempt still holds it and it is not settled: the fence of
+    every outcome. A lapsed lease that nobody took over still counts as held."""
+    return (
+        (BATCHES.c.id == batch_id)
+        & (BATCHES.c.lease_token == token)
+        & BATCHES.c.status.in_(("pending", "retrying"))
+    )
+
+
+def mark_delivered(batch_id: str, token: str, publisher: str) -> bool:
+    """Record a successful delivery: the batch and its items, in one transaction.
+
+    False, and nothing written, when another attempt has taken the batch over meanwhile.
+    """
+    now = utcnow()
+    with unit_of_work() as session:
+        held = session.execute(BATCHES.update().where(_held(batch_id, token)).values(
+            status="delivered", delivered_at=now, lease_until=None, last_error=None,
+            next_attempt_at=None, publisher=publisher)).rowcount  # type: ignore[attr-defined]
+        if held:
+            session.execute(
+                ITEMS.update().where(ITEMS.c.batch_id == batch_id).values(status="delivered")
+            )
+            _publish_records(session, batch_id)
+    return bool(held)
+
+
+def _publish_records(session: Session, batch_id: str) -> None:
+    """Penalty records whose addition this batch delivered are now public (the machine's
+    ``publish``), in one statement for the whole batch."""
+    added = select(ITEMS.c.record_id).where(ITEMS.c.batch_id == batch_id, ITEMS.c.op == "add")
+    session.execute(
+        update(RECORDS)
+        .where(RECORDS.c.id.in_(added),
+               RECORDS.c.publicity_status.in_(publicity.MACHINE.sources("publish")))
+        .values(publicity_status=publicity.MACHINE.dest("publish"))
+    )
+
+
+def mark_failed(
+    batch_id: str, token: str, error: str, retryable: bool, retry_in: dt.timedelta
+) -> bool:
+    """Record a failed delivery: retried later, or failed for good and shown to staff.
+
+    False, and nothing written, when another attempt has taken the batch over meanwhile.
+    """
+    with unit_of_work() as session:
+        held = session.execute(
+            BATCHES.update()
+            .where(_held(batch_id, token))
+            .values(
+                status="retrying" if retryable else "failed",
+                last_error=error[:2000],
+                lease_until=None,
+                next_attempt_at=utcnow() + retry_in if retryable else None,
+            )
+        ).rowcount  # type: ignore[attr-defined]
+    return bool(held)
+
+
+def retry_failed(batch_id: str, by: Actor) -> bool:
+    """Staff send a failed batch again (same id, same payload): it is due at the next run.
+    Who asked is in the administration trail."""
+    with unit_of_work() as session:
+        changed = session.execute(
+            BATCHES.update()
+            .where(BATCHES.c.id == batch_id, BATCHES.c.status == "failed")
+            .values(status="retrying", next_attempt_at=None, lease_until=None, lease_token=None)
+        ).rowcount  # type: ignore[attr-defined]
+        if changed:
+            admin_trail.record(session, "batch_retried", f"batch:{batch_id}", by, {})
+    return bool(changed)

@@ -1,0 +1,148 @@
+"""Running the disclosure pipeline: deliver what is due, then claim and deliver new batches."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.database import unit_of_work
+from app.extensions import db
+from app.models import DisclosureBatch
+from app.models._types import utcnow
+from app.models.records import CATEGORIES
+from app.publishers.base import BatchInfo, DeliveryError, Publisher
+from app.publishers.files import FilePublisher
+from app.publishers.formats import Item
+from app.publishers.http import HttpPublisher
+from app.services.audit import admin_trail
+from app.services.base.context import calendar, setting, today
+from app.services.disclosure import claims
+from app.workflows.facts import Actor
+
+log = logging.getLogger("creditflow.disclosure")
+
+
+@dataclass
+class RunSummary:
+    """What one run did, per category."""
+
+    delivered: dict[str, int] = field(default_factory=dict)
+    items: dict[str, int] = field(default_factory=dict)
+    failed: list[str] = field(default_factory=list)
+    superseded: list[str] = field(default_factory=list)  # outcomes discarded: lease lost
+
+    def add(self, batch: BatchInfo, ok: bool) -> None:
+        if ok:
+            self.delivered[batch.category] = self.delivered.get(batch.category, 0) + 1
+            self.items[batch.category] = self.items.get(batch.category, 0) + batch.item_count
+        else:
+            self.failed.append(batch.id)
+
+
+def make_publisher() -> Publisher:
+    """The publisher the configuration names: ``file`` (default) or ``http``."""
+    kind = setting("PUBLISHER")
+    if kind == "http":
+        return HttpPublisher(
+            setting("PLATFORM_URL"), setting("PLATFORM_SECRET"),
+            connect_timeout=float(setting("PLATFORM_CONNECT_TIMEOUT")),
+            read_timeout=float(setting("PLATFORM_READ_TIMEOUT")),
+            attempts=int(setting("PLATFORM_ATTEMPTS")),
+        )
+    if kind == "file":
+        return FilePublisher(setting("OUTBOX_DIR"))
+    raise ValueError(f"unknown CREDITFLOW_PUBLISHER {kind!r}: use file or http")
+
+
+def deliver(
+    batch_id: str,
+    publisher: Publisher,
+    summary: RunSummary,
+    claimed: list[Item] | None = None,
+) -> None:
+    """Deliver one batch under a lease, then record the outcome if the lease is still ours.
+
+    ``claimed``: the items as read when the batch was claimed, if this is that run.
+    """
+    lease = int(setting("DELIVERY_LEASE_SECONDS"))
+    token = claims.take_lease(batch_id, lease)
+    if token is None:
+        return
+    batch = db.session.get_one(DisclosureBatch, batch_id, populate_existing=True)
+    info, attempts = claims.batch_info(batch), batch.attempts
+    if claimed is None:  # read the items now: no transaction stays open across the network
+        claimed = list(claims.stream_items(batch_id))
+    db.session.rollback()
+    try:
+        publisher.deliver(info, lambda: claimed)
+    except DeliveryError as exc:
+        backoff = int(setting("RETRY_BASE_SECONDS")) * 2 ** min(attempts - 1, 8)
+        held = claims.mark_failed(batch_id, token, str(exc), exc.retryable,
+                                      dt.timedelta(seconds=backoff))
+        outcome = "failed"
+    else:
+        held = claims.mark_delivered(batch_id, token, publisher.name)
+        outcome = "delivered"
+    if not held:
+        log.warning("batch %s: lost the delivery lease while delivering; this attempt's outcome "
+                    "(%s) is discarded, the attempt that took over records its own",
+                    batch_id, outcome)
+        summary.superseded.append(batch_id)
+        return
+    summary.add(info, ok=outcome == "delivered")
+
+
+def due_batches(categories: list[str]) -> list[str]:
+    """Batches claimed but not delivered whose (re)try time has come, oldest first."""
+    return list(
+        db.session.scalars(
+            select(DisclosureBatch.id)
+            .where(
+                DisclosureBatch.category.in_(categories),
+                DisclosureBatch.status.in_(("pending", "retrying")),
+                (DisclosureBatch.next_attempt_at.is_(None))
+                | (DisclosureBatch.next_attempt_at <= utcnow()),
+            )
+            .order_by(DisclosureBatch.created_at, DisclosureBatch.id)
+        )
+    )
+
+
+def run_disclosure(category: str | None = None, urgent_only: bool = False) -> RunSummary:
+    """One run: first batches left over (crash, failure), then new ones until nothing is pending.
+
+    ``urgent_only``: claim only items due within one working day (the 15-minute sweep).
+    """
+    if category is not None and category not in CATEGORIES:
+        raise ValueError(f"unknown category {category!r}")
+    categories = [category] if category else list(CATEGORIES)
+    publisher = make_publisher()
+    summary = RunSummary()
+    for batch_id in due_batches(categories):
+        deliver(batch_id, publisher, summary)
+    due = calendar().add_workdays(today(), 1).day if urgent_only else claims.NO_LIMIT
+    size = int(setting("BATCH_SIZE"))
+    for name in categories:
+        while (new := claims.claim_batch(name, size, due)) is not None:
+            batch, items = new
+            deliver(batch.id, publisher, summary, items)
+            db.session.remove()  # keep the identity map small on long runs
+    if summary.failed:
+        log.warning("disclosure run: %d batches failed: %s", len(summary.failed), summary.failed)
+    current_app.logger.info("disclosure run: %s", summary)
+    return summary
+
+
+def run_by_hand(actor: Actor, category: str | None = None) -> RunSummary:
+    """A run someone asked for (staff "run now", the API, ``disclose run``): who asked is in
+    the administration trail before the run starts."""
+    if category is not None and category not in CATEGORIES:
+        raise ValueError(f"unknown category {category!r}")
+    with unit_of_work() as session:
+        admin_trail.record(session, "disclosure_run", f"disclosure:{category or 'all'}", actor,
+                           {"category": category})
+    return run_disclosure(category)

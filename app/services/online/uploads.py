@@ -1,0 +1,123 @@
+"""Proofs uploaded with a restoration application: checked by content, stored outside the
+web root under random names, readable only through the views that check who asks."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import filetype
+
+from app.errors import ValidationFailed
+from app.i18n import N_
+from app.services.base.context import setting
+
+# What an upload may be, recognised by its first bytes (never by its name or declared type).
+ALLOWED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+FIELD = "proofs"
+TOO_MANY = N_("上传的文件过多。")
+EMPTY = N_("文件为空。")
+TOO_LARGE = N_("文件超过大小限制。")
+WRONG_TYPE = N_("只接受 PDF、JPEG 或 PNG 文件（按文件内容识别，与文件名无关）。")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as received: the name the sender gave and its bytes."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An upload that passed: its content type by content, size and digest."""
+
+    filename: str
+    data: bytes
+    content_type: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A checked upload written to the upload folder."""
+
+    checked: Checked
+    stored_name: str
+
+
+def clean_name(filename: str) -> str:
+    """The sender's file name for display only: no folders, no control characters, bounded."""
+    base = os.path.basename((filename or "").replace("\\", "/"))
+    printable = "".join(c for c in base if c.isprintable()).strip()
+    return printable[:200] or "file"
+
+
+def check_uploads(uploads: list[Upload]) -> list[Checked]:
+    """Every upload checked, or ``ValidationFailed`` naming each bad file; nothing is written."""
+    limit, count = int(setting("UPLOAD_MAX_BYTES")), int(setting("UPLOAD_MAX_FILES"))
+    if len(uploads) > count:
+        raise ValidationFailed(TOO_MANY, {FIELD: [TOO_MANY]}, max_files=count)
+    checked, problems = [], []
+    for upload in uploads:
+        name = clean_name(upload.filename)
+        if not upload.data:
+            problems.append((name, EMPTY))
+        elif len(upload.data) > limit:
+            problems.append((name, TOO_LARGE))
+        else:
+            kind = filetype.guess(upload.data)
+            if kind is None or kind.mime not in ALLOWED:
+                problems.append((name, WRONG_TYPE))
+            else:
+                digest = hashlib.sha256(upload.data).hexdigest()
+                checked.append(Checked(name, upload.data, kind.mime, digest))
+    if problems:
+        raise ValidationFailed(problems[0][1], {FIELD: [m for _, m in problems]},
+                               files=[n for n, _ in problems], max_bytes=limit)
+    return checked
+
+
+def folder() -> Path:
+    """The upload folder (created on first use, readable by the service's user only)."""
+    path = Path(setting("UPLOAD_DIR"))
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def store(checked: list[Checked]) -> list[Stored]:
+    """Write each file under a new random name; never overwrites (``O_EXCL``)."""
+    stored: list[Stored] = []
+    try:
+        for item in checked:
+            name = f"{secrets.token_hex(16)}.{ALLOWED[item.content_type]}"
+            fd = os.open(folder() / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(item.data)
+            stored.append(Stored(item, name))
+    except OSError:
+        remove(stored)
+        raise
+    return stored
+
+
+def remove(stored: list[Stored]) -> None:
+    """Delete written files (their application was refused)."""
+    for item in stored:
+        (folder() / item.stored_name).unlink(missing_ok=True)
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """The name a proof downloads under: the sender's name, with the extension of the type
+    its content was recognised as (never the sender's own extension)."""
+    stem = os.path.splitext(clean_name(original_name))[0] or "file"
+    return f"{stem}.{ALLOWED.get(content_type, 'bin')}"
+
+
+def path_of(stored_name: str) -> Path:
+    """Where a stored file is; the name comes from the database, never from a request."""
+    return folder() / os.path.basename(stored_name)

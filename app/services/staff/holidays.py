@@ -1,0 +1,150 @@
+"""Entering a year's official working-day schedule, and firming up provisional deadlines.
+
+The State Council publishes next year's schedule each autumn. Until staff enter it, deadlines
+reaching into that year are provisional; entering it recomputes them in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, Table, bindparam, delete, extract, select, update
+from sqlalchemy.orm import Session
+
+from app.database import unit_of_work
+from app.errors import ValidationFailed
+from app.i18n import N_
+from app.models import DisclosureItem, EnforcementRecord, Holiday, RestorationRequest
+from app.services.audit import admin_trail
+from app.services.audit.admin_trail import CONSOLE
+from app.services.base.context import calendar, forget_calendar, setting
+from app.workflows.facts import Actor
+
+
+@dataclass(frozen=True)
+class ScheduleDay:
+    """One line of the official notice: a day off (``holiday``) or a 调休 working day."""
+
+    day: dt.date
+    kind: str
+    name: str | None = None
+
+
+def set_year_schedule(
+    year: int, days: Iterable[ScheduleDay], by: Actor = CONSOLE
+) -> dict[str, int]:
+    """Replace ``year``'s schedule and recompute the provisional deadlines it settles; the
+    administration trail records who entered it and how many deadlines moved."""
+    days = list(days)
+    errors = [N_("%(day)s 不在 %(year)s 年内。", day=d.day.isoformat(), year=year)
+              for d in days if d.day.year != year]
+    errors += [N_("%(day)s：类型须为 holiday 或 workday。", day=d.day.isoformat()) for d in days
+               if d.kind not in ("holiday", "workday")]
+    if len({d.day for d in days}) != len(days):
+        errors.append(N_("有日期重复列出。"))
+    if not any(d.kind == "holiday" for d in days):
+        errors.append(N_("正式安排中须有放假日期。"))
+    if errors:
+        raise ValidationFailed(N_("日程表有误。"), {"days": errors})
+    with unit_of_work() as session:
+        session.execute(delete(Holiday).where(extract("year", Holiday.day) == year))
+        session.add_all(Holiday(day=d.day, kind=d.kind, name=d.name) for d in days)
+        session.flush()
+        forget_calendar()
+        counts = _firm_up_deadlines(session)
+        admin_trail.record(session, "calendar_changed", f"calendar:{year}", by, {
+            "holidays": sum(d.kind == "holiday" for d in days),
+            "workdays": sum(d.kind == "workday" for d in days), "re_dated": counts})
+    forget_calendar()
+    return counts
+
+
+def _firm_up_deadlines(session: Session) -> dict[str, int]:
+    """Recompute every provisional deadline with the calendar as it now stands."""
+    workdays = setting("DISCLOSURE_WORKDAYS")
+    tz = ZoneInfo(setting("TIMEZONE"))
+    records = _recompute(
+        session,
+        EnforcementRecord.__table__,
+        ("publish_by", "publish_by_provisional"),
+        select(EnforcementRecord.id, EnforcementRecord.decided_on, EnforcementRecord.category)
+        .where(EnforcementRecord.publish_by_provisional.is_(True)),
+        lambda decided_on, category: (decided_on, int(workdays[category])),
+    )
+    # Every queued item (additions, updates, withdrawals) from how its deadline was counted.
+    items = _recompute(
+        session,
+        DisclosureItem.__table__,
+        ("due_by", "due_provisional"),
+        select(DisclosureItem.id, DisclosureItem.due_from, DisclosureItem.due_workdays)
+        .where(DisclosureItem.due_provisional.is_(True), DisclosureItem.status == "pending",
+               DisclosureItem.due_from.is_not(None), DisclosureItem.due_workdays.is_not(None)),
+        lambda due_from, workdays: (due_from, int(workdays)),
+    )
+    days = int(setting("RESTORATION_DECISION_WORKDAYS"))
+    requests = _recompute(
+        session,
+        RestorationRequest.__table__,
+        ("due_on", "due_on_provisional"),
+        select(RestorationRequest.id, RestorationRequest.filed_at)
+        .where(RestorationRequest.due_on_provisional.is_(True)),
+        lambda filed_at: (filed_at.astimezone(tz).date(), days),
+    )
+    return {"records": len(records), "items": len(items), "requests": len(requests)}
+
+
+def _recompute(
+    session: Session,
+    table: Table,
+    columns: tuple[str, str],
+    query: Select[*tuple[Any, ...]],
+    start_and_days: Callable[..., tuple[dt.date, int]],
+) -> list[dict[str, Any]]:
+    """For each row of ``query`` (id first), the deadline from its start date and working
+    days, written back to ``columns`` (date, provisional flag) in one executemany."""
+    cal = calendar()
+    fixes = []
+    for key, *rest in session.execute(query).all():
+        deadline = cal.add_workdays(*start_and_days(*rest))
+        fixes.append({"key": key, "due": deadline.day, "prov": deadline.provisional})
+    if fixes:
+        due, flag = columns
+        session.execute(
+            update(table).where(table.c.id == bindparam("key"))
+            .values({due: bindparam("due"), flag: bindparam("prov")}),
+            fixes,
+        )
+    return fixes
+
+
+def parse_schedule(text: str) -> list[ScheduleDay]:
+    """Lines of ``YYYY-MM-DD,holiday|workday[,name]``; blank lines and ``#`` comments skipped."""
+    days = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split(",")]
+        try:
+            day = dt.date.fromisoformat(parts[0])
+        except ValueError as exc:
+            raise ValidationFailed.on("days", N_("第 %(n)s 行：日期 %(day)s 无效。", n=number,
+                                                 day=parts[0])) from exc
+        kind = parts[1] if len(parts) > 1 else ""
+        days.append(ScheduleDay(day, kind, parts[2] if len(parts) > 2 else None))
+    return days
+
+
+def special_days(year: int) -> list[tuple[dt.date, str]]:
+    """Weekdays off (``holiday``) and weekend working days (``workday``) of ``year``."""
+    cal, day, out = calendar(), dt.date(year, 1, 1), []
+    while day.year == year:
+        weekend = day.weekday() >= 5
+        if cal.is_workday(day) == weekend:
+            out.append((day, "workday" if weekend else "holiday"))
+        day += dt.timedelta(days=1)
+    return out
