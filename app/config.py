@@ -45,6 +45,11 @@ DEFAULTS: dict[str, Any] = {
     # The authority that publishes (处罚机关 / 许可机关 / 数据来源单位 in the 双公示 fields).
     "AUTHORITY_NAME": "天津市东丽区消防救援支队",
     "AUTHORITY_USCC": "11120110MB1234567C",  # set the detachment's real code
+    # Printed on notices and shown on the self-service: the address units reach the service at
+    # (with its QR code; empty: the address the printing browser used) and the detachment's
+    # telephone for questions (empty: not printed; set it before printing notices).
+    "PUBLIC_BASE_URL": "",
+    "CONTACT_PHONE": "",
     # The scheduler runs inside `creditflow serve` unless this is false (scaled-out setups).
     "SCHEDULER_IN_SERVE": True,
     # Disclosure: the publisher (`file` or `http`), its settings, batch size and retry timing.

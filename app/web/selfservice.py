@@ -70,6 +70,8 @@ def _code_key() -> str:
 def login() -> Any:
     """Sign in with the 统一社会信用代码 and the access code printed on the listing notice."""
     form = UnitLoginForm()
+    if request.method == "GET" and request.args.get("uscc"):  # the notice's QR code fills it in
+        form.uscc.data = uscc_codes.normalise(request.args["uscc"])[:18]
     if form.validate_on_submit():
         try:
             unit = authenticate_unit(form.uscc.data or "", form.access_code.data or "")

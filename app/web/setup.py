@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from app import responders
 from app.services.base.context import today
-from app.web import auth, i18n, public, selfservice
+from app.web import auth, i18n, printing, public, selfservice
 from app.web.pages import error_page, safe_next
 from app.web.security import csrf, login_manager
 from app.web.staff import bp as staff
@@ -43,6 +43,8 @@ def init_web(app: Flask) -> None:
     app.add_template_filter(_localtime, "localtime")
     app.add_template_filter(i18n.tr, "tr")  # a service message in the page's language
     app.jinja_env.globals["label"] = i18n.label  # a global: macros see it too
+    app.jinja_env.globals["self_service_url"] = printing.self_service_url
+    app.jinja_env.globals["qr_svg"] = printing.qr_svg
     # A penalty's own publicity moves in the unit's audit chain under these triggers.
     app.jinja_env.globals["record_triggers"] = publicity.TRIGGERS
     app.after_request(_no_store_for_staff)
@@ -75,6 +77,7 @@ def _template_globals() -> dict[str, Any]:
         "current_user": current_user,
         "today": _today(),
         "now_utc": dt.datetime.now(dt.UTC),
+        "contact_phone": current_app.config.get("CONTACT_PHONE") or "",
     }
 
 

@@ -4,12 +4,23 @@ restore it; in Chinese, and a form refused in English."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+
+import zxingcpp
+from PIL import Image
 
 from tests import builders as b
 from tests.browser.conftest import sign_in
 
 OLD = (dt.date.today() - dt.timedelta(days=400)).isoformat()
+
+
+def decode_qr(png: bytes) -> str:
+    """The text of the QR code in a screenshot (zxing-cpp, as a phone's camera would)."""
+    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert len(results) == 1, results
+    return str(results[0].text)
 
 
 def test_officer_lists_a_unit_supervisor_approves_officer_prints_the_notice(
@@ -59,14 +70,20 @@ def test_officer_lists_a_unit_supervisor_approves_officer_prints_the_notice(
     supervisor.wait_for_selector("text=已审核同意")
     assert supervisor.inner_text("h1 .badge") == "列入失信名单"
 
+    app.config.update(PUBLIC_BASE_URL="https://xinyong.dongli.example.cn",
+                      CONTACT_PHONE="022-2439 0000")
     officer.goto(f"{server}/staff/units/{code}")
-    officer.click("text=打印列入告知书")
+    officer.click("text=打印失信主体名单列入告知书")
     officer.click("text=签发访问码并生成告知书")
     access = officer.inner_text("[data-access-code]")
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", access)
     notice = officer.inner_text("article.notice")
     assert "失信主体名单列入告知书" in notice and "拒不改正消防违法行为" in notice
-    assert "最早申请日期" in notice
+    assert "最早申请日期" in notice and "022-2439 0000" in notice and code in notice
+    address = f"https://xinyong.dongli.example.cn/self/login?uscc={code}"
+    assert officer.inner_text("[data-address]") == address
+    assert decode_qr(officer.locator("[data-qr] svg").screenshot()) == address
+    assert "在线签署" in notice and "无需再交" in notice  # the same words as the self-service
     officer.emulate_media(media="print")
     assert officer.is_hidden("header.top")  # the print stylesheet leaves only the sheet
 

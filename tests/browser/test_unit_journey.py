@@ -26,7 +26,7 @@ def test_unit_applies_online_and_sees_itself_restored(app, server, open_page, tm
     staff = open_page("officer")  # the officer prints the notice: it carries the access code
     sign_in(staff, server, "wang")
     staff.goto(f"{server}/staff/units/{code}")
-    staff.click("text=打印列入告知书")
+    staff.click("text=打印失信主体名单列入告知书")
     staff.click("button.primary")
     access = staff.inner_text("[data-access-code]")
 

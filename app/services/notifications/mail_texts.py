@@ -36,7 +36,7 @@ def render(note: Notification) -> EmailMessage | None:
             return None  # applied, restored or revoked meanwhile
         subject = f"【信用修复提醒】{unit.name}现可申请信用修复"
         body = (f"{who}：\n\n贵单位列入消防安全失信名单的最短公示期已于 {listing.min_until} 届满，"
-                "现可申请信用修复。\n请登录自助服务，使用《列入失信名单告知书》上的访问码查看修复步骤"
+                "现可申请信用修复。\n请登录自助服务，使用《失信主体名单列入告知书》上的访问码查看修复步骤"
                 f"并在线申请：\n{base}/self/login")
     elif note.kind == "decision" and request is not None:
         if request.status == "approved":

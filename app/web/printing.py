@@ -1,0 +1,23 @@
+"""What the printed notices share: the self-service address a unit types or scans, and its QR
+code, drawn here as inline SVG (segno; nothing is fetched from the internet)."""
+
+from __future__ import annotations
+
+import segno
+from flask import current_app, request, url_for
+from markupsafe import Markup
+
+
+def self_service_url(uscc: str | None = None) -> str:
+    """The self-service sign-in address (``PUBLIC_BASE_URL``, else the address this request
+    came to), with the unit's code filled in when given."""
+    path = url_for("self.login", uscc=uscc) if uscc else url_for("self.login")
+    base = str(current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
+    return base + path
+
+
+def qr_svg(text: str) -> Markup:
+    """``text`` as a QR code (error correction M), an inline SVG that prints sharp."""
+    code = segno.make(text, error="m", micro=False)
+    return Markup(code.svg_inline(scale=4, dark="#000", light="#fff", border=2, omitsize=True,
+                                  title=text, svgclass="qr"))
