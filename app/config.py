@@ -49,6 +49,8 @@ DEFAULTS: dict[str, Any] = {
     # (with its QR code; empty: the address the printing browser used) and the detachment's
     # telephone for questions (empty: not printed; set it before printing notices).
     "PUBLIC_BASE_URL": "",
+    # The number of a 信用修复决定书: {year} of the decision and {id} of the application.
+    "DECISION_NO_FORMAT": "东消信修决字〔{year}〕{id}号",
     "CONTACT_PHONE": "",
     # The scheduler runs inside `creditflow serve` unless this is false (scaled-out setups).
     "SCHEDULER_IN_SERVE": True,

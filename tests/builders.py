@@ -128,3 +128,8 @@ def revoke_listing(proposer: Actor, approver: Actor, uscc: str, reason: str = "�
     proposal = revocations.propose_listing_revocation(
         proposer, uscc, ground, reason, f"东复决字〔2026〕{next(_seq)}号", on or today())
     return revocations.approve_revocation(approver, proposal.id)
+
+
+def unit_records_of(unit_id: int):  # type: ignore[no-untyped-def]
+    """The unit's records, newest decision first."""
+    return records.records_of(unit_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, g, render_template, send_file, session
 from flask_babel import gettext as _
@@ -15,7 +16,8 @@ from werkzeug.wrappers import Response
 
 from app import errors
 from app.i18n import N_
-from app.models import RestorationFile
+from app.models import RestorationFile, RestorationRequest
+from app.services.credit import restoration
 from app.services.online import uploads
 from app.web.i18n import lang, tr
 from app.workflows.guards import Unmet
@@ -139,6 +141,20 @@ def decided(form: Any, approve: Callable[[], Any], reject: Callable[[str], Any],
         return False
     flash(approved if form.decision.data == "approve" else rejected, "success")
     return True
+
+
+NO_DECISION = N_("该申请没有准予信用修复的决定。")
+
+
+def decision_sheet(request_: RestorationRequest, template: str) -> str:
+    """The 信用修复决定书 of an approved application, as a printable page."""
+    number = restoration.decision_no(request_)
+    if number is None or request_.decided_at is None:
+        raise errors.NotFound(NO_DECISION)
+    decided_on = request_.decided_at.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    return render_template(template, request_=request_, unit=request_.unit, number=number,
+                           decided_on=decided_on.isoformat(),
+                           authority=current_app.config["AUTHORITY_NAME"])
 
 
 REMOVED = N_("该文件已在保存期满后删除。")

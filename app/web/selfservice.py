@@ -24,7 +24,14 @@ from app.services.online.access import authenticate_unit, end_unit_sessions, ses
 from app.web.forms import VersionForm
 from app.web.forms_unit import ApplyForm, ContactForm, UnitLoginForm
 from app.web.i18n import lang, tr
-from app.web.pages import apply_error, error_page, form_page, fresh_session, send_upload
+from app.web.pages import (
+    apply_error,
+    decision_sheet,
+    error_page,
+    form_page,
+    fresh_session,
+    send_upload,
+)
 
 bp = Blueprint("self", __name__, url_prefix="/self")
 bp.register_error_handler(Exception, error_page)
@@ -216,6 +223,14 @@ def withdraw(unit: Unit, item_id: int) -> Any:
     else:
         flash(_("申请已撤回，您可在符合条件时重新申请。"), "success")
     return redirect(url_for("self.home"))
+
+
+@bp.route(f"/requests/{ID}/decision")
+@unit_page
+def decision(unit: Unit, item_id: int) -> Any:
+    """The 信用修复决定书 of one of the unit's approved applications, to print."""
+    request_ = selfservice.own_request(unit.id, item_id)
+    return decision_sheet(request_, "self/decision.html")
 
 
 @bp.route(f"/files/{ID}")

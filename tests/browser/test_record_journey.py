@@ -62,6 +62,10 @@ def test_unit_restores_one_penalty_while_another_stays_public(app, server, open_
     page.reload()
     assert old_no not in page.inner_text("#records") and young_no in page.inner_text("#records")
     assert page.get_attribute(".request", "data-status") == "approved"
+    page.click("[data-decision-link]")  # the restored record's 信用修复决定书
+    sheet = page.inner_text("[data-decision]")
+    assert "信用修复决定书" in sheet and old_no in sheet and "终止该行政处罚信息的公示" in sheet
+    page.go_back()
 
     public = open_page("public")
     public.goto(f"{server}/public/")

@@ -56,6 +56,10 @@ def test_unit_applies_online_and_sees_itself_restored(app, server, open_page, tm
     page.wait_for_selector("text=申请已提交")
     progress = page.inner_text("#requests")
     assert "审核中" in progress and "应于" in progress and "缴款凭证.pdf" in progress
+    pending = page.inner_text("#steps [data-pending]")  # what happens next, not a red "unmet"
+    assert "已提交，等待审核" in pending and "决定期限" in pending
+    assert page.query_selector("[data-step=no_open_request]") is None
+    assert page.is_visible("#contact")  # a decision mail can still come
 
     reviewer = open_page("supervisor")
     sign_in(reviewer, server, "zhang")
@@ -69,9 +73,16 @@ def test_unit_applies_online_and_sees_itself_restored(app, server, open_page, tm
     reviewer.click("button.primary")
     reviewer.wait_for_selector("text=已准予信用修复")
 
+    assert reviewer.query_selector("[data-step=no_open_request]") is None
     page.reload()
     page.wait_for_selector("[data-restored]")
     assert page.get_attribute(".request", "data-status") == "approved"
+    assert page.is_visible("#contact")  # the penalty's own publicity may still be restored
+    page.click("[data-decision-link]")
+    sheet = page.inner_text("[data-decision]")
+    assert "信用修复决定书" in sheet and name in sheet and "东消信修决字〔" in sheet
+    assert page.inner_text("[data-decision-date]") == page.evaluate(
+        "new Date().toLocaleDateString('sv-SE', {timeZone: 'Asia/Shanghai'})")
 
     public = open_page("public")
     public.goto(f"{server}/public/")

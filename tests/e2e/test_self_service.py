@@ -228,3 +228,16 @@ def test_english_self_service(app, people):
     browser.unit_sign_in(unit.uscc, code)
     page = browser.text("/self/")
     assert "Restoration steps" in page and "not yet possible" in page.lower()
+
+
+def test_the_reminder_box_is_shown_only_where_a_reminder_can_come(app, people):
+    officer, supervisor, other = people
+    unit, code = listed(app, officer, supervisor)
+    browser = UnitBrowser(app)
+    assert browser.unit_sign_in(unit.uscc, code).status_code == 302
+    assert 'id="contact"' in browser.text("/self/")  # listed: may apply, will hear back
+    with app.app_context():  # the basis penalty is revoked (four eyes); the listing ends with it
+        rec = b.unit_records_of(unit.id)[0]
+        b.revoke_record(officer, other, rec.id, "行政复议撤销")
+    home = browser.text("/self/")
+    assert "贵单位目前不在失信名单上" in home and 'id="contact"' not in home

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -14,7 +15,7 @@ from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.i18n import N_
 from app.models import EnforcementRecord, Listing, RestorationRequest, Unit
-from app.services.base.context import today
+from app.services.base.context import setting, today
 from app.services.casework.units import get_unit
 from app.services.credit.listings import end_listing, open_request
 from app.services.credit.record_restoration import decide_record_request
@@ -41,6 +42,15 @@ class Step:
     key: str
     done: bool
     detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def internal(self) -> bool:
+        """A condition the service checks for itself (no application already pending): never
+        shown to a unit or printed; the unit sees its application's own status instead."""
+        return self.key in INTERNAL_STEPS
+
+
+INTERNAL_STEPS = frozenset({"no_open_request"})
 
 
 @dataclass
@@ -219,3 +229,12 @@ def unpaid_records(request: RestorationRequest) -> list[EnforcementRecord]:
     else:
         candidates = [b.record for b in request.listing.basis] if request.listing else []
     return [r for r in candidates if r.status == "active" and r.fine_outstanding > 0]
+
+
+def decision_no(request: RestorationRequest) -> str | None:
+    """The number of the 信用修复决定书 of an approved application (``DECISION_NO_FORMAT``,
+    with the year of the decision in the detachment's time zone), else None."""
+    if request.status != "approved" or request.decided_at is None:
+        return None
+    year = request.decided_at.astimezone(ZoneInfo(setting("TIMEZONE"))).year
+    return str(setting("DECISION_NO_FORMAT")).format(year=year, id=request.id)

@@ -17,7 +17,7 @@ from app.services.online import selfservice
 from app.services.online.access import issue_access_code
 from app.web.forms import DecisionForm, FileRequestForm, VersionForm
 from app.web.i18n import lang
-from app.web.pages import apply_error, decided, form_page, send_upload
+from app.web.pages import apply_error, decided, decision_sheet, form_page, send_upload
 from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
 from app.web.staff.blueprint import bp
 
@@ -115,6 +115,13 @@ def restoration_page(request_id: int) -> Any:
     return form_page("staff/restoration.html", form, request_=request_, unit=unit, steps=steps,
                      record_steps=record_steps, unpaid=unpaid, button=VersionForm(),
                      can_decide=current_actor().role in SUPERVISOR)
+
+
+@bp.route(f"/restoration-requests/{ID}/decision")
+@staff_page()
+def restoration_decision(request_id: int) -> Any:
+    """The 信用修复决定书 of an approved application, to print and hand over."""
+    return decision_sheet(restoration.get_request(request_id), "staff/decision.html")
 
 
 @bp.route(f"/restoration-requests/{ID}/files/<int(max=2147483647):file_id>")
