@@ -45,10 +45,8 @@ DEFAULTS: dict[str, Any] = {
     # The authority that publishes (处罚机关 / 许可机关 / 数据来源单位 in the 双公示 fields).
     "AUTHORITY_NAME": "天津市东丽区消防救援支队",
     "AUTHORITY_USCC": "11120110MB1234567C",  # set the detachment's real code
-    # Printed on notices and shown on the self-service: the address units reach the service at
-    # (with its QR code; empty: the address the printing browser used) and the detachment's
-    # telephone for questions (empty: not printed; set it before printing notices).
-    "PUBLIC_BASE_URL": "",
+    # The detachment's telephone for questions, printed on notices and shown on the
+    # self-service (empty: not printed; set it before printing notices).
     # The number of a 信用修复决定书: {year} of the decision and {id} of the application.
     "DECISION_NO_FORMAT": "东消信修决字〔{year}〕{id}号",
     "CONTACT_PHONE": "",
@@ -129,7 +127,9 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_TIMEOUT": 10,
     "MAIL_FROM": "creditflow@localhost",
     "STAFF_EMAIL": "",
-    "BASE_URL": "http://127.0.0.1:8000",  # links in reminders
+    # The service's public address: links in reminders, and the self-service address printed
+    # with its QR code on notices. Set it to the address units reach the service at.
+    "BASE_URL": "http://127.0.0.1:8000",
     "REMINDER_SCAN_AT": "08:00",
     "REMINDER_DUE_WORKDAYS": 2,
     "NOTIFY_SECONDS": 60,

@@ -4,16 +4,15 @@ code, drawn here as inline SVG (segno; nothing is fetched from the internet)."""
 from __future__ import annotations
 
 import segno
-from flask import current_app, request, url_for
+from flask import current_app, url_for
 from markupsafe import Markup
 
 
 def self_service_url(uscc: str | None = None) -> str:
-    """The self-service sign-in address (``PUBLIC_BASE_URL``, else the address this request
-    came to), with the unit's code filled in when given."""
+    """The self-service sign-in address under the service's public address (``BASE_URL``,
+    the one reminders link to), with the unit's code filled in when given."""
     path = url_for("self.login", uscc=uscc) if uscc else url_for("self.login")
-    base = str(current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
-    return base + path
+    return str(current_app.config["BASE_URL"]).rstrip("/") + path
 
 
 def qr_svg(text: str) -> Markup:

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, redirect, request, session, url_for
+from flask import Flask, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -59,9 +59,9 @@ def _protect_forms() -> None:
 _PAGE_NAMES = frozenset(blueprint.name for blueprint in PAGES)
 
 
-def _home() -> Response:
-    """Staff go to their work queue (sign-in first)."""
-    return redirect(url_for("staff.queue"))
+def _home() -> str:
+    """The start page for everybody: look a unit up, a unit's self-service, staff sign-in."""
+    return render_template("start.html", authority=current_app.config["AUTHORITY_NAME"])
 
 
 def _set_language(code: str) -> Response:

@@ -70,7 +70,7 @@ def test_officer_lists_a_unit_supervisor_approves_officer_prints_the_notice(
     supervisor.wait_for_selector("text=已审核同意")
     assert supervisor.inner_text("h1 .badge") == "列入失信名单"
 
-    app.config.update(PUBLIC_BASE_URL="https://xinyong.dongli.example.cn",
+    app.config.update(BASE_URL="https://xinyong.dongli.example.cn",
                       CONTACT_PHONE="022-2439 0000")
     officer.goto(f"{server}/staff/units/{code}")
     officer.click("text=打印失信主体名单列入告知书")

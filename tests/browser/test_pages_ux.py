@@ -49,3 +49,17 @@ def test_a_refused_upload_is_summarised_at_the_top_of_the_application(app, serve
     page.set_input_files("input[name=proofs]", str(disguised))
     page.click("button.primary")
     assert "PDF" in focused_summary(page)
+
+
+def test_the_public_starts_at_a_page_of_their_own_and_never_meets_a_dead_end(server, open_page):
+    page = open_page("public")
+    page.goto(f"{server}/public/")
+    page.click("a.brand")
+    assert page.url == f"{server}/" and "请先登录" not in page.inner_text("main")
+    choices = {c.get_attribute("data-start") for c in page.query_selector_all("[data-start]")}
+    assert choices == {"public", "self", "staff"}
+    page.click("[data-start=self]")
+    assert page.url.startswith(f"{server}/self/login")
+    page.goto(f"{server}/no-such-page")
+    page.click("text=返回首页")
+    assert page.url == f"{server}/"
