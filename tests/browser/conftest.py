@@ -57,6 +57,8 @@ def open_page(chromium, server, request):  # type: ignore[no-untyped-def]
         context = chromium.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.set_default_timeout(15000)
+        # A person who asked for a decision confirms it (``decline_next_dialog`` to think again).
+        page.on("dialog", _accept)
         contexts.append((who, page, context))
         return page
 
@@ -65,6 +67,21 @@ def open_page(chromium, server, request):  # type: ignore[no-untyped-def]
     for who, page, context in contexts:
         page.screenshot(path=str(SHOTS / f"{request.node.name}-{who}.png"), full_page=True)
         context.close()
+
+
+def _accept(dialog) -> None:  # type: ignore[no-untyped-def]
+    dialog.accept()
+
+
+def decline_next_dialog(page) -> None:  # type: ignore[no-untyped-def]
+    """The next confirmation the page asks for is declined; later ones are accepted again."""
+    page.remove_listener("dialog", _accept)
+
+    def decline(dialog) -> None:  # type: ignore[no-untyped-def]
+        dialog.dismiss()
+        page.on("dialog", _accept)
+
+    page.once("dialog", decline)
 
 
 def sign_in(page, server: str, username: str, password: str = "correct-horse-battery") -> None:  # type: ignore[no-untyped-def]

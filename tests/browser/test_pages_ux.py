@@ -4,7 +4,7 @@ with focus on them, and the other page-level promises, in a real browser."""
 from __future__ import annotations
 
 from tests import builders as b
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import decline_next_dialog, sign_in
 from tests.selfservice import EXE, listed
 
 
@@ -63,3 +63,57 @@ def test_the_public_starts_at_a_page_of_their_own_and_never_meets_a_dead_end(ser
     page.goto(f"{server}/no-such-page")
     page.click("text=返回首页")
     assert page.url == f"{server}/"
+
+
+def test_actions_only_where_they_can_be_taken(app, server, open_page):
+    with app.app_context():
+        officer, sup = b.staff("officer", "wang"), b.staff("supervisor", "zhang")
+        b.staff("supervisor", "li")
+        unit, record, _ = b.listed_unit(officer, sup, days_ago=200)  # the fine is not paid
+        from app.services.credit import restoration
+
+        restoration.file_request(officer, unit.uscc, True)
+        colleague = b.staff("officer", "zhao")  # proposes; wang, an officer, only looks
+        proposed = b.unit(colleague)
+        rec = b.penalty(colleague, proposed.uscc)
+        from app.services.credit.listings import propose_listing
+
+        propose_listing(colleague, proposed.uscc, "general", "理由", [rec.id],
+                        "津东消信列字〔2026〕77号", rec.decided_on)
+    clerk = open_page("officer")
+    sign_in(clerk, server, "wang")
+    assert clerk.query_selector("#proposals a.button") is None  # only a supervisor decides
+    assert "由审核人审核" in clerk.inner_text("#proposals")
+
+    reviewer = open_page("supervisor")
+    sign_in(reviewer, server, "li")
+    reviewer.click("#requests a.button")
+    assert reviewer.is_disabled("input[name=decision][value=approve]")  # a fine is unpaid
+    assert "罚款尚未缴清" in reviewer.inner_text("[data-blockers]")
+    reviewer.fill("textarea[name=reason]", "罚款尚未缴清，请缴清后重新申请")
+    decline_next_dialog(reviewer)  # thinks again: nothing is sent, nothing changes
+    reviewer.click("button.primary")
+    assert reviewer.get_attribute("[data-request-status]", "data-request-status") == "submitted"
+    assert reviewer.input_value("textarea[name=reason]") == "罚款尚未缴清，请缴清后重新申请"
+    reviewer.click("button.primary")  # confirmed: the rejection is made
+    reviewer.wait_for_selector("text=已决定不予修复")
+
+
+def test_a_rejection_reads_as_one(app, server, open_page):
+    with app.app_context():
+        officer, sup, other = b.staff("officer"), b.staff("supervisor"), b.staff("supervisor")
+    unit, code = listed(app, officer, sup, legal_representative="刘洋")
+    with app.app_context():
+        from app.services.credit import restoration
+
+        request = restoration.file_request(officer, unit.uscc, True)
+        restoration.reject_request(other, request.id, "承诺书未按要求签署")
+    page = open_page("unit")
+    page.goto(f"{server}/self/login?uscc={unit.uscc}")
+    page.fill("input[name=access_code]", code)
+    page.click("button.primary")
+    outcome = page.locator("[data-outcome=rejected]")
+    assert "rejected" in (outcome.get_attribute("class") or "")
+    assert outcome.locator(".mark").inner_text() == "✕"
+    color = outcome.locator(".mark").evaluate("e => getComputedStyle(e).color")
+    assert color == "rgb(179, 38, 30)"  # the danger colour, not the green of a done step

@@ -18,6 +18,7 @@ from app.models import EnforcementRecord, Listing, RestorationRequest, Unit
 from app.services.base.context import setting, today
 from app.services.casework.units import get_unit
 from app.services.credit.listings import end_listing, open_request
+from app.services.credit.record_publicity import record_facts
 from app.services.credit.record_restoration import decide_record_request
 from app.services.credit.requests import new_request
 from app.services.credit.status import (
@@ -30,7 +31,9 @@ from app.services.credit.status import (
     transition,
 )
 from app.services.notifications.reminders import notify_decision
+from app.workflows import credit, publicity
 from app.workflows.facts import Actor, CreditFacts, RequestFacts
+from app.workflows.messages import render
 
 UNIT_ITSELF = Actor(None, "unit", "unit")  # whose application the steps page describes
 
@@ -189,11 +192,7 @@ def _decide_listing(
 ) -> None:
     lock_unit_row(session, request.unit_id)
     unit = session.get_one(Unit, request.unit_id)
-    facts = CreditFacts(
-        unit.id, today(), actor, listing=listing_facts(listing),
-        request=RequestFacts(request.id, request.filed_by, request.commitment_signed),
-        obligations=obligations(session, unit.id, listing), reason=reason,
-    )
+    facts = _request_facts(session, request, listing, actor, reason)
     transition(session, unit, trigger, facts, expected_version,
                {"listing_id": listing.id, "request_id": request.id})
     if status == "approved":
@@ -219,6 +218,31 @@ def withdraw_request(
 ) -> RestorationRequest:
     """The unit, or staff on its behalf, withdraws the request; the unit is listed again."""
     return _decide(actor, request_id, "withdraw_restoration", "withdrawn", None, expected_version)
+
+
+def _request_facts(session: Session, request: RestorationRequest, listing: Listing,
+                   actor: Actor, reason: str | None) -> CreditFacts:
+    """What the guards of a decision on a listing's request look at."""
+    return CreditFacts(
+        request.unit_id, today(), actor, listing=listing_facts(listing),
+        request=RequestFacts(request.id, request.filed_by, request.commitment_signed),
+        obligations=obligations(session, request.unit_id, listing), reason=reason,
+    )
+
+
+def approval_refusals(request: RestorationRequest, actor: Actor, lang: str = "zh") -> list[str]:
+    """Why ``actor`` may not approve ``request`` now, in words (empty: they may), as the
+    machines answer: the credit machine's ``approve_restoration`` for a listing, the record's
+    ``approve_record_restoration`` for one penalty. The review page shows them beside a
+    disabled 同意."""
+    session = db.session()
+    if request.listing is not None:
+        facts = _request_facts(session, request, request.listing, actor, None)
+        unmet = credit.unmet_guards("approve_restoration", facts)
+    else:
+        record_facts_ = record_facts(session, request.record, actor)
+        unmet = publicity.MACHINE.unmet_guards("approve_record_restoration", record_facts_)
+    return [render(u, lang) for u in unmet]
 
 
 def unpaid_records(request: RestorationRequest) -> list[EnforcementRecord]:

@@ -111,10 +111,12 @@ def restoration_page(request_id: int) -> Any:
                                                     lang=lang())
     elif request_.status == "submitted":
         steps = restoration.restoration_steps(unit.uscc)
-    unpaid = restoration.unpaid_records(request_) if request_.status == "submitted" else []
+    submitted = request_.status == "submitted"
+    unpaid = restoration.unpaid_records(request_) if submitted else []
+    blockers = restoration.approval_refusals(request_, current_actor(), lang()) if submitted else []
     return form_page("staff/restoration.html", form, request_=request_, unit=unit, steps=steps,
                      record_steps=record_steps, unpaid=unpaid, button=VersionForm(),
-                     can_decide=current_actor().role in SUPERVISOR)
+                     can_decide=current_actor().role in SUPERVISOR, blockers=blockers)
 
 
 @bp.route(f"/restoration-requests/{ID}/decision")
