@@ -70,6 +70,7 @@ class Listing(db.Model):  # type: ignore[name-defined]
     expiry_blocked_reason: Mapped[str | None] = mapped_column(Text)
 
     unit = relationship("Unit")  # many-to-one, for pages that show a listing with its unit
+    proposer = relationship("User", foreign_keys=[proposed_by])
     basis: Mapped[list[ListingBasis]] = relationship(
         back_populates="listing",
         order_by="ListingBasis.record_id",

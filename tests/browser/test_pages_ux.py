@@ -117,3 +117,30 @@ def test_a_rejection_reads_as_one(app, server, open_page):
     assert outcome.locator(".mark").inner_text() == "✕"
     color = outcome.locator(".mark").evaluate("e => getComputedStyle(e).color")
     assert color == "rgb(179, 38, 30)"  # the danger colour, not the green of a done step
+
+
+def test_plain_words(app, server, open_page):
+    with app.app_context():
+        officer = b.staff("officer", "wang")
+        b.staff("supervisor", "zhang")
+        unit = b.unit(officer, contact_phone="022-2439 1234")
+        rec = b.penalty(officer, unit.uscc)
+        from app.services.credit.listings import propose_listing
+
+        proposal = propose_listing(officer, unit.uscc, "general", "理由", [rec.id],
+                                   "津东消信列字〔2026〕88号", rec.decided_on)
+    page = open_page("supervisor")
+    sign_in(page, server, "zhang")
+    page.goto(f"{server}/staff/listings/{proposal.id}")
+    sheet = page.inner_text("dl.grid")
+    assert "列入决定日期" in sheet and "最早可申请修复" in sheet and "届满移出" in sheet
+    assert "wang" in page.inner_text("[data-proposer]")
+    page.goto(f"{server}/staff/units/{unit.uscc}")
+    assert page.inner_text("[data-unit-phone]") == "022-2439 1234"
+    assert page.is_hidden("details.hash small")  # the hash is there, but does not lead
+
+    public = open_page("public")
+    public.goto(f"{server}/public/?lang=en")
+    public.fill("input[name=q]", unit.uscc)
+    public.click("button.primary")
+    assert "1 unit found." in public.inner_text("main")
