@@ -138,7 +138,6 @@ DEFAULTS: dict[str, Any] = {
     # answer, and how long records of categories without a statutory period stay public
     # (months from the decision; penalties follow PUBLICITY_MONTHS or their listing).
     "PUBLIC_RATE_LIMIT": "60 per minute",
-    "PUBLIC_CACHE_SECONDS": 300,
     "PUBLIC_MONTHS": {"inspection": 36, "coercive_measure": 36, "licensing": 36},
     # Languages of the pages: Simplified Chinese first, English available.
     "LANGUAGES": ["zh", "en"],

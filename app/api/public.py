@@ -13,6 +13,8 @@ from marshmallow import validate as v
 
 from app.api.schemas import Strict, Text
 from app.extensions import limiter
+from app.freshness import etag_of, not_modified, revalidate, unchanged
+from app.services.base.context import today
 from app.services.online import public
 
 blp = Blueprint("public_api", __name__, url_prefix="/api/v1/public",
@@ -64,15 +66,16 @@ class PublicUnitDetailOut(PublicUnitOut):
 
 
 def _cached(body: dict[str, Any]) -> Response:
-    """The body as JSON, cacheable for ``PUBLIC_CACHE_SECONDS``.
+    """The body as JSON, kept by caches only with revalidation (``app.freshness``): an ETag of
+    the body, 304 when the client holds it.
 
     The service gives it JSON-ready (ISO dates), so it skips the schema's dump: the schemas
     document the answers, and ``tests/e2e/test_public.py`` loads each answer with them.
     """
-    response = jsonify(body)
-    seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
-    response.headers["Cache-Control"] = f"public, max-age={seconds}"
-    return response
+    etag = etag_of(body, today().isoformat())
+    if unchanged(etag):
+        return not_modified(etag)
+    return revalidate(jsonify(body), etag)
 
 
 @blp.route("/units")

@@ -1,19 +1,24 @@
 """Public credit lookup (``/public``): search units by name or code, see a unit's public page.
 
-No sign-in; rate limited per address; answers may be cached by browsers and proxies for
-``PUBLIC_CACHE_SECONDS`` (what the public sees changes at most with each disclosure batch).
+No sign-in; rate limited per address. Answers may be kept by browsers and proxies but are
+revalidated on every visit (``app.freshness``): an ended listing or a withdrawn record is
+gone at once, and the page says as of when it is shown.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, render_template, request, session
+from flask import Blueprint, current_app, make_response, render_template, request, session
 
 from app.errors import ValidationFailed
 from app.extensions import limiter
+from app.freshness import etag_of, not_modified, revalidate, unchanged
+from app.services.base.context import today
 from app.services.online import public
-from app.web.i18n import tr
+from app.web.i18n import lang, tr
 from app.web.pages import error_page, page_args, page_count
 
 bp = Blueprint("public", __name__, url_prefix="/public")
@@ -42,16 +47,23 @@ def search() -> Any:
 def unit(uscc: str) -> Any:
     """A unit's public page: listed or not, and its disclosed records still public."""
     data = public.unit_page(uscc)
-    return render_template("public/unit.html", unit=data)
+    etag = etag_of(data, lang(), today().isoformat())
+    if unchanged(etag):
+        return not_modified(etag, _scope())
+    as_of = dt.datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y-%m-%d %H:%M")
+    page = make_response(render_template("public/unit.html", unit=data, as_of=as_of))
+    return revalidate(page, etag, _scope())
+
+
+def _scope() -> str:
+    """A visitor with a session (signed in, or a chosen language) gets a private copy."""
+    return "private" if session else "public"
 
 
 @bp.after_request
-def _cacheable(response: Any) -> Any:
-    """Public answers may be cached a while; they differ by language."""
-    if response.status_code == 200:
-        seconds = int(current_app.config["PUBLIC_CACHE_SECONDS"])
-        # A visitor who is signed in (or chose a language) gets a copy for their browser only.
-        scope = "private" if session else "public"
-        response.headers["Cache-Control"] = f"{scope}, max-age={seconds}"
-        response.headers["Vary"] = "Accept-Language, Cookie"
+def _vary(response: Any) -> Any:
+    """Public answers differ by language and by session; search pages revalidate too."""
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    if response.status_code == 200 and "ETag" not in response.headers:
+        response.headers["Cache-Control"] = f"{_scope()}, no-cache"
     return response

@@ -46,7 +46,7 @@ def test_public_unit_shows_what_is_published_and_still_public(app, district):
     client = app.test_client()
     response = client.get(f"/api/v1/public/units/{district['listed']}")
     assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "public, max-age=300"
+    assert response.headers["Cache-Control"] == "public, no-cache" and response.headers["ETag"]
     data = response.get_json()
     PublicUnitDetailOut().load(data)  # the answer is what the OpenAPI description says
     assert data["listed"] is True and data["listing"]["level"] == "general"
@@ -109,7 +109,7 @@ def test_public_pages_in_both_languages(app, district):
     page = browser.text("/public/?q=物业服务")
     assert "东丽湖物业服务有限公司" in page and "未列入" in page
     unit_page = browser.get(f"/public/units/{district['listed']}")
-    assert unit_page.headers["Cache-Control"].endswith("max-age=300")
+    assert unit_page.headers["Cache-Control"].endswith("no-cache") and unit_page.headers["ETag"]
     text = unit_page.get_data(as_text=True)
     assert 'data-listed="true"' in text and text.count('class="record"') == 2
     for personal in PERSONAL:
@@ -154,3 +154,20 @@ def test_lookup_survives_the_database_dropping_its_connections(app, district):
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
         db.session.commit()
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/public/units/{code}", "/public/units/{code}"])
+def test_an_ended_listing_is_gone_at_once_for_a_cache_that_revalidates(app, district, path):
+    client = app.test_client()
+    url = path.format(code=district["listed"])
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.headers["ETag"] == etag  # unchanged: cheap
+    with app.app_context():  # the penalty the listing rests on is revoked: the listing ends
+        b.revoke_record(district["officer"], district["supervisor"], district["penalty"],
+                        "行政复议撤销")
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    body = changed.get_data(as_text=True)
+    assert ('"listed":false' in body.replace(" ", "")) or 'data-listed="false"' in body
