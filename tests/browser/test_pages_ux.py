@@ -144,3 +144,44 @@ def test_plain_words(app, server, open_page):
     public.fill("input[name=q]", unit.uscc)
     public.click("button.primary")
     assert "1 unit found." in public.inner_text("main")
+
+
+PHONE = {"width": 360, "height": 740}
+FITS = """() => {
+  const wide = document.documentElement.scrollWidth > window.innerWidth + 1;
+  // a tag or a date broken one character per line is much taller than it is wide
+  const broken = [...document.querySelectorAll('.tag, .badge, time, [data-earliest]')]
+    .filter(e => e.getClientRects().length && e.getBoundingClientRect().height > 2.2 *
+            parseFloat(getComputedStyle(e).lineHeight || '20'))
+    .map(e => e.textContent.trim());
+  return {wide, broken};
+}"""
+
+
+def test_the_units_and_the_publics_pages_fit_a_phone(app, server, chromium):
+    with app.app_context():
+        officer, supervisor = b.staff("officer"), b.staff("supervisor")
+    unit, code = listed(app, officer, supervisor, legal_representative="刘洋",
+                        name="天津市东丽区金桥街道某某商贸有限责任公司")
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, device_scale_factor=2)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    shots = "test-output/screenshots/phone-"
+    try:
+        visits = [("start", f"{server}/"), ("public-search", f"{server}/public/?q={unit.uscc}"),
+                  ("public-unit", f"{server}/public/units/{unit.uscc}"),
+                  ("self-login", f"{server}/self/login?uscc={unit.uscc}")]
+        for name, url in visits:
+            page.goto(url)
+            assert page.evaluate(FITS) == {"wide": False, "broken": []}, name
+            page.screenshot(path=f"{shots}{name}.png", full_page=True)
+        page.fill("input[name=access_code]", code)
+        page.click("button.primary")
+        page.wait_for_url(f"{server}/self/")
+        assert page.evaluate(FITS) == {"wide": False, "broken": []}, "self-home"
+        page.screenshot(path=f"{shots}self-home.png", full_page=True)
+        page.click("text=在线申请信用修复")
+        assert page.evaluate(FITS) == {"wide": False, "broken": []}, "self-apply"
+        page.screenshot(path=f"{shots}self-apply.png", full_page=True)
+    finally:
+        context.close()
