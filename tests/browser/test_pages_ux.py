@@ -3,6 +3,9 @@ with focus on them, and the other page-level promises, in a real browser."""
 
 from __future__ import annotations
 
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
 from tests import builders as b
 from tests.browser.conftest import decline_next_dialog, sign_in
 from tests.selfservice import EXE, listed
@@ -158,7 +161,8 @@ FITS = """() => {
 }"""
 
 
-def test_the_units_and_the_publics_pages_fit_a_phone(app, server, chromium):
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_units_and_the_publics_pages_fit_a_phone(app, server, chromium, lang):
     with app.app_context():
         officer, supervisor = b.staff("officer"), b.staff("supervisor")
     unit, code = listed(app, officer, supervisor, legal_representative="刘洋",
@@ -166,8 +170,10 @@ def test_the_units_and_the_publics_pages_fit_a_phone(app, server, chromium):
     context = chromium.new_context(viewport=PHONE, is_mobile=True, device_scale_factor=2)
     page = context.new_page()
     page.set_default_timeout(15000)
-    shots = "test-output/screenshots/phone-"
+    shots = f"test-output/screenshots/phone-{lang}-"
+    apply_link = "在线申请信用修复" if lang == "zh" else "Apply for credit restoration online"
     try:
+        page.goto(f"{server}/lang/{lang}")
         visits = [("start", f"{server}/"), ("public-search", f"{server}/public/?q={unit.uscc}"),
                   ("public-unit", f"{server}/public/units/{unit.uscc}"),
                   ("self-login", f"{server}/self/login?uscc={unit.uscc}")]
@@ -180,8 +186,43 @@ def test_the_units_and_the_publics_pages_fit_a_phone(app, server, chromium):
         page.wait_for_url(f"{server}/self/")
         assert page.evaluate(FITS) == {"wide": False, "broken": []}, "self-home"
         page.screenshot(path=f"{shots}self-home.png", full_page=True)
-        page.click("text=在线申请信用修复")
+        page.click(f"text={apply_link}")
         assert page.evaluate(FITS) == {"wide": False, "broken": []}, "self-apply"
         page.screenshot(path=f"{shots}self-apply.png", full_page=True)
     finally:
         context.close()
+
+
+def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """axe-core's serious and critical findings on the page (axe runs from the installed
+    package, injected by Playwright: nothing is fetched from the internet)."""
+    results = Axe().run(page)
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}: {v['nodes'][0]['target']})"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_the_main_pages_pass_axe(app, server, open_page):
+    with app.app_context():
+        officer, supervisor = b.staff("officer", "wang"), b.staff("supervisor", "zhang")
+    unit, code = listed(app, officer, supervisor, legal_representative="刘洋")
+    page = open_page("public")
+    found = {}
+    for url in (f"{server}/", f"{server}/public/?q={unit.uscc}",
+                f"{server}/public/units/{unit.uscc}", f"{server}/self/login?uscc={unit.uscc}"):
+        page.goto(url)
+        found[url] = serious_violations(page)
+    page.fill("input[name=access_code]", code)
+    page.click("button.primary")
+    page.wait_for_url(f"{server}/self/")
+    found["self home"] = serious_violations(page)
+    page.click("text=在线申请信用修复")
+    found["self apply"] = serious_violations(page)
+    staff = open_page("officer")
+    sign_in(staff, server, "wang")
+    found["queue"] = serious_violations(staff)
+    staff.goto(f"{server}/staff/units/{unit.uscc}")
+    found["unit page"] = serious_violations(staff)
+    staff.goto(f"{server}/staff/units/new")
+    staff.click("button.primary")  # a refused form, with its error summary
+    found["refused form"] = serious_violations(staff)
+    assert {k: v for k, v in found.items() if v} == {}
