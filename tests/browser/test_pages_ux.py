@@ -153,7 +153,7 @@ PHONE = {"width": 360, "height": 740}
 FITS = """() => {
   const wide = document.documentElement.scrollWidth > window.innerWidth + 1;
   // a tag or a date broken one character per line is much taller than it is wide
-  const broken = [...document.querySelectorAll('.tag, .badge, time, [data-earliest]')]
+  const broken = [...document.querySelectorAll('.tag, .badge, time, [data-earliest], header.top a')]
     .filter(e => e.getClientRects().length && e.getBoundingClientRect().height > 2.2 *
             parseFloat(getComputedStyle(e).lineHeight || '20'))
     .map(e => e.textContent.trim());
