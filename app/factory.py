@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from app import boundary, commands, config
+from app import boundary, commands, config, health
 from app.api.setup import init_api
 from app.database import configure_engine
 from app.extensions import db, limiter, migrate
@@ -37,11 +37,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_api(app)  # the JSON API and the pages set up independently, in either order
     init_web(app)
     commands.register(app)
+    health.register(app)
     return app
 
 
 def _migrations_dir() -> str:
-    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
+    return health.MIGRATIONS
 
 
 def _instance_secret(instance_path: str, name: str) -> str:
