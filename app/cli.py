@@ -4,12 +4,23 @@ commands themselves are in ``app.commands``."""
 from __future__ import annotations
 
 import click
+from flask import Flask
 from flask.cli import FlaskGroup
 
+from app.config import ConfigError
 from app.factory import create_app
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def checked_app() -> Flask:
+    """The app, or one line naming the setting that stops it and exit status 2."""
+    try:
+        return create_app()
+    except ConfigError as exc:
+        click.echo(f"creditflow: configuration refused: {exc}", err=True)
+        raise SystemExit(2) from None
+
+
+@click.group(cls=FlaskGroup, create_app=checked_app, add_version_option=False)
 def main() -> None:
     """creditflow: credit work of a fire-rescue detachment."""
 

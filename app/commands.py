@@ -13,6 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from waitress import serve as waitress_serve
 
+from app.config import effective
 from app.demo import load_demo
 from app.errors import DomainError
 from app.extensions import db
@@ -32,7 +33,7 @@ from app.workflows.facts import Actor
 def register(app: Flask) -> None:
     """Add the commands to the app's CLI (``creditflow`` and ``flask --app app`` alike)."""
     for command in (serve, scheduler_command, users, tokens, demo_data, calendar_group, disclose,
-                    records_group, audit_group):
+                    records_group, audit_group, config_group):
         app.cli.add_command(command)
 
 
@@ -43,8 +44,6 @@ def register(app: Flask) -> None:
 @click.option("--threads", default=8, show_default=True, type=int)
 def serve(host: str, port: int, threads: int) -> None:
     """Upgrade the database, then run the web service and the scheduler in one process."""
-
-
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     upgrade()
     _reclassify_stop_orders()
@@ -253,3 +252,19 @@ def audit_verify() -> None:
     if broken:
         sys.exit(1)
 
+
+
+@click.group("config", cls=AppGroup)
+def config_group() -> None:
+    """The configuration."""
+
+
+@config_group.command("check")
+def config_check() -> None:
+    """Check every setting (a process refuses to start otherwise) and print what this
+    process runs with, secrets hidden."""
+    rows = effective(current_app)
+    width = max(len(name) for name, _, _ in rows)
+    for name, shown, source in rows:
+        click.echo(f"{name:<{width}}  {shown}  [{source}]")
+    click.echo("configuration ok")

@@ -32,13 +32,15 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
 sys.path.insert(0, os.path.dirname(_HERE))
 
+from bench.keys import KEYS  # noqa: E402
+
 CATEGORIES = ("inspection", "penalty", "coercive_measure", "licensing")
 
 
 def make_app(url: str, outbox: str):  # type: ignore[no-untyped-def]
     from app import create_app
 
-    return create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "OUTBOX_DIR": outbox,
+    return create_app({"DATABASE_URL": url, **KEYS, "OUTBOX_DIR": outbox,
                        "BATCH_SIZE": 10000})
 
 

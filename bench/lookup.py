@@ -38,6 +38,8 @@ _ROOT = os.path.dirname(_HERE)
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
 sys.path.insert(0, _ROOT)
 
+from bench.keys import KEYS  # noqa: E402
+
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PREFIX = "91120110MA"  # + 7 digits + "0": 18 characters of the code alphabet
 LUA = """
@@ -136,7 +138,7 @@ def load(url: str, units: int) -> float:
 
     from app import create_app
 
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+    app = create_app({"DATABASE_URL": url, **KEYS})
     with app.app_context():
         upgrade()
     started = time.perf_counter()

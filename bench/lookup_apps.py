@@ -14,12 +14,14 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
+from bench.keys import KEYS
+
 
 def lookup() -> Flask:
     """The whole service (rate limiter on, with a limit the load never reaches)."""
     from app import create_app
 
-    return create_app({"SECRET_KEY": "bench", "PUBLIC_RATE_LIMIT": "100000000 per minute"})
+    return create_app({**KEYS, "PUBLIC_RATE_LIMIT": "100000000 per minute"})
 
 
 def bare() -> Flask:

@@ -38,6 +38,7 @@ from app.services.casework.units import register_unit  # noqa: E402
 from app.services.credit import listings, restoration  # noqa: E402
 from app.services.staff.accounts import actor_of, create_user  # noqa: E402
 from app.uscc import with_check_character  # noqa: E402
+from bench.keys import KEYS  # noqa: E402
 
 ROUND = 20
 
@@ -161,7 +162,7 @@ def baseline_cycles(units: list[tuple[int, str, int]], ids: tuple[int, int, int]
 def run(url: str, cycles: int) -> dict[str, float]:
     from flask_migrate import upgrade
 
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+    app = create_app({"DATABASE_URL": url, **KEYS})
     with app.app_context():
         upgrade()
         people = [actor_of(create_user(f"b{r}", r.rstrip("2"), "bench-password", r))

@@ -20,6 +20,11 @@ from app.database import dispose_engines
 from app.extensions import db
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+# The test run is one deployment: the apps of the fixtures and the processes tests start share
+# one secret key and one audit key, as every process of a scaled-out deployment must (with
+# PostgreSQL a process refuses to start without them).
+os.environ.setdefault("CREDITFLOW_SECRET_KEY", "test-run-secret-key-0123456789abcdef")
+os.environ.setdefault("CREDITFLOW_AUDIT_KEY", "test-run-audit-key-0123456789abcdef")
 
 
 def _migrate(url: str) -> None:
@@ -70,7 +75,7 @@ def database_url(template_db: str, tmp_path) -> str:  # type: ignore[no-untyped-
 
 @pytest.fixture
 def app(database_url: str, tmp_path) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret",
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True,
                       "UPLOAD_DIR": str(tmp_path / "uploads")})
     if PG_URL:  # emptied by TRUNCATE: the administration trail opens again, as migrated
         from app.database import unit_of_work

@@ -11,7 +11,7 @@ from werkzeug.test import TestResponse
 from tests.integration.helpers import row_counts
 
 PASSWORD = "correct-horse-battery"  # what tests.builders.staff gives every account
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 class Session:
@@ -30,7 +30,7 @@ class Session:
 
     def csrf(self, path: str = "/login") -> str:
         page = self.client.get(path).get_data(as_text=True)
-        match = _CSRF.search(page)
+        match = CSRF.search(page)
         if match is None and not self.app.config.get("WTF_CSRF_ENABLED", True):
             return ""
         assert match, f"no CSRF token on {path}"

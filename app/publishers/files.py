@@ -1,60 +1,53 @@
-"""The file publisher (the embedded default): a folder per batch in the outbox folder.
+"""The file publisher (the embedded default): a folder per batch in the outbox storage area
+(a local folder the platform collects from, or a bucket of an S3-compatible store).
 
-``<outbox>/<category>/<batch id>/items.jsonl``, ``items.csv`` and ``manifest.json``, each
-written to a temporary name and renamed into place, the manifest last: a reader that sees the
-manifest sees complete files. Delivering a batch again rewrites the same bytes.
+``<category>/<batch id>/items.jsonl``, ``items.csv`` and ``manifest.json``, each written whole
+or not at all (a temporary name renamed into place, or one object PUT), the manifest last: a
+reader that sees the manifest sees complete files. Delivering a batch again rewrites the same
+bytes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterable
-from pathlib import Path
-from typing import BinaryIO
+from collections.abc import Iterable, Iterator
 
 from app.publishers import formats
 from app.publishers.base import BatchInfo, ItemSource, PermanentError, Publisher
+from app.storage import LocalStorage, Storage
 
 
-def write_atomically(path: Path, chunks: Iterable[bytes]) -> tuple[str, int]:
-    """Write ``chunks`` to ``path`` via a temporary file and a rename; return sha256 and size."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        sha, size = formats.digest(_tee(chunks, fh))
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    return sha, size
+class Measured:
+    """The bytes of a stream as they pass: sha256 and size."""
 
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self.chunks, self.sha, self.size = chunks, hashlib.sha256(), 0
 
-def _tee(chunks: Iterable[bytes], fh: BinaryIO) -> Iterable[bytes]:
-    for chunk in chunks:
-        fh.write(chunk)
-        yield chunk
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self.chunks:
+            self.sha.update(chunk)
+            self.size += len(chunk)
+            yield chunk
+
+    def facts(self) -> dict[str, object]:
+        return {"sha256": self.sha.hexdigest(), "bytes": self.size}
 
 
 class FilePublisher(Publisher):
     name = "file"
 
-    def __init__(self, outbox_dir: str | os.PathLike[str]) -> None:
-        self.root = Path(outbox_dir)
-
-    def folder(self, batch: BatchInfo) -> Path:
-        return self.root / batch.category / batch.id
+    def __init__(self, outbox: Storage | str | os.PathLike[str]) -> None:
+        self.outbox = outbox if isinstance(outbox, Storage) else LocalStorage(outbox)
 
     def _deliver(self, batch: BatchInfo, items: ItemSource) -> None:
-        folder = self.folder(batch)
-        folder.mkdir(parents=True, exist_ok=True)
-        sha, size = write_atomically(folder / "items.jsonl", formats.jsonl(items()))
-        if sha != batch.sha256:
+        folder = f"{batch.category}/{batch.id}"
+        jsonl = Measured(formats.jsonl(items()))
+        self.outbox.write(f"{folder}/items.jsonl", jsonl)
+        if jsonl.facts()["sha256"] != batch.sha256:
             raise PermanentError(f"payload of {batch.id} does not match its sha256")
-        csv_sha, csv_size = write_atomically(
-            folder / "items.csv", formats.csv_lines(batch.category, items())
-        )
-        files = {
-            "items.jsonl": {"sha256": sha, "bytes": size},
-            "items.csv": {"sha256": csv_sha, "bytes": csv_size},
-        }
+        csv = Measured(formats.csv_lines(batch.category, items()))
+        self.outbox.write(f"{folder}/items.csv", csv)
         info = {
             "batch_id": batch.id,
             "category": batch.category,
@@ -63,4 +56,5 @@ class FilePublisher(Publisher):
             "sha256": batch.sha256,
             "ops": batch.ops,
         }
-        write_atomically(folder / "manifest.json", [formats.manifest(info, files)])
+        files = {"items.jsonl": jsonl.facts(), "items.csv": csv.facts()}
+        self.outbox.write(f"{folder}/manifest.json", [formats.manifest(info, files)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -164,7 +165,7 @@ def send_upload(item: RestorationFile) -> Response:
     """A stored proof as a download: its type by content, never rendered inline as a page."""
     if item.removed_at is not None:
         raise errors.NotFound(REMOVED)
-    response = send_file(uploads.path_of(item.stored_name), mimetype=item.content_type,
+    response = send_file(io.BytesIO(uploads.read(item.stored_name)), mimetype=item.content_type,
                          as_attachment=True,
                          download_name=uploads.download_name(item.original_name,
                                                              item.content_type))

@@ -1,7 +1,7 @@
 """A real server on 127.0.0.1 and Debian's Chromium driven by Playwright.
 
 Screenshots of each journey's last page go to ``test-output/screenshots`` (or
-``$CREDITFLOW_SCREENSHOTS``).
+``$TEST_SCREENSHOTS``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(os.environ.get("CREDITFLOW_SCREENSHOTS", "test-output/screenshots"))
+SHOTS = Path(os.environ.get("TEST_SCREENSHOTS", "test-output/screenshots"))
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from app.web.setup import init_web
 def build(*setups) -> Flask:  # type: ignore[no-untyped-def]
     app = Flask("app", instance_relative_config=True)
     app.config.update(config.load(app.instance_path, {
-        "DATABASE_URL": "sqlite://", "TESTING": True, "SECRET_KEY": "s", "AUDIT_KEY": "k"}))
+        "DATABASE_URL": "sqlite://", "TESTING": True,
+        "SECRET_KEY": "s" * 16, "AUDIT_KEY": "k" * 16}))
     db.init_app(app)
     limiter.init_app(app)
     for setup in setups:

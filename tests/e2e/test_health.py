@@ -21,7 +21,7 @@ def test_healthz_and_readyz_on_a_ready_service(client):
 
 def test_readyz_is_false_while_the_database_is_unreachable(tmp_path):
     app = create_app({"DATABASE_URL": "postgresql://postgres@127.0.0.1:1/nowhere",
-                      "TESTING": True, "SECRET_KEY": "s"})
+                      "TESTING": True, "SECRET_KEY": "s" * 16})
     client = app.test_client()
     assert client.get("/healthz").status_code == 200  # the process itself is up
     down = client.get("/readyz")
@@ -36,7 +36,8 @@ def test_readyz_is_false_on_a_database_not_yet_upgraded(tmp_path):
         conn.execute("INSERT INTO alembic_version VALUES ('0016')")
         conn.execute("CREATE TABLE scheduler_leases (name VARCHAR(40) PRIMARY KEY, "
                      "holder VARCHAR(100), expires_at DATETIME, acquired_at DATETIME, term INT)")
-    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "TESTING": True, "SECRET_KEY": "s"})
+    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "TESTING": True,
+                      "SECRET_KEY": "s" * 16})
     behind = app.test_client().get("/readyz")
     assert behind.status_code == 503
     assert behind.get_json()["migrations"] == {"current": "0016", "head": head_revision()}

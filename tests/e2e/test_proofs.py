@@ -10,8 +10,9 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import EnforcementRecord, RestorationFile, RestorationRequest
+from app.services.base.files import area
 from app.services.online.selfservice import prune_proofs
-from app.services.online.uploads import download_name, path_of
+from app.services.online.uploads import download_name
 from tests import builders as b
 from tests.pages import Session
 from tests.selfservice import PDF, PNG, UnitBrowser, listed
@@ -81,11 +82,12 @@ def test_proofs_of_ended_applications_are_removed_after_retention(app):
         token = browser.csrf("/self/")
         browser.client.post(f"/self/requests/{request_id}/withdraw", data={"csrf_token": token})
         item = db.session.scalars(select(RestorationFile)).one()
-        stored, file_id = path_of(item.stored_name), item.id
+        stored, file_id = item.stored_name, item.id
+        assert area("uploads").exists(stored)
         assert prune_proofs() == 0  # within the retention period
         db.session.execute(update(RestorationRequest).values(
             decided_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=181)))
         db.session.commit()
-        assert prune_proofs() == 1 and not stored.exists()
+        assert prune_proofs() == 1 and not area("uploads").exists(stored)
         assert prune_proofs() == 0
     assert browser.get(f"/self/files/{file_id}").status_code == 404

@@ -17,3 +17,14 @@ def test_readme_diagram_matches_the_machine():
 def test_readme_quick_start_names_the_two_commands():
     text = README.read_text(encoding="utf-8")
     assert "creditflow serve" in text and "pip install -e '.[test]' && pytest" in text
+
+
+def test_readme_documents_every_setting():
+    from app.config import DEFAULTS
+
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Configuration"):text.index("## Command line")]
+    rules = text[text.index("## Rules and where"):text.index("## Configuration")]
+    missing = [name for name in DEFAULTS
+               if f"`CREDITFLOW_{name}`" not in section and f"`{name}`" not in rules]
+    assert missing == []

@@ -20,6 +20,7 @@ from app.publishers.formats import Item
 from app.publishers.http import HttpPublisher
 from app.services.audit import admin_trail
 from app.services.base.context import calendar, setting, today
+from app.services.base.files import area
 from app.services.disclosure import claims
 from app.workflows.facts import Actor
 
@@ -44,7 +45,8 @@ class RunSummary:
 
 
 def make_publisher() -> Publisher:
-    """The publisher the configuration names: ``file`` (default) or ``http``."""
+    """The publisher the configuration names (checked at start): ``file`` (default), into
+    the outbox storage area, or ``http``."""
     kind = setting("PUBLISHER")
     if kind == "http":
         return HttpPublisher(
@@ -53,9 +55,7 @@ def make_publisher() -> Publisher:
             read_timeout=float(setting("PLATFORM_READ_TIMEOUT")),
             attempts=int(setting("PLATFORM_ATTEMPTS")),
         )
-    if kind == "file":
-        return FilePublisher(setting("OUTBOX_DIR"))
-    raise ValueError(f"unknown CREDITFLOW_PUBLISHER {kind!r}: use file or http")
+    return FilePublisher(area("outbox"))
 
 
 def deliver(

@@ -187,7 +187,7 @@ def _signed_with_proofs(
     try:
         return file((signed_name.strip(), signed_representative.strip()), attach)
     except BaseException:
-        uploads.remove(stored)
+        uploads.remove([item.stored_name for item in stored])
         raise
 
 
@@ -223,8 +223,9 @@ def prune_proofs() -> int:
     with unit_of_work() as session:
         session.execute(update(RestorationFile).where(RestorationFile.id.in_([i for i, _ in due]))
                         .values(removed_at=utcnow()))
-    for _id, name in due:  # after the commit: a crash leaves a file, never a dangling row
-        uploads.path_of(name).unlink(missing_ok=True)
+    # After the commit: a crash leaves a file (found again by no one; docs/operations.md),
+    # never a row that points at nothing.
+    uploads.remove([name for _id, name in due])
     return len(due)
 
 

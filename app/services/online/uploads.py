@@ -1,5 +1,6 @@
 """Proofs uploaded with a restoration application: checked by content, stored outside the
-web root under random names, readable only through the views that check who asks."""
+web root (the ``uploads`` storage area) under random names, readable only through the views
+that check who asks."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ import hashlib
 import os
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
 import filetype
 
 from app.errors import ValidationFailed
 from app.i18n import N_
 from app.services.base.context import setting
+from app.services.base.files import area
+from app.storage import Exists
 
 # What an upload may be, recognised by its first bytes (never by its name or declared type).
 ALLOWED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -82,33 +84,31 @@ def check_uploads(uploads: list[Upload]) -> list[Checked]:
     return checked
 
 
-def folder() -> Path:
-    """The upload folder (created on first use, readable by the service's user only)."""
-    path = Path(setting("UPLOAD_DIR"))
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
-
-
 def store(checked: list[Checked]) -> list[Stored]:
-    """Write each file under a new random name; never overwrites (``O_EXCL``)."""
+    """Write each file under a new random name; never replaces a file (exclusive writes)."""
     stored: list[Stored] = []
+    uploads = area("uploads")
     try:
         for item in checked:
-            name = f"{secrets.token_hex(16)}.{ALLOWED[item.content_type]}"
-            fd = os.open(folder() / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as out:
-                out.write(item.data)
+            while True:
+                name = f"{secrets.token_hex(16)}.{ALLOWED[item.content_type]}"
+                try:
+                    uploads.write(name, [item.data], exclusive=True)
+                    break
+                except Exists:
+                    continue  # 128 random bits met an earlier name: draw again
             stored.append(Stored(item, name))
-    except OSError:
-        remove(stored)
+    except Exception:
+        remove([s.stored_name for s in stored])
         raise
     return stored
 
 
-def remove(stored: list[Stored]) -> None:
-    """Delete written files (their application was refused)."""
-    for item in stored:
-        (folder() / item.stored_name).unlink(missing_ok=True)
+def remove(names: list[str]) -> None:
+    """Delete stored files (their application was refused, or their retention ended)."""
+    uploads = area("uploads")
+    for name in names:
+        uploads.delete(os.path.basename(name))
 
 
 def download_name(original_name: str, content_type: str) -> str:
@@ -118,6 +118,6 @@ def download_name(original_name: str, content_type: str) -> str:
     return f"{stem}.{ALLOWED.get(content_type, 'bin')}"
 
 
-def path_of(stored_name: str) -> Path:
-    """Where a stored file is; the name comes from the database, never from a request."""
-    return folder() / os.path.basename(stored_name)
+def read(stored_name: str) -> bytes:
+    """A stored file's bytes; the name comes from the database, never from a request."""
+    return area("uploads").read(os.path.basename(stored_name))
