@@ -19,6 +19,7 @@ from app.database import fenced
 from app.services.credit.expiry import sweep_expired
 from app.services.disclosure import lease
 from app.services.disclosure.pipeline import run_disclosure
+from app.services.disclosure.runs import run_requested
 from app.services.notifications.reminders import scan_reminders, send_pending
 from app.services.online.selfservice import prune_proofs
 from app.services.staff.signin import prune_lockouts
@@ -72,6 +73,13 @@ def daily_batch(category: str) -> None:
 def urgent_sweep() -> None:
     """Every 15 minutes: deliver items due within one working day, and retry due batches."""
     _run("urgent sweep", lambda: run_disclosure(urgent_only=True))
+
+
+def requested_runs() -> None:
+    """Every few seconds: the runs staff asked for ("run now")."""
+    with _leading("requested runs") as leading:
+        if leading and (answered := run_requested()):
+            log.info("requested runs: %d answered", answered)
 
 
 def expiry_sweep() -> None:

@@ -46,6 +46,10 @@ def job_specs(app: Flask) -> list[dict[str, Any]]:
     specs.append({"id": "disclose-urgent", "func": "app.jobs:urgent_sweep", "args": [],
                   "trigger": IntervalTrigger(seconds=seconds, timezone=tz),
                   "misfire_grace_time": seconds})
+    seconds = int(app.config["RUN_POLL_SECONDS"])
+    specs.append({"id": "disclose-requested", "func": "app.jobs:requested_runs", "args": [],
+                  "trigger": IntervalTrigger(seconds=seconds, timezone=tz),
+                  "misfire_grace_time": seconds})
     hour, minute = (int(x) for x in app.config["EXPIRY_SWEEP_AT"].split(":"))
     specs.append({"id": "expire-listings", "func": "app.jobs:expiry_sweep", "args": [],
                   "trigger": CronTrigger(hour=hour, minute=minute, timezone=tz),

@@ -7,7 +7,7 @@ import ipaddress
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, abort, current_app, request
+from flask import Response, abort, current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields as f
@@ -18,10 +18,10 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from app.api.auth import current_actor, staff_required
 from app.api.schemas import Strict, Text
 from app.errors import Unauthorized
-from app.models.disclosure import BATCH_STATUSES
+from app.models.disclosure import BATCH_STATUSES, RUN_STATUSES
 from app.models.records import CATEGORIES
 from app.services.disclosure import batches, monitor
-from app.services.disclosure.pipeline import run_by_hand
+from app.services.disclosure.runs import ask_for_run, get_run
 
 blp = Blueprint("disclosure", __name__, url_prefix="/api/v1/disclosure",
                 description="The disclosure pipeline")
@@ -90,10 +90,25 @@ class RunIn(Strict):
     category = Text(load_default=None, validate=v.OneOf(CATEGORIES))
 
 
-class RunOut(ma.Schema):
+class RunOutcome(ma.Schema):
     delivered = f.Dict(metadata={"description": "batches delivered by category"})
     items = f.Dict(metadata={"description": "items delivered by category"})
     failed = f.List(Text())
+
+
+class RunOut(ma.Schema):
+    """A run asked for: the scheduler's leader runs it within seconds (``waiting`` until
+    then), and its outcome appears here."""
+
+    id = f.Integer()
+    category = Text(allow_none=True, metadata={"description": "null: every category"})
+    requested_by = Text()
+    requested_at = f.DateTime()
+    status = Text(metadata={"enum": list(RUN_STATUSES)})
+    started_at = f.DateTime(allow_none=True)
+    finished_at = f.DateTime(allow_none=True)
+    outcome = f.Nested(RunOutcome, allow_none=True)
+    error = Text(allow_none=True)
 
 
 @blp.route("/batches")
@@ -109,10 +124,22 @@ class Batches(MethodView):
 
     @staff_required("admin")
     @blp.arguments(RunIn)
-    @blp.response(200, RunOut)
+    @blp.response(202, RunOut, headers={"Location": {"schema": {"type": "string"},
+                                                     "description": "the run request"}})
     def post(self, args: dict[str, Any]) -> Any:
-        """Run the pipeline now for one category (or all): deliver what is due, then new batches."""
-        return run_by_hand(current_actor(), args.get("category"))
+        """Ask for a run now for one category (or all): the scheduler's leader delivers what
+        is due, then new batches, within seconds; follow ``Location`` for the outcome."""
+        run = ask_for_run(current_actor(), args.get("category"))
+        return run, 202, {"Location": url_for("disclosure.Run", run_id=run.id)}
+
+
+@blp.route("/runs/<int(max=2147483647):run_id>")
+class Run(MethodView):
+    @staff_required(*STAFF)
+    @blp.response(200, RunOut)
+    def get(self, run_id: int) -> Any:
+        """A run asked for: waiting, running, done (with what it delivered) or failed."""
+        return get_run(run_id)
 
 
 @blp.route("/batches/<batch_id>")

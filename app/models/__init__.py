@@ -2,7 +2,7 @@
 
 from app.models.audit import AdminEvent, AuditEvent, AuditHead
 from app.models.calendar import Holiday
-from app.models.disclosure import DisclosureBatch, DisclosureItem, SchedulerLease
+from app.models.disclosure import DisclosureBatch, DisclosureItem, RunRequest, SchedulerLease
 from app.models.listings import Listing, ListingBasis, RestorationFile, RestorationRequest
 from app.models.notifications import Notification
 from app.models.records import EnforcementRecord, FinePayment, HazardRectification
@@ -27,6 +27,7 @@ __all__ = [
     "RestorationFile",
     "RestorationRequest",
     "Revocation",
+    "RunRequest",
     "SchedulerLease",
     "SigninLockout",
     "Unit",

@@ -110,3 +110,33 @@ class SchedulerLease(db.Model):  # type: ignore[name-defined]
     acquired_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Grows at every takeover (or lapse): work started under an older term is fenced off.
     term: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+RUN_STATUSES = ("waiting", "running", "done", "failed")
+
+
+class RunRequest(db.Model):  # type: ignore[name-defined]
+    """Someone asked for a disclosure run ("run now" on the pages or in the API). The web
+    request only writes this row; the scheduler's leader runs it at its next poll (every few
+    seconds), so no web request waits on the platform, and a run asked for on any host runs
+    where the schedule runs."""
+
+    __tablename__ = "run_requests"
+    __table_args__ = (
+        CheckConstraint("status IN ('waiting','running','done','failed')", name="status"),
+        CheckConstraint("category IS NULL OR category IN "
+                        "('inspection','penalty','coercive_measure','licensing')",
+                        name="category"),
+        Index("ix_run_requests_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str | None] = mapped_column(String(20))  # None: every category
+    requested_by: Mapped[str] = mapped_column(String(100))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(10), default="waiting")
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # {"delivered": {category: batches}, "items": {category: items}, "failed": [batch ids]}
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)

@@ -76,6 +76,10 @@ LABELS = {
         "pending": _l("待推送"), "retrying": _l("等待重试"), "delivered": _l("已推送"),
         "failed": _l("推送失败"),
     },
+    "run_status": {
+        "waiting": _l("等待调度程序"), "running": _l("执行中"), "done": _l("已完成"),
+        "failed": _l("执行出错"),
+    },
     "op": {"add": _l("新增"), "update": _l("更新"), "withdraw": _l("撤下")},
     "trigger": {
         "list_as_dishonest": _l("审核列入失信名单"), "request_restoration": _l("申请信用修复"),

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from app.services.disclosure.runs import run_requested
 from tests import builders as b
 
 
@@ -28,13 +29,24 @@ def setup(app, client, tmp_path):
     return call
 
 
-def test_overdue_items_then_run_then_batches(setup, client):
+def run_now(setup, app, category):  # type: ignore[no-untyped-def]
+    """Ask for a run (202, waiting), let the scheduler's job answer it, read the outcome."""
+    asked = setup("POST", "/batches", who="admin", json={"category": category})
+    assert asked.status_code == 202 and asked.get_json()["status"] == "waiting"
+    with app.app_context():
+        assert run_requested() == 1
+    done = setup("GET", asked.headers["Location"].split("/api/v1/disclosure")[1]).get_json()
+    assert done["status"] == "done" and done["requested_by"] and done["finished_at"]
+    return done["outcome"]
+
+
+def test_overdue_items_then_run_then_batches(setup, app, client):
     overdue = setup("GET", "/items?due=overdue").get_json()
     assert overdue["total"] == 1 and overdue["items"][0]["category"] == "penalty"
     metrics = client.get("/metrics").get_data(as_text=True)
     assert 'creditflow_disclosure_items_overdue{category="penalty"} 1.0' in metrics
     assert setup("POST", "/batches", json={"category": "inspection"}).status_code == 403
-    run = setup("POST", "/batches", who="admin", json={"category": "inspection"}).get_json()
+    run = run_now(setup, app, "inspection")
     assert run["delivered"] == {"inspection": 2} and run["items"] == {"inspection": 4}
     page = setup("GET", "/batches?category=inspection&status=delivered").get_json()
     assert page["total"] == 2
@@ -60,7 +72,7 @@ def test_an_admin_retries_a_failed_batch(setup, app):
     from app.extensions import db
     from app.models import DisclosureBatch
 
-    setup("POST", "/batches", who="admin", json={"category": "penalty"})
+    run_now(setup, app, "penalty")
     batch_id = setup("GET", "/batches?category=penalty").get_json()["items"][0]["id"]
     assert setup("POST", f"/batches/{batch_id}/retry", who="admin").status_code == 409
     with app.app_context():
@@ -69,13 +81,13 @@ def test_an_admin_retries_a_failed_batch(setup, app):
     assert setup("POST", f"/batches/{batch_id}/retry").status_code == 403
     r = setup("POST", f"/batches/{batch_id}/retry", who="admin")
     assert r.status_code == 200 and r.get_json()["status"] == "retrying"
-    run = setup("POST", "/batches", who="admin", json={"category": "penalty"}).get_json()
+    run = run_now(setup, app, "penalty")
     assert run["delivered"] == {"penalty": 1} and run["failed"] == []
     assert setup("POST", "/batches/nope/retry", who="admin").status_code == 404
 
 
 def test_metrics_count_delivered_items_from_batches_and_can_be_restricted(setup, app, client):
-    setup("POST", "/batches", who="admin", json={"category": "inspection"})
+    run_now(setup, app, "inspection")
     metrics = client.get("/metrics").get_data(as_text=True)
     assert 'creditflow_disclosure_items{category="inspection",status="delivered"} 4.0' in metrics
     app.config.update(METRICS_TOKEN="scrape-secret")

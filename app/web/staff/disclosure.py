@@ -11,7 +11,7 @@ from app.errors import DomainError
 from app.models.disclosure import BATCH_STATUSES
 from app.models.records import CATEGORIES
 from app.services.disclosure import batches
-from app.services.disclosure.pipeline import run_by_hand
+from app.services.disclosure.runs import ask_for_run, recent_runs
 from app.web.forms import VersionForm
 from app.web.pages import apply_error, page_args, page_count
 from app.web.security import ADMIN, current_actor, staff_page
@@ -31,7 +31,7 @@ def batch_list() -> Any:
     return render_template("staff/batches.html", batches=rows, total=total, page=page,
                            pages=page_count(total, per_page), category=category,
                            status=status, categories=CATEGORIES, statuses=BATCH_STATUSES,
-                           button=VersionForm())
+                           runs=recent_runs(5), button=VersionForm())
 
 
 @bp.route("/disclosure/batches/<batch_id>")
@@ -77,12 +77,11 @@ def batch_retry(batch_id: str) -> Any:
 @bp.route("/disclosure/run", methods=["POST"])
 @staff_page(*ADMIN)
 def batch_run() -> Any:
-    """Run the pipeline now for every category: deliver what is due, then new batches."""
+    """Ask the scheduler for a run now for every category: it delivers what is due, then new
+    batches, within seconds; the list shows the request and its outcome."""
     form = VersionForm()
     if form.validate_on_submit():
-        summary = run_by_hand(current_actor())
-        count = sum(summary.delivered.values())
-        flash(_("已推送 %(n)d 个批次。", n=count), "success" if not summary.failed else "error")
-        for batch_id in summary.failed:
-            flash(_("批次 %(id)s 推送失败，将自动重试。", id=batch_id), "error")
+        run = ask_for_run(current_actor())
+        flash(_("已请求立即推送（第 %(id)d 号请求），调度程序将在几秒内执行，刷新本页可查看结果。",
+                id=run.id), "success")
     return redirect(url_for("staff.batch_list"))
