@@ -185,6 +185,13 @@ class Settings(Schema):
     BATCH_SIZE = fields.Integer(load_default=10000, validate=POSITIVE)
     DELIVERY_LEASE_SECONDS = fields.Integer(load_default=600, validate=POSITIVE)
     RETRY_BASE_SECONDS = fields.Integer(load_default=60, validate=POSITIVE)
+    # Within one delivery the HTTP publisher waits what the platform's Retry-After asks, up to
+    # this; a longer wait ends the delivery and the next is scheduled no sooner than asked.
+    PLATFORM_MAX_WAIT_SECONDS = fields.Float(load_default=30, validate=validate.Range(min=0))
+    # A batch that keeps failing turns `failed` (shown at the head of the admins' work queue,
+    # sent again only when an admin retries it) after this many attempts or hours.
+    BATCH_GIVE_UP_ATTEMPTS = fields.Integer(load_default=8, validate=POSITIVE)
+    BATCH_GIVE_UP_HOURS = fields.Integer(load_default=24, validate=POSITIVE)
     # Daily batch time per category (HH:MM, TIMEZONE); the urgent sweep runs every
     # URGENT_SWEEP_SECONDS; the expiry sweep at EXPIRY_SWEEP_AT.
     DISCLOSURE_TIMES = Table(CATEGORIES.values, fields.String(validate=CLOCK),

@@ -18,7 +18,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from app.api.auth import current_actor, staff_required
 from app.api.schemas import Strict, Text
 from app.errors import Unauthorized
-from app.models.disclosure import BATCH_STATUSES, RUN_STATUSES
+from app.models.disclosure import ATTEMPT_OUTCOMES, BATCH_STATUSES, RUN_STATUSES
 from app.models.records import CATEGORIES
 from app.services.disclosure import batches, monitor
 from app.services.disclosure.runs import ask_for_run, get_run
@@ -66,9 +66,21 @@ class BatchPageOut(ma.Schema):
     total = f.Integer()
 
 
+class AttemptOut(ma.Schema):
+    number = f.Integer()
+    started_at = f.DateTime()
+    finished_at = f.DateTime(allow_none=True)
+    outcome = Text(allow_none=True, metadata={
+        "enum": list(ATTEMPT_OUTCOMES),
+        "description": "null: interrupted (the process died or lost the batch's lease)"})
+    error = Text(allow_none=True)
+    asked_by = Text(allow_none=True, metadata={"description": "null: the schedule"})
+
+
 class BatchDetailOut(BatchOut):
     items = f.List(f.Nested(ItemOut))
     items_total = f.Integer()
+    attempt_history = f.List(f.Nested(AttemptOut), metadata={"description": "newest first"})
 
 
 class ItemPageQuery(Strict):
@@ -152,7 +164,8 @@ class BatchDetail(MethodView):
         batch = batches.get_batch(batch_id)
         items = batches.batch_items(batch.id, args["page"], args["per_page"])
         data = {name: getattr(batch, name) for name in BatchOut().fields}
-        return {**data, "items": items, "items_total": batch.item_count}
+        return {**data, "items": items, "items_total": batch.item_count,
+                "attempt_history": batches.attempts(batch.id)}
 
 
 @blp.route("/batches/<batch_id>/retry")
@@ -162,6 +175,17 @@ class RetryBatch(MethodView):
     def post(self, batch_id: str) -> Any:
         """Send a failed batch again at the next run (same id, so nothing is published twice)."""
         return batches.retry_batch(batch_id, current_actor())
+
+
+@blp.route("/batches/<batch_id>/resend")
+class ResendBatch(MethodView):
+    @staff_required("admin")
+    @blp.response(200, BatchOut)
+    def post(self, batch_id: str) -> Any:
+        """Send a delivered batch again at the next run, for a platform that lost it (same id,
+        the idempotency key: a platform that has it publishes nothing twice); 409 for a batch
+        that is not delivered."""
+        return batches.resend_batch(batch_id, current_actor())
 
 
 @blp.route("/items")

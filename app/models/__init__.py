@@ -2,7 +2,14 @@
 
 from app.models.audit import AdminEvent, AuditEvent, AuditHead
 from app.models.calendar import Holiday
-from app.models.disclosure import DisclosureBatch, DisclosureItem, RunRequest, SchedulerLease
+from app.models.disclosure import (
+    BatchAttempt,
+    DisclosureBatch,
+    DisclosureItem,
+    JobRun,
+    RunRequest,
+    SchedulerLease,
+)
 from app.models.listings import Listing, ListingBasis, RestorationFile, RestorationRequest
 from app.models.notifications import Notification
 from app.models.records import EnforcementRecord, FinePayment, HazardRectification
@@ -28,6 +35,8 @@ __all__ = [
     "RestorationRequest",
     "Revocation",
     "RunRequest",
+    "BatchAttempt",
+    "JobRun",
     "SchedulerLease",
     "SigninLockout",
     "Unit",

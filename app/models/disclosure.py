@@ -97,6 +97,46 @@ class DisclosureBatch(db.Model):  # type: ignore[name-defined]
     # every outcome is written only with the token of the attempt that holds it now.
     lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     lease_token: Mapped[str | None] = mapped_column(String(32))
+    # Who asked for the next attempt (an admin's retry or re-send); empty: the schedule.
+    asked_by: Mapped[str | None] = mapped_column(String(100))
+
+
+ATTEMPT_OUTCOMES = ("delivered", "retrying", "failed")
+
+
+class BatchAttempt(db.Model):  # type: ignore[name-defined]
+    """One delivery attempt of a batch: when, what came of it, and who asked for it. An
+    attempt without an outcome was interrupted (its process died or lost the batch's lease;
+    the attempt that took over has its own row)."""
+
+    __tablename__ = "batch_attempts"
+    __table_args__ = (
+        CheckConstraint("outcome IS NULL OR outcome IN ('delivered','retrying','failed')",
+                        name="outcome"),
+        Index("ix_batch_attempts_batch_id", "batch_id", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("disclosure_batches.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    token: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(10))
+    error: Mapped[str | None] = mapped_column(Text)
+    asked_by: Mapped[str | None] = mapped_column(String(100))  # None: the schedule
+
+
+class JobRun(db.Model):  # type: ignore[name-defined]
+    """The scheduler's jobs as the operator sees them: the last run that succeeded and the
+    last that failed (for /metrics and the health of the schedule)."""
+
+    __tablename__ = "job_runs"
+
+    job: Mapped[str] = mapped_column(String(60), primary_key=True)
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class SchedulerLease(db.Model):  # type: ignore[name-defined]

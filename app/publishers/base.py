@@ -15,13 +15,19 @@ log = logging.getLogger("creditflow.publishers")
 
 
 class DeliveryError(Exception):
-    """Delivery failed; ``retryable`` says whether trying again later may succeed."""
+    """Delivery failed; ``retryable`` says whether trying again later may succeed, and
+    ``retry_after`` (seconds), when the receiver said, not before when."""
 
     retryable = True
+    retry_after: float | None = None
 
 
 class RetryableError(DeliveryError):
     retryable = True
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class PermanentError(DeliveryError):

@@ -76,6 +76,10 @@ LABELS = {
         "pending": _l("待推送"), "retrying": _l("等待重试"), "delivered": _l("已推送"),
         "failed": _l("推送失败"),
     },
+    "attempt_outcome": {
+        "delivered": _l("已推送"), "retrying": _l("失败，将重试"), "failed": _l("失败，已停止"),
+        "interrupted": _l("中断（由后续尝试接续）"),
+    },
     "run_status": {
         "waiting": _l("等待调度程序"), "running": _l("执行中"), "done": _l("已完成"),
         "failed": _l("执行出错"),

@@ -99,3 +99,37 @@ def test_metrics_count_delivered_items_from_batches_and_can_be_restricted(setup,
     app.config.update(METRICS_TOKEN="", METRICS_NETWORKS="10.9.0.0/16, ::1/128")
     assert client.get("/metrics", environ_base={"REMOTE_ADDR": "10.9.3.4"}).status_code == 200
     assert client.get("/metrics", environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 403
+
+
+def test_an_admin_resends_a_delivered_batch_and_the_attempts_show(setup, app):
+    run_now(setup, app, "penalty")
+    batch_id = setup("GET", "/batches?category=penalty").get_json()["items"][0]["id"]
+    assert setup("POST", f"/batches/{batch_id}/resend").status_code == 403
+    r = setup("POST", f"/batches/{batch_id}/resend", who="admin")
+    assert r.status_code == 200 and r.get_json()["status"] == "retrying"
+    assert setup("POST", f"/batches/{batch_id}/resend", who="admin").status_code == 409
+    run_now(setup, app, "penalty")
+    detail = setup("GET", f"/batches/{batch_id}").get_json()
+    assert detail["status"] == "delivered"
+    history = [(a["number"], a["outcome"], a["asked_by"]) for a in detail["attempt_history"]]
+    assert history[0][:2] == (2, "delivered") and history[0][2] is not None
+    assert history[1] == (1, "delivered", None)
+
+
+def test_the_batch_page_shows_attempts_and_offers_a_resend_to_admins(setup, app):
+    from tests.pages import Session
+
+    run_now(setup, app, "penalty")
+    batch_id = setup("GET", "/batches?category=penalty").get_json()["items"][0]["id"]
+    with app.app_context():
+        b.staff("admin", "admin2")
+        b.staff("officer", "officer2")
+    officer = Session(app, "officer2").text(f"/staff/disclosure/batches/{batch_id}")
+    assert "推送记录" in officer and "定时任务" in officer and "重新发送" not in officer
+    admin = Session(app, "admin2")
+    assert "重新发送" in admin.text(f"/staff/disclosure/batches/{batch_id}")
+    sent = admin.submit(f"/staff/disclosure/batches/{batch_id}/resend", {},
+                        page=f"/staff/disclosure/batches/{batch_id}")
+    assert sent.status_code == 302
+    page = admin.text(f"/staff/disclosure/batches/{batch_id}")
+    assert "已安排重新发送该批次。" in page and "等待重试" in page

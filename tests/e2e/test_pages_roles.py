@@ -22,7 +22,7 @@ ACCESS = {
     "staff.restoration_decision": ANY,
     "staff.restoration_withdraw": WORKERS, "staff.restoration_file": ANY,
     "staff.batch_list": ANY, "staff.batch_page": ANY, "staff.batch_payload": ANY,
-    "staff.batch_retry": ADMIN, "staff.batch_run": ADMIN,
+    "staff.batch_retry": ADMIN, "staff.batch_run": ADMIN, "staff.batch_resend": ADMIN,
     "staff.user_list": ADMIN, "staff.user_edit": ADMIN, "staff.calendar_page": ADMIN,
     "staff.settings_page": ADMIN, "staff.admin_trail_page": ADMIN, "auth.password": ANY,
 }

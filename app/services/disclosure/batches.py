@@ -1,4 +1,5 @@
-"""Reading disclosure batches and asking for a failed one to be sent again."""
+"""Reading disclosure batches with their attempts, and an admin sending one again: a failed
+batch (retry) or a delivered one the platform lost (re-send), under the same id."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from sqlalchemy import select
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.i18n import N_
-from app.models import DisclosureBatch, DisclosureItem
+from app.models import BatchAttempt, DisclosureBatch, DisclosureItem
 from app.publishers.formats import csv_lines, jsonl
 from app.services.base.paging import page_of
-from app.services.disclosure.claims import retry_failed, stream_items
+from app.services.disclosure.claims import send_again, stream_items
 from app.workflows.facts import Actor
 
 
@@ -46,11 +47,28 @@ def batch_items(batch_id: str, page: int, per_page: int) -> list[DisclosureItem]
     ))
 
 
+def attempts(batch_id: str) -> list[BatchAttempt]:
+    """Every delivery attempt of the batch, newest first."""
+    return list(db.session.scalars(select(BatchAttempt).where(BatchAttempt.batch_id == batch_id)
+                                   .order_by(BatchAttempt.number.desc(),
+                                             BatchAttempt.id.desc())))
+
+
 def retry_batch(batch_id: str, by: Actor) -> DisclosureBatch:
     """Send a failed batch again at the next run (same id, so nothing is published twice)."""
+    return _again(batch_id, by, "failed", N_("只有发送失败的批次可以重试。"))
+
+
+def resend_batch(batch_id: str, by: Actor) -> DisclosureBatch:
+    """Send a delivered batch again at the next run, for a platform that lost it (same id:
+    a platform that has it acknowledges the repeat and publishes nothing twice)."""
+    return _again(batch_id, by, "delivered", N_("只有已推送的批次可以重新发送。"))
+
+
+def _again(batch_id: str, by: Actor, status: str, refusal: str) -> DisclosureBatch:
     batch = get_batch(batch_id)
-    if not retry_failed(batch.id, by):
-        raise Conflict(N_("只有发送失败的批次可以重试。"), status=batch.status)
+    if not send_again(batch.id, by, status):
+        raise Conflict(refusal, status=batch.status)
     return db.session.get_one(DisclosureBatch, batch.id, populate_existing=True)
 
 

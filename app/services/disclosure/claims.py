@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.database import unit_of_work
 from app.extensions import db
-from app.models import DisclosureBatch, DisclosureItem, EnforcementRecord
+from app.models import BatchAttempt, DisclosureBatch, DisclosureItem, EnforcementRecord
 from app.models._types import utcnow
 from app.publishers import formats
 from app.publishers.base import BatchInfo
@@ -32,6 +32,7 @@ from app.workflows.facts import Actor
 
 ITEMS = DisclosureItem.__table__
 BATCHES = DisclosureBatch.__table__
+ATTEMPTS = BatchAttempt.__table__
 RECORDS = EnforcementRecord.__table__
 STREAM_CHUNK = 2000
 
@@ -124,8 +125,9 @@ def batch_info(batch: DisclosureBatch) -> BatchInfo:
 
 
 def take_lease(batch_id: str, seconds: int) -> str | None:
-    """Hold the batch for one delivery attempt; its token, or None when it is delivered,
-    failed, or held by another attempt whose lease runs."""
+    """Hold the batch for one delivery attempt, and open the attempt's row (with who asked
+    for it); its token, or None when it is delivered, failed, or held by another attempt
+    whose lease runs."""
     now, token = utcnow(), secrets.token_hex(16)
     with unit_of_work() as session:
         taken = session.execute(
@@ -137,8 +139,15 @@ def take_lease(batch_id: str, seconds: int) -> str | None:
             )
             .values(lease_until=now + dt.timedelta(seconds=seconds), lease_token=token,
                     attempts=BATCHES.c.attempts + 1)
-        ).rowcount  # type: ignore[attr-defined]
-    return token if taken else None
+            .returning(BATCHES.c.attempts, BATCHES.c.asked_by)
+        ).first()
+        if taken is not None:
+            session.execute(ATTEMPTS.insert().values(batch_id=batch_id, number=taken.attempts,
+                                                     token=token, started_at=now,
+                                                     asked_by=taken.asked_by))
+            session.execute(update(BATCHES).where(BATCHES.c.id == batch_id)
+                            .values(asked_by=None))  # the next attempt is the schedule's
+    return token if taken is not None else None
 
 
 def _held(batch_id: str, token: str) -> Any:
@@ -166,7 +175,13 @@ def mark_delivered(batch_id: str, token: str, publisher: str) -> bool:
                 ITEMS.update().where(ITEMS.c.batch_id == batch_id).values(status="delivered")
             )
             _publish_records(session, batch_id)
+            _close_attempt(session, token, "delivered", None)
     return bool(held)
+
+
+def _close_attempt(session: Session, token: str, outcome: str, error: str | None) -> None:
+    session.execute(ATTEMPTS.update().where(ATTEMPTS.c.token == token)
+                    .values(outcome=outcome, error=error, finished_at=utcnow()))
 
 
 def _publish_records(session: Session, batch_id: str) -> None:
@@ -184,33 +199,41 @@ def _publish_records(session: Session, batch_id: str) -> None:
 def mark_failed(
     batch_id: str, token: str, error: str, retryable: bool, retry_in: dt.timedelta
 ) -> bool:
-    """Record a failed delivery: retried later, or failed for good and shown to staff.
+    """Record a failed delivery: retried later, or failed for good (a permanent refusal, or
+    the pipeline gave up) and shown to staff.
 
     False, and nothing written, when another attempt has taken the batch over meanwhile.
     """
+    outcome = "retrying" if retryable else "failed"
     with unit_of_work() as session:
         held = session.execute(
             BATCHES.update()
             .where(_held(batch_id, token))
             .values(
-                status="retrying" if retryable else "failed",
+                status=outcome,
                 last_error=error[:2000],
                 lease_until=None,
                 next_attempt_at=utcnow() + retry_in if retryable else None,
             )
         ).rowcount  # type: ignore[attr-defined]
+        if held:
+            _close_attempt(session, token, outcome, error[:2000])
     return bool(held)
 
 
-def retry_failed(batch_id: str, by: Actor) -> bool:
-    """Staff send a failed batch again (same id, same payload): it is due at the next run.
-    Who asked is in the administration trail."""
+def send_again(batch_id: str, by: Actor, status: str) -> bool:
+    """An admin sends a batch again (same id, the idempotency key, and the same payload): a
+    ``failed`` one (``batch_retried``) or a ``delivered`` one the platform lost
+    (``batch_resent``). It is due at the next run; who asked is in the administration trail
+    and on the attempt. False when the batch is not in ``status``."""
+    action = {"failed": "batch_retried", "delivered": "batch_resent"}[status]
     with unit_of_work() as session:
         changed = session.execute(
             BATCHES.update()
-            .where(BATCHES.c.id == batch_id, BATCHES.c.status == "failed")
-            .values(status="retrying", next_attempt_at=None, lease_until=None, lease_token=None)
+            .where(BATCHES.c.id == batch_id, BATCHES.c.status == status)
+            .values(status="retrying", next_attempt_at=None, lease_until=None, lease_token=None,
+                    asked_by=by.name)
         ).rowcount  # type: ignore[attr-defined]
         if changed:
-            admin_trail.record(session, "batch_retried", f"batch:{batch_id}", by, {})
+            admin_trail.record(session, action, f"batch:{batch_id}", by, {})
     return bool(changed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import random
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -54,6 +55,7 @@ def make_publisher() -> Publisher:
             connect_timeout=float(setting("PLATFORM_CONNECT_TIMEOUT")),
             read_timeout=float(setting("PLATFORM_READ_TIMEOUT")),
             attempts=int(setting("PLATFORM_ATTEMPTS")),
+            max_wait=float(setting("PLATFORM_MAX_WAIT_SECONDS")),
         )
     return FilePublisher(area("outbox"))
 
@@ -73,20 +75,37 @@ def deliver(
     if token is None:
         return
     batch = db.session.get_one(DisclosureBatch, batch_id, populate_existing=True)
-    info, attempts = claims.batch_info(batch), batch.attempts
+    info, attempts, age = claims.batch_info(batch), batch.attempts, utcnow() - batch.created_at
     if claimed is None:  # read the items now: no transaction stays open across the network
         claimed = list(claims.stream_items(batch_id))
     db.session.rollback()
     try:
         publisher.deliver(info, lambda: claimed)
     except DeliveryError as exc:
+        # Doubling from RETRY_BASE_SECONDS, up to a quarter more at random (batches that
+        # failed together do not retry together), never sooner than the receiver asked.
         backoff = int(setting("RETRY_BASE_SECONDS")) * 2 ** min(attempts - 1, 8)
-        held = claims.mark_failed(batch_id, token, str(exc), exc.retryable,
-                                      dt.timedelta(seconds=backoff))
-        outcome = "failed"
+        backoff = max(backoff * random.uniform(1.0, 1.25), exc.retry_after or 0.0)
+        exhausted = (attempts >= int(setting("BATCH_GIVE_UP_ATTEMPTS"))
+                     or age >= dt.timedelta(hours=int(setting("BATCH_GIVE_UP_HOURS"))))
+        error = str(exc)
+        if exc.retryable and exhausted:
+            error = f"{exc} (gave up after {attempts} attempts in {_hours(age)} h)"
+        retrying = exc.retryable and not exhausted
+        held = claims.mark_failed(batch_id, token, error, retrying, dt.timedelta(seconds=backoff))
+        outcome = "retrying" if retrying else "failed"
+        if held and retrying:
+            log.warning("batch %s (%s) attempt %d failed, next in %.0f s: %s", batch_id,
+                        info.category, attempts, backoff, error)
+        elif held:
+            log.error("batch %s (%s) failed for good after attempt %d: %s", batch_id,
+                      info.category, attempts, error)
     else:
         held = claims.mark_delivered(batch_id, token, publisher.name)
         outcome = "delivered"
+        if held:
+            log.info("batch %s (%s) delivered: %d items via %s, attempt %d", batch_id,
+                     info.category, info.item_count, publisher.name, attempts)
     if not held:
         log.warning("batch %s: lost the delivery lease while delivering; this attempt's outcome "
                     "(%s) is discarded, the attempt that took over records its own",
@@ -94,6 +113,10 @@ def deliver(
         summary.superseded.append(batch_id)
         return
     summary.add(info, ok=outcome == "delivered")
+
+
+def _hours(age: dt.timedelta) -> str:
+    return f"{age.total_seconds() / 3600:.1f}"
 
 
 def due_batches(categories: list[str]) -> list[str]:

@@ -43,7 +43,7 @@ def batch_page(batch_id: str) -> Any:
     items = batches.batch_items(batch.id, page, per_page)
     return render_template("staff/batch.html", batch=batch, items=items, page=page,
                            pages=page_count(batch.item_count, per_page),
-                           button=VersionForm())
+                           attempts=batches.attempts(batch.id), button=VersionForm())
 
 
 @bp.route("/disclosure/batches/<batch_id>/payload.<fmt>")
@@ -71,6 +71,22 @@ def batch_retry(batch_id: str) -> Any:
             apply_error(None, exc)
         else:
             flash(_("已安排重新推送该批次。"), "success")
+    return redirect(url_for("staff.batch_page", batch_id=batch_id[:64]))
+
+
+@bp.route("/disclosure/batches/<batch_id>/resend", methods=["POST"])
+@staff_page(*ADMIN)
+def batch_resend(batch_id: str) -> Any:
+    """Send a delivered batch again, for a platform that lost it (same id: a platform that
+    has it publishes nothing twice)."""
+    form = VersionForm()
+    if form.validate_on_submit():
+        try:
+            batches.resend_batch(batch_id, current_actor())
+        except DomainError as exc:
+            apply_error(None, exc)
+        else:
+            flash(_("已安排重新发送该批次。"), "success")
     return redirect(url_for("staff.batch_page", batch_id=batch_id[:64]))
 
 
