@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
@@ -16,6 +17,7 @@ from app.web.forms import VersionForm
 from app.web.pages import apply_error, page_args, page_count
 from app.web.security import ADMIN, current_actor, staff_page
 from app.web.staff.blueprint import bp
+from app.workflows.facts import Actor
 
 FORMATS = {"jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
 
@@ -63,15 +65,7 @@ def batch_payload(batch_id: str, fmt: str) -> Any:
 @staff_page(*ADMIN)
 def batch_retry(batch_id: str) -> Any:
     """Send a failed batch again at the next run (same id: the platform sees it once)."""
-    form = VersionForm()
-    if form.validate_on_submit():
-        try:
-            batches.retry_batch(batch_id, current_actor())
-        except DomainError as exc:
-            apply_error(None, exc)
-        else:
-            flash(_("已安排重新推送该批次。"), "success")
-    return redirect(url_for("staff.batch_page", batch_id=batch_id[:64]))
+    return _send_again(batch_id, batches.retry_batch, _("已安排重新推送该批次。"))
 
 
 @bp.route("/disclosure/batches/<batch_id>/resend", methods=["POST"])
@@ -79,14 +73,17 @@ def batch_retry(batch_id: str) -> Any:
 def batch_resend(batch_id: str) -> Any:
     """Send a delivered batch again, for a platform that lost it (same id: a platform that
     has it publishes nothing twice)."""
-    form = VersionForm()
-    if form.validate_on_submit():
+    return _send_again(batch_id, batches.resend_batch, _("已安排重新发送该批次。"))
+
+
+def _send_again(batch_id: str, action: Callable[[str, Actor], object], done: str) -> Any:
+    if VersionForm().validate_on_submit():
         try:
-            batches.resend_batch(batch_id, current_actor())
+            action(batch_id, current_actor())
         except DomainError as exc:
             apply_error(None, exc)
         else:
-            flash(_("已安排重新发送该批次。"), "success")
+            flash(done, "success")
     return redirect(url_for("staff.batch_page", batch_id=batch_id[:64]))
 
 
