@@ -4,6 +4,7 @@ the audit trails."""
 
 from __future__ import annotations
 
+import signal
 import sys
 from typing import TextIO
 
@@ -18,6 +19,7 @@ from app.demo import load_demo
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Unit
+from app.observability import configure_logging
 from app.scheduler import run_forever, start_in_process
 from app.services.audit import admin_trail
 from app.services.audit.admin_trail import CONSOLE
@@ -45,15 +47,27 @@ def register(app: Flask) -> None:
 def serve(host: str, port: int, threads: int) -> None:
     """Upgrade the database, then run the web service and the scheduler in one process."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    configure_logging(app.config, "web")
     upgrade()
     _reclassify_stop_orders()
     leadership = start_in_process(app) if app.config["SCHEDULER_IN_SERVE"] else None
+    # SIGTERM (systemd, docker stop) ends the server like Ctrl-C: the scheduler thread then
+    # gives its lease up, so a standby takes over at once instead of after LEASE_SECONDS.
+    signal.signal(signal.SIGTERM, _stop)
     click.echo(f"creditflow serving on http://{host}:{port}/  (API docs: /api/docs)")
     try:
         waitress_serve(app, host=host, port=port, threads=threads)
+    except KeyboardInterrupt:
+        pass
     finally:
         if leadership is not None:
             leadership.stop.set()
+            if leadership.thread is not None:
+                leadership.thread.join(timeout=30)
+
+
+def _stop(*_: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _reclassify_stop_orders() -> None:
@@ -80,7 +94,7 @@ def reclassify_command() -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Run the scheduler alone (scaled-out deployments; web processes then run without it)."""
-
+    configure_logging(current_app.config, "scheduler")
     run_forever(current_app._get_current_object())  # type: ignore[attr-defined]
 
 

@@ -294,6 +294,16 @@ class Settings(Schema):
     # Languages of the pages: Simplified Chinese first, English available.
     LANGUAGES = fields.List(fields.String(validate=validate.OneOf(["zh", "en"])),
                             load_default=["zh", "en"], validate=validate.Length(min=1))
+    # Logs of every process go to standard error: the level, plain text or JSON lines (one
+    # object a line, for a log collector), and whether every request is logged (access log).
+    LOG_LEVEL = fields.String(load_default="INFO", validate=validate.OneOf(
+        ["DEBUG", "INFO", "WARNING", "ERROR"]))
+    LOG_FORMAT = fields.String(load_default="text", validate=validate.OneOf(["text", "json"]))
+    ACCESS_LOG = fields.Boolean(load_default=True)
+    # Errors to a Sentry server (the `sentry` extra; a self-hosted one on an intranet): its
+    # DSN, empty: off. No personal data is sent.
+    SENTRY_DSN = fields.String(load_default="", validate=_optional(URL))
+    SENTRY_ENVIRONMENT = fields.String(load_default="production")
     # PostgreSQL ends a transaction left idle this long (0: never); no use case keeps one
     # open across the network, so only a paused or hung process ever reaches it.
     DB_IDLE_IN_TRANSACTION_SECONDS = fields.Integer(load_default=60, validate=NOT_NEGATIVE)
@@ -309,6 +319,9 @@ class Settings(Schema):
             if importlib.util.find_spec("boto3") is None:
                 raise ValidationError("the s3 storage needs boto3: pip install "
                                       "'creditflow[s3]'", "STORAGE")
+        if data.get("SENTRY_DSN") and importlib.util.find_spec("sentry_sdk") is None:
+            raise ValidationError("Sentry needs sentry-sdk: pip install 'creditflow[sentry]'",
+                                  "SENTRY_DSN")
         if data.get("LEASE_RENEW_SECONDS", 0) >= data.get("LEASE_SECONDS", 1):
             raise ValidationError("must be shorter than LEASE_SECONDS", "LEASE_RENEW_SECONDS")
         if data.get("SMTP_STARTTLS") and data.get("SMTP_IMPLICIT_TLS"):

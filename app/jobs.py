@@ -16,8 +16,10 @@ from contextlib import contextmanager
 from flask import Flask
 
 from app.database import fenced
+from app.extensions import db
 from app.services.credit.expiry import sweep_expired
 from app.services.disclosure import lease
+from app.services.disclosure.monitor import record_run
 from app.services.disclosure.pipeline import run_disclosure
 from app.services.disclosure.runs import run_requested
 from app.services.notifications.reminders import scan_reminders, send_pending
@@ -62,7 +64,14 @@ def _leading(job: str) -> Iterator[bool]:
 def _run(job: str, work: Callable[[], object]) -> None:
     with _leading(job) as leading:
         if leading:
-            log.info("%s: %s", job, work())
+            try:
+                outcome = work()
+            except Exception as exc:
+                db.session.rollback()
+                record_run(job, error=f"{type(exc).__name__}: {exc}")
+                raise  # APScheduler logs it with its traceback
+            record_run(job)
+            log.info("%s: %s", job, outcome)
 
 
 def daily_batch(category: str) -> None:
@@ -79,6 +88,7 @@ def requested_runs() -> None:
     """Every few seconds: the runs staff asked for ("run now")."""
     with _leading("requested runs") as leading:
         if leading and (answered := run_requested()):
+            record_run("requested runs")
             log.info("requested runs: %d answered", answered)
 
 

@@ -105,6 +105,7 @@ class Leadership:
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.scheduler: BackgroundScheduler | None = None
         self.stop = threading.Event()
+        self.thread: threading.Thread | None = None  # inside `serve`: the thread it runs on
 
     def tick(self) -> bool:
         """Renew or take the lease; start or stop the jobs to match. True while leading."""
@@ -141,7 +142,8 @@ class Leadership:
 def start_in_process(app: Flask) -> Leadership:
     """The scheduler as a daemon thread of ``creditflow serve``."""
     leadership = Leadership(app)
-    threading.Thread(target=leadership.run, name="scheduler", daemon=True).start()
+    leadership.thread = threading.Thread(target=leadership.run, name="scheduler", daemon=True)
+    leadership.thread.start()
     return leadership
 
 

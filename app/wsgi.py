@@ -8,9 +8,12 @@ import sys
 
 from app.config import ConfigError
 from app.factory import create_app
+from app.observability import configure_logging
 
 try:
     application = create_app()
 except ConfigError as exc:  # one line naming the setting; gunicorn then stops (status 3)
     print(f"creditflow: configuration refused: {exc}", file=sys.stderr, flush=True)
     raise SystemExit(3) from None
+
+configure_logging(application.config, "web")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import os
 from typing import Any
 
 import marshmallow as ma
@@ -14,12 +15,15 @@ from marshmallow import fields as f
 from marshmallow import validate as v
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.multiprocess import MultiProcessCollector
 
 from app.api.auth import current_actor, staff_required
 from app.api.schemas import Strict, Text
 from app.errors import Unauthorized
+from app.models._types import utcnow
 from app.models.disclosure import ATTEMPT_OUTCOMES, BATCH_STATUSES, RUN_STATUSES
 from app.models.records import CATEGORIES
+from app.observability import REGISTRY
 from app.services.disclosure import batches, monitor
 from app.services.disclosure.runs import ask_for_run, get_run
 
@@ -219,8 +223,9 @@ def _metrics_allowed() -> None:
 
 
 def metrics() -> Response:
-    """Prometheus text format: items by state, overdue items, batches by status. Restricted
-    by ``METRICS_TOKEN`` (a bearer token) and ``METRICS_NETWORKS`` (addresses allowed)."""
+    """Prometheus text format: items by state, overdue items, batches by status, reminders
+    waiting, the scheduler's leader and its jobs' last runs, HTTP requests and latency.
+    Restricted by ``METRICS_TOKEN`` (a bearer token) and ``METRICS_NETWORKS``."""
     _metrics_allowed()
     figures = monitor.figures()
     registry = CollectorRegistry()
@@ -242,4 +247,36 @@ def metrics() -> Response:
     Gauge("creditflow_listings_expiry_blocked",
           "Listings past their maximum period whose obligations are unmet",
           registry=registry).set(figures["expiry_blocked"])
-    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+    mail = Gauge("creditflow_reminders_waiting", "Reminder mails not sent, by status",
+                 ["status"], registry=registry)
+    for status in ("pending", "failed"):
+        mail.labels(status).set(figures["mail"].get(status, 0))
+    leader = Gauge("creditflow_scheduler_leader", "1 for the scheduler that holds the lease",
+                   ["holder"], registry=registry)
+    lease_left = Gauge("creditflow_scheduler_lease_seconds", "Seconds left on the leader's "
+                       "lease (0: no scheduler leads)", registry=registry)
+    if figures["leader"] is not None:
+        holder, expires = figures["leader"]
+        leader.labels(holder).set(1)
+        lease_left.set(max((expires - utcnow()).total_seconds(), 0))
+    ok = Gauge("creditflow_job_last_success_timestamp_seconds",
+               "When each scheduler job last finished without error", ["job"],
+               registry=registry)
+    failed = Gauge("creditflow_job_last_failure_timestamp_seconds",
+                   "When each scheduler job last failed", ["job"], registry=registry)
+    for job, last_ok, last_failed in figures["jobs"]:
+        if last_ok is not None:
+            ok.labels(job).set(last_ok.timestamp())
+        if last_failed is not None:
+            failed.labels(job).set(last_failed.timestamp())
+    body = generate_latest(registry) + generate_latest(request_registry())
+    return Response(body, mimetype=CONTENT_TYPE_LATEST)
+
+
+def request_registry() -> CollectorRegistry:
+    """This process's request counts, or every worker's when PROMETHEUS_MULTIPROC_DIR is set."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return REGISTRY
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry)
+    return registry
