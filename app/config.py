@@ -276,6 +276,12 @@ class Settings(Schema):
     PROOF_RETENTION_DAYS = fields.Integer(load_default=180, validate=POSITIVE)
     UNIT_UPLOAD_QUOTA_BYTES = fields.Integer(load_default=50 * 1024 * 1024, validate=POSITIVE)
     APPLY_RATE_LIMIT = fields.String(load_default="10 per hour", validate=_rate_limit)
+    # Retention: the file publisher's batch files are removed this many days after delivery
+    # (the platform has collected them; the batch page still serves the payload from the
+    # database); reminder mails lose their address and text this many days after they were
+    # written (the record that one was sent stays). 0 keeps them.
+    BATCH_FILE_RETENTION_DAYS = fields.Integer(load_default=90, validate=NOT_NEGATIVE)
+    REMINDER_RETENTION_DAYS = fields.Integer(load_default=365, validate=NOT_NEGATIVE)
     # The service's public address: links in reminders, and the self-service address printed
     # with its QR code on notices. Set it to the address units reach the service at.
     BASE_URL = fields.String(load_default="http://127.0.0.1:8000", validate=URL)
@@ -287,6 +293,9 @@ class Settings(Schema):
     # statutory period stay public (months from the decision; penalties follow
     # PUBLICITY_MONTHS or their listing).
     PUBLIC_RATE_LIMIT = fields.String(load_default="60 per minute", validate=_rate_limit)
+    # A name search counts matches up to this (shown as "more than N"), and its pages end
+    # there: a broad term ("公司") never counts or pages through a province's register.
+    PUBLIC_COUNT_CAP = fields.Integer(load_default=200, validate=validate.Range(min=20))
     PUBLIC_MONTHS = fields.Dict(
         keys=fields.String(validate=validate.OneOf(CATEGORIES.values)),
         values=fields.Integer(validate=POSITIVE),

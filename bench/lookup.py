@@ -11,10 +11,16 @@ Then, for each app in turn, gunicorn (2 sync workers, 127.0.0.1) serves it and w
 - floor: a bare Flask endpoint that runs the lookup's own SQL on an open connection and dumps
   the rows — what one database round trip costs on this machine, with nothing else around it.
 
+The service is also asked for name searches (``GET /api/v1/public/units?q=…``, first page),
+each kind for the same time: two characters (a brand, an industry, a district), four (a brand
+and an industry) and a broad term most names contain ("有限公司", "公司").
+
 The last line is one JSON object with ``rps_ratio`` (lookup / bare requests per second),
-``p99_ms`` (the lookup's 99th percentile latency) and ``floor_ratio`` (floor / bare: the most
-any lookup that reads the database per request can reach here). Targets: rps_ratio >= 0.5,
-p99_ms < 50.
+``p99_ms`` (the lookup's 99th percentile latency), ``floor_ratio`` (floor / bare: the most
+any lookup that reads the database per request can reach here), ``floor_ratio_service``
+(lookup / floor: what the framework, rate limiting and hooks cost on top of the query) and
+``name_p99_ms`` per kind of name search. Targets: rps_ratio >= 0.5, p99_ms < 50,
+floor_ratio_service >= 0.9, name_p99_ms < 50 for every kind.
 
     python bench/lookup.py [--units 1000000] [--seconds 20] [--connections 4] [--pg URL]
 """
@@ -31,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -50,16 +57,47 @@ request = function()
 end
 """
 
+DISTRICTS = ["东丽", "河西", "南开", "河东", "河北", "红桥", "西青", "津南", "北辰", "武清",
+             "宝坻", "滨海", "宁河", "静海", "蓟州", "和平"]
+BRAND = ("华盛鑫源泰丰瑞祥宏达兴隆昌盛永安德福金鼎海天嘉和恒信正博远航新城明月星辰"
+         "佳美康宁润泽广厦通达顺发伟业腾飞")
+INDUSTRIES = ["商贸", "物流", "餐饮", "酒店", "物业", "科技", "建材", "机电", "服装", "医药",
+              "汽修", "仓储"]
+FORMS = ["有限公司", "有限责任公司", "股份有限公司", "经营部", "服务中心"]
+NAMES = {"districts": "[" + ",".join(f"'{d}'" for d in DISTRICTS) + "]",
+         "n_districts": len(DISTRICTS), "brand": BRAND, "n_brand": len(BRAND),
+         "industries": "[" + ",".join(f"'{d}'" for d in INDUSTRIES) + "]",
+         "n_industries": len(INDUSTRIES),
+         "forms": "[" + ",".join(f"'{d}'" for d in FORMS) + "]", "n_forms": len(FORMS)}
+
+
+def name_terms(kind: str) -> list[str]:
+    """What the public types: two characters (a brand, an industry, a district), four (a
+    brand and an industry), or a term most names contain."""
+    brands = [BRAND[i] + BRAND[i + 1] for i in range(0, len(BRAND) - 1, 2)]
+    if kind == "two":
+        return brands + INDUSTRIES + DISTRICTS
+    if kind == "four":
+        return [b + i for b in brands[:10] for i in INDUSTRIES]
+    return ["有限公司", "公司", "天津市", "有限"]
+
+
 LOAD = [
     # one account to have proposed the listings
     """INSERT INTO users (username, display_name, role, password_hash, active, created_at,
-                          failed_logins, session_epoch)
-       VALUES ('bench', 'bench', 'officer', 'x', true, now(), 0, 1)""",
+                          session_epoch)
+       VALUES ('bench', 'bench', 'officer', 'x', true, now(), 1)""",
+    # Names as a register has them: city, district, a two-character brand from 60 common
+    # characters, an industry and a legal form ("天津市东丽华盛物流有限公司").
     """INSERT INTO units (uscc, name, street, credit_status, version, access_failures,
                           created_at)
        SELECT '{prefix}' || lpad(i::text, 7, '0') || '0',
-              '天津市东丽区基准' || i || '号商贸有限公司', '无瑕街道',
-              CASE WHEN i % 50 = 0 THEN 'listed' ELSE 'normal' END, 1, 0, now()
+              '天津市' || (ARRAY{districts})[1 + i % {n_districts}]
+              || substr('{brand}', 1 + ((i::bigint * 7919) % {n_brand})::int, 1)
+              || substr('{brand}', 1 + ((i::bigint * 104729) % {n_brand})::int, 1)
+              || (ARRAY{industries})[1 + (i / 7) % {n_industries}]
+              || (ARRAY{forms})[1 + (i / 13) % {n_forms}],
+              '无瑕街道', CASE WHEN i % 50 = 0 THEN 'listed' ELSE 'normal' END, 1, 0, now()
        FROM generate_series(1, {units}) AS i""",
     """INSERT INTO enforcement_records (unit_id, category, document_no, decided_on, publish_by,
               publish_by_provisional, status, facts, legal_basis, tier, penalty_types,
@@ -144,7 +182,8 @@ def load(url: str, units: int) -> float:
     started = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
         for statement in LOAD:
-            conn.execute(statement.format(units=units, prefix=PREFIX))  # type: ignore[arg-type]
+            conn.execute(statement.format(units=units, prefix=PREFIX,  # type: ignore[arg-type]
+                                          **NAMES))
     return time.perf_counter() - started
 
 
@@ -176,10 +215,10 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(port: int, units: int, seconds: int, connections: int) -> dict[str, float]:
+def wrk(port: int, script_text: str, seconds: int, connections: int) -> dict[str, float]:
     """Requests per second and the 99th percentile latency (ms) of one wrk run."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA.replace("{prefix}", PREFIX).replace("{units}", str(units)))
+        script.write(script_text)
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name,
          f"http://127.0.0.1:{port}"],
@@ -194,12 +233,31 @@ def wrk(port: int, units: int, seconds: int, connections: int) -> dict[str, floa
     return {"rps": rps, "p99_ms": _ms(p99.group(1), p99.group(2))}  # type: ignore[union-attr]
 
 
-def measure(target: str, url: str, args: argparse.Namespace) -> dict[str, float]:
+def code_script(units: int) -> str:
+    return LUA.replace("{prefix}", PREFIX).replace("{units}", str(units))
+
+
+def name_script(kind: str) -> str:
+    """A wrk script asking for the first page of a random term of ``kind``."""
+    paths = [f"/api/v1/public/units?q={urllib.parse.quote(t)}&per_page=20"
+             for t in name_terms(kind)]
+    table = ", ".join(f'"{p}"' for p in paths)
+    return (f"math.randomseed(os.time())\nlocal paths = {{{table}}}\n"
+            "request = function()\n  return wrk.format(\"GET\", paths[math.random(#paths)])\n"
+            "end\n")
+
+
+def measure(target: str, url: str, args: argparse.Namespace,
+            scripts: dict[str, str]) -> dict[str, dict[str, float]]:
+    """Each wrk script in turn against one gunicorn serving ``target``."""
     port = free_port()
     proc = serve(target, url, port)
     try:
-        wrk(port, args.units, 3, args.connections)  # warm-up: imports, connections, caches
-        return wrk(port, args.units, args.seconds, args.connections)
+        results = {}
+        for kind, script in scripts.items():
+            wrk(port, script, 3, args.connections)  # warm-up: imports, connections, caches
+            results[kind] = wrk(port, script, args.seconds, args.connections)
+        return results
     finally:
         stop(proc)
 
@@ -218,11 +276,17 @@ def main() -> None:
         seconds = load(url, args.units)
         print(f"loaded {args.units:,} units, {3 * args.units:,} records and their published "
               f"items in {seconds:.1f} s", flush=True)
-        bare = measure("bench.lookup_apps:bare()", url, args)
+        codes = {"code": code_script(args.units)}
+        bare = measure("bench.lookup_apps:bare()", url, args, codes)["code"]
         print(f"bare:   {bare['rps']:.0f} req/s, p99 {bare['p99_ms']:.1f} ms", flush=True)
-        lookup = measure("bench.lookup_apps:lookup()", url, args)
+        names = {kind: name_script(kind) for kind in ("two", "four", "broad")}
+        service = measure("bench.lookup_apps:lookup()", url, args, {**codes, **names})
+        lookup = service["code"]
         print(f"lookup: {lookup['rps']:.0f} req/s, p99 {lookup['p99_ms']:.1f} ms", flush=True)
-        floor = measure("bench.lookup_apps:floor()", url, args)
+        for kind in names:
+            print(f"name search ({kind}): {service[kind]['rps']:.0f} req/s, "
+                  f"p99 {service[kind]['p99_ms']:.1f} ms", flush=True)
+        floor = measure("bench.lookup_apps:floor()", url, args, codes)["code"]
         print(f"floor:  {floor['rps']:.0f} req/s, p99 {floor['p99_ms']:.1f} ms", flush=True)
     finally:
         if not args.keep:
@@ -233,7 +297,11 @@ def main() -> None:
                       "floor_rps": round(floor["rps"], 1),
                       "floor_ratio": round(floor["rps"] / bare["rps"], 3),
                       "rps_ratio": round(lookup["rps"] / bare["rps"], 3),
-                      "p99_ms": round(lookup["p99_ms"], 2)}))
+                      "floor_ratio_service": round(lookup["rps"] / floor["rps"], 3),
+                      "p99_ms": round(lookup["p99_ms"], 2),
+                      "name_p99_ms": {kind: round(service[kind]["p99_ms"], 2)
+                                      for kind in names},
+                      "name_rps": {kind: round(service[kind]["rps"], 1) for kind in names}}))
 
 
 if __name__ == "__main__":

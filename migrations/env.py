@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from app.models import NOT_MODELLED
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -54,8 +56,9 @@ def render_item(type_, obj, autogen_context):
 
 
 def include_name(name, type_, parent_names):
-    """APScheduler owns its job table; migrations leave it alone."""
-    return not (type_ == "table" and name == "apscheduler_jobs")
+    """What the models do not describe (APScheduler's table, a PostgreSQL-only index) is
+    left alone."""
+    return (type_, name) not in NOT_MODELLED
 
 
 def run_migrations_offline():

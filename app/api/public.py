@@ -37,7 +37,10 @@ class PublicUnitOut(ma.Schema):
 
 class PublicPageOut(ma.Schema):
     items = f.List(f.Nested(PublicUnitOut))
-    total = f.Integer()
+    total = f.Integer(metadata={"description": "how many units match, counted up to "
+                                               "PUBLIC_COUNT_CAP (200)"})
+    total_capped = f.Boolean(metadata={"description": "true: more than `total` units match; "
+                                                      "pages end at the cap, refine the term"})
     page = f.Integer()
     per_page = f.Integer()
 
@@ -85,8 +88,9 @@ class PublicUnits(MethodView):
     @blp.response(200, PublicPageOut)
     def get(self, args: dict[str, Any]) -> Any:
         """Units whose name contains ``q`` (two characters at least) or whose code is ``q``."""
-        items, total = public.search(args["q"], args["page"], args["per_page"])
-        return _cached({"items": items, "total": total, "page": args["page"],
+        found = public.search(args["q"], args["page"], args["per_page"])
+        return _cached({"items": found.items, "total": found.total,
+                        "total_capped": found.capped, "page": args["page"],
                         "per_page": args["per_page"]})
 
 

@@ -31,15 +31,15 @@ def search() -> Any:
     """Search by a part of the name or the full 统一社会信用代码."""
     q = (request.args.get("q") or "").strip()[:100]
     page, per_page = page_args(request.args)
-    items: list[dict[str, Any]] = []
-    total, error = 0, None
+    found, error = public.SearchPage([], 0, False), None
     if q:
         try:
-            items, total = public.search(q, page, per_page)
+            found = public.search(q, page, per_page)
         except ValidationFailed as exc:
             error = tr(exc.message)
-    return render_template("public/search.html", q=q, items=items, total=total, page=page,
-                           pages=page_count(total, per_page), error=error), (
+    return render_template("public/search.html", q=q, items=found.items, total=found.total,
+                           capped=found.capped, page=page,
+                           pages=page_count(found.total, per_page), error=error), (
                                422 if error else 200)
 
 

@@ -171,3 +171,45 @@ def test_an_ended_listing_is_gone_at_once_for_a_cache_that_revalidates(app, dist
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     body = changed.get_data(as_text=True)
     assert ('"listed":false' in body.replace(" ", "")) or 'data-listed="false"' in body
+
+
+def test_a_broad_name_search_counts_up_to_the_cap_and_pages_stop_there(app):
+    app.config["PUBLIC_COUNT_CAP"] = 20
+    with app.app_context():
+        officer = b.staff("officer", "wang")
+        for n in range(23):
+            b.unit(officer, name=f"东丽第{n:02d}物流有限公司")
+        b.unit(officer, name="东丽湖100%纯净水厂")
+    client = app.test_client()
+    broad = client.get("/api/v1/public/units?q=物流&per_page=10").get_json()
+    assert broad["total"] == 20 and broad["total_capped"] is True
+    names = [u["name"] for u in broad["items"]]
+    assert names[:2] == ["东丽第00物流有限公司", "东丽第01物流有限公司"]
+    last = client.get("/api/v1/public/units?q=物流&per_page=10&page=2").get_json()
+    assert len(last["items"]) == 10
+    beyond = client.get("/api/v1/public/units?q=物流&per_page=10&page=3")
+    assert beyond.status_code == 422 and "更完整" in beyond.get_json()["message"]
+    exact = client.get("/api/v1/public/units?q=第07物流").get_json()
+    assert exact["total"] == 1 and exact["total_capped"] is False
+    odd = client.get("/api/v1/public/units?q=0%纯").get_json()  # LIKE's own signs are text
+    assert [u["name"] for u in odd["items"]] == ["东丽湖100%纯净水厂"]
+    page = client.get("/public/?q=物流").get_data(as_text=True)
+    assert "找到超过 20 个单位，请输入更完整的名称以缩小范围。" in page
+
+
+def test_postgresql_searches_names_through_the_bigram_index(app):
+    with app.app_context():
+        from app.extensions import db
+
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("the bigram index is PostgreSQL's (SQLite keeps its LIKE)")
+        from sqlalchemy import text
+
+        with db.engine.connect() as conn:
+            conn.execute(text("SET enable_seqscan = off"))
+            plan = "\n".join(conn.execute(text(
+                "EXPLAIN SELECT id FROM units WHERE creditflow_bigrams(name) @> "
+                "creditflow_bigrams('物流') AND name LIKE '%物流%'")).scalars())
+            bigrams = conn.execute(text("SELECT creditflow_bigrams('东丽物流')")).scalar()
+    assert "ix_units_name_bigrams" in plan
+    assert sorted(bigrams) == sorted(["东丽", "丽物", "物流"])

@@ -9,18 +9,18 @@ a unit beyond its name and code (no address, phone or legal representative's ID)
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, func, literal, select, text
 
 from app import uscc as uscc_codes
 from app.database import read_only
 from app.errors import NotFound, ValidationFailed
+from app.extensions import db
 from app.i18n import N_
 from app.models import DisclosureItem, EnforcementRecord, Listing, Unit
 from app.services.base.context import setting, today
-from app.services.base.paging import page_of
 from app.workflows import publicity
 
 LISTED = ("listed", "restoration_requested")
@@ -29,6 +29,14 @@ PRIVATE_FIELDS = frozenset({"法定代表人", "法定代表人证件类型", "�
                             "证件类型", "证件号码"})
 PERSON = "自然人"  # a natural person's name is not shown on the district's page either
 MIN_NAME = 2
+
+
+class SearchPage(NamedTuple):
+    """A page of units found, how many match (up to the cap), and whether more do."""
+
+    items: list[dict[str, Any]]
+    total: int
+    capped: bool
 # One round trip per lookup: the unit, its active listing (at most one) and all its items.
 _LOOKUP = (
     select(Unit.id, Unit.uscc, Unit.name, Unit.credit_status,
@@ -46,19 +54,37 @@ _LOOKUP = (
 )
 
 
-def search(q: str | None, page: int = 1, per_page: int = 20) -> tuple[list[dict[str, Any]], int]:
-    """Units whose name contains ``q`` (two characters at least) or whose code is ``q``."""
+def search(q: str | None, page: int = 1, per_page: int = 20) -> SearchPage:
+    """Units whose name contains ``q`` (two characters at least) or whose code is ``q``, in
+    name order. The total is counted up to ``PUBLIC_COUNT_CAP`` (``capped``: at least that
+    many match), and pages stop there: a broad term never scans the whole register.
+
+    On PostgreSQL the name test first goes through the bigram index (migration 0020): a
+    two-character query is one index lookup, a longer one the intersection of its bigrams, the
+    ``LIKE`` then confirms; the planner walks the name index instead for a term most names
+    contain. SQLite keeps the plain ``LIKE``."""
     term = (q or "").strip()
     code = uscc_codes.normalise(term)
     if len(code) == 18 and all(c in uscc_codes.ALPHABET for c in code):
-        where = Unit.uscc == code
+        where: Any = Unit.uscc == code
     elif len(term) >= MIN_NAME:
         where = Unit.name.contains(term, autoescape=True)
+        if db.session.get_bind().dialect.name == "postgresql":
+            # one request, many small queries: no parallel workers to start for each
+            db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+            where = and_(func.creditflow_bigrams(Unit.name)
+                         .op("@>")(func.creditflow_bigrams(term)), where)
     else:
         raise ValidationFailed.on("q", N_("请输入单位名称的至少两个字，或完整的统一社会信用代码。"))
-    units, total = page_of(select(Unit).where(where), (Unit.name, Unit.id), page, per_page)
-    return [{"uscc": u.uscc, "name": u.name, "listed": u.credit_status in LISTED}
-            for u in units], total
+    cap = int(setting("PUBLIC_COUNT_CAP"))
+    if (page - 1) * per_page >= cap:
+        raise ValidationFailed.on("page", N_("结果太多，请输入更完整的单位名称。"))
+    found = select(literal(1)).where(where).order_by(Unit.name).limit(cap + 1).subquery()
+    total = int(db.session.scalar(select(func.count()).select_from(found)) or 0)
+    units = db.session.scalars(select(Unit).where(where).order_by(Unit.name, Unit.id)
+                               .offset((page - 1) * per_page).limit(per_page)).all()
+    return SearchPage([{"uscc": u.uscc, "name": u.name, "listed": u.credit_status in LISTED}
+                       for u in units], min(total, cap), total > cap)
 
 
 def public_until(category: str, decided_on: dt.date, payload: dict[str, Any]) -> dt.date | None:
