@@ -47,8 +47,8 @@ def register(app: Flask) -> None:
 def serve(host: str, port: int, threads: int) -> None:
     """Upgrade the database, then run the web service and the scheduler in one process."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    upgrade()  # Alembic's own logging set-up replaces the root handlers: configure after it
     configure_logging(app.config, "web")
-    upgrade()
     _reclassify_stop_orders()
     leadership = start_in_process(app) if app.config["SCHEDULER_IN_SERVE"] else None
     # SIGTERM (systemd, docker stop) ends the server like Ctrl-C: the scheduler thread then
@@ -247,7 +247,6 @@ PROBLEMS = {
 @audit_group.command("verify")
 def audit_verify() -> None:
     """Check every unit's audit chain under the audit key; exit 1 on any break."""
-
     units = events = 0
     broken = []
     for check in check_all():

@@ -23,7 +23,11 @@ from app.models import SchedulerLease
 from app.models._types import utcnow
 from app.services.disclosure.lease import SCHEDULER
 
-MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
+# In an installed wheel the migrations travel inside the package (setup.py); in a checkout
+# they are `migrations/` beside it.
+_PACKAGED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
+_CHECKOUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
+MIGRATIONS = _PACKAGED if os.path.isdir(_PACKAGED) else _CHECKOUT
 
 
 def head_revision() -> str | None:

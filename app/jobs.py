@@ -19,10 +19,11 @@ from app.database import fenced
 from app.extensions import db
 from app.services.credit.expiry import sweep_expired
 from app.services.disclosure import lease
+from app.services.disclosure.batches import prune_batch_files
 from app.services.disclosure.monitor import record_run
 from app.services.disclosure.pipeline import run_disclosure
 from app.services.disclosure.runs import run_requested
-from app.services.notifications.reminders import scan_reminders, send_pending
+from app.services.notifications.reminders import prune_reminders, scan_reminders, send_pending
 from app.services.online.selfservice import prune_proofs
 from app.services.staff.signin import prune_lockouts
 
@@ -103,9 +104,12 @@ def reminder_scan() -> None:
 
 
 def prune_old_proofs() -> None:
-    """Daily: remove the proofs of applications that ended without restoration long ago, and
-    sign-in failure counts of pairs that have been quiet for a day."""
+    """Daily: what is kept only for a while (docs/operations.md): proofs of applications that
+    ended without restoration, published batch files, reminder addresses, and sign-in failure
+    counts of pairs that have been quiet for a day."""
     _run("proof retention", prune_proofs)
+    _run("batch file retention", prune_batch_files)
+    _run("reminder retention", prune_reminders)
     _run("sign-in failures", prune_lockouts)
 
 

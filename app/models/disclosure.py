@@ -99,6 +99,9 @@ class DisclosureBatch(db.Model):  # type: ignore[name-defined]
     lease_token: Mapped[str | None] = mapped_column(String(32))
     # Who asked for the next attempt (an admin's retry or re-send); empty: the schedule.
     asked_by: Mapped[str | None] = mapped_column(String(100))
+    # The file publisher's files of this batch were removed after BATCH_FILE_RETENTION_DAYS
+    # (the items and their payload stay in the database: the batch page still serves them).
+    files_removed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 ATTEMPT_OUTCOMES = ("delivered", "retrying", "failed")

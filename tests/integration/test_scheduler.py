@@ -40,6 +40,25 @@ def test_a_standby_does_not_run_jobs(app):
                 side.scheduler.shutdown(wait=False)
 
 
+def test_a_leader_that_loses_the_database_stops_its_jobs_and_leads_again_after(app):
+    """While the database cannot be reached the lease cannot be renewed: the jobs stop (no
+    work is done that no lease covers), and the scheduler leads again when it is back."""
+    leader = Leadership(app)
+    broken = "postgresql+psycopg://nobody@127.0.0.1:1/none"  # nothing listens there
+    try:
+        assert leader.tick() and leader.scheduler is not None
+        with app.app_context():
+            good = db.engine.url
+            db.engines[None] = db.create_engine(broken)  # type: ignore[attr-defined]
+        assert not leader.tick() and leader.scheduler is None
+        with app.app_context():
+            db.engines[None] = db.create_engine(good)  # type: ignore[attr-defined]
+        assert leader.tick() and leader.scheduler is not None
+    finally:
+        if leader.scheduler is not None:
+            leader.scheduler.shutdown(wait=False)
+
+
 def test_a_machine_that_was_off_catches_up_once(app, tmp_path):
     app.config.update(OUTBOX_DIR=str(tmp_path / "outbox"))
     with app.app_context():

@@ -3,16 +3,21 @@ batch (retry) or a delivered one the platform lost (re-send), under the same id.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from app.database import unit_of_work
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.i18n import N_
 from app.models import BatchAttempt, DisclosureBatch, DisclosureItem
+from app.models._types import utcnow
 from app.publishers.formats import csv_lines, jsonl
+from app.services.base.context import setting
+from app.services.base.files import area
 from app.services.base.paging import page_of
 from app.services.disclosure.claims import send_again, stream_items
 from app.workflows.facts import Actor
@@ -76,3 +81,32 @@ def payload(batch: DisclosureBatch, fmt: str) -> Iterator[bytes]:
     """The batch's payload as delivered: JSON Lines, or the CSV for Excel; streamed."""
     items: Any = stream_items(batch.id)
     return jsonl(items) if fmt == "jsonl" else csv_lines(batch.category, items)
+
+
+FILES = ("items.jsonl", "items.csv", "manifest.json")
+
+
+def prune_batch_files(limit: int = 1000) -> int:
+    """Remove the file publisher's files of batches delivered more than
+    ``BATCH_FILE_RETENTION_DAYS`` ago (0: keep them); the database keeps the items. Returns
+    how many batches' files went."""
+    days = int(setting("BATCH_FILE_RETENTION_DAYS"))
+    if not days:
+        return 0
+    due = db.session.execute(
+        select(DisclosureBatch.id, DisclosureBatch.category).where(
+            DisclosureBatch.publisher == "file", DisclosureBatch.status == "delivered",
+            DisclosureBatch.files_removed_at.is_(None),
+            DisclosureBatch.delivered_at < utcnow() - dt.timedelta(days=days))
+        .order_by(DisclosureBatch.delivered_at).limit(limit)).all()
+    db.session.rollback()
+    outbox = area("outbox")
+    for batch_id, category in due:  # the manifest first: never a manifest without its files
+        for name in reversed(FILES):
+            outbox.delete(f"{category}/{batch_id}/{name}")
+    if due:
+        with unit_of_work() as session:
+            session.execute(update(DisclosureBatch)
+                            .where(DisclosureBatch.id.in_([i for i, _ in due]))
+                            .values(files_removed_at=utcnow()))
+    return len(due)

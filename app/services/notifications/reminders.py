@@ -199,3 +199,24 @@ def _failed(ids: list[int], error: str) -> None:
                 attempts=count + 1, last_error=error[:2000],
                 status="failed" if count + 1 >= attempts else "pending",
                 next_attempt_at=utcnow() + dt.timedelta(minutes=2**count)))
+
+
+REMOVED = "(removed)"
+
+
+def prune_reminders() -> int:
+    """Reminders written more than ``REMINDER_RETENTION_DAYS`` ago and no longer waiting lose
+    their address, text parameters and error (personal data); the row stays, so the same
+    reminder is never written again. 0 keeps them. Returns how many were cleared."""
+    days = int(setting("REMINDER_RETENTION_DAYS"))
+    if not days:
+        return 0
+    with unit_of_work() as session:
+        cleared = session.execute(
+            update(Notification)
+            .where(Notification.status.in_(("sent", "failed", "cancelled")),
+                   Notification.created_at < utcnow() - dt.timedelta(days=days),
+                   Notification.recipient != REMOVED)
+            .values(recipient=REMOVED, params=None, last_error=None)
+        ).rowcount  # type: ignore[attr-defined]
+    return int(cleared or 0)
