@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models._types import UTCDateTime, utcnow
 
 NOTIFICATION_KINDS = ("eligible", "decision", "due_soon")
+NOTIFICATION_STATUSES = ("pending", "sent", "failed", "cancelled")
 
 
 class Notification(db.Model):  # type: ignore[name-defined]

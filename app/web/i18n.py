@@ -119,7 +119,16 @@ LABELS = {
         "account_deactivated": _l("停用账户"), "account_reactivated": _l("恢复账户"),
         "token_created": _l("签发访问令牌"), "token_revoked": _l("吊销访问令牌"),
         "calendar_changed": _l("录入节假日安排"), "batch_retried": _l("重试推送批次"),
-        "disclosure_run": _l("立即推送"),
+        "disclosure_run": _l("立即推送"), "batch_resent": _l("重新发送推送批次"),
+        "reminder_retried": _l("重新发送提醒邮件"),
+    },
+    "notification_kind": {
+        "eligible": _l("可申请信用修复提醒"), "decision": _l("信用修复结果通知"),
+        "due_soon": _l("办理期限提醒"),
+    },
+    "notification_status": {
+        "pending": _l("待发送"), "sent": _l("已发送"), "failed": _l("发送失败"),
+        "cancelled": _l("已取消"),
     },
     "day_kind": {"holiday": _l("放假"), "workday": _l("调休上班")},
     "ground": _names(vocabulary.REVOCATION_GROUNDS),

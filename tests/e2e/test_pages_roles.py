@@ -23,6 +23,7 @@ ACCESS = {
     "staff.restoration_withdraw": WORKERS, "staff.restoration_file": ANY,
     "staff.batch_list": ANY, "staff.batch_page": ANY, "staff.batch_payload": ANY,
     "staff.batch_retry": ADMIN, "staff.batch_run": ADMIN, "staff.batch_resend": ADMIN,
+    "staff.reminder_list": ADMIN, "staff.reminder_retry": ADMIN,
     "staff.user_list": ADMIN, "staff.user_edit": ADMIN, "staff.calendar_page": ADMIN,
     "staff.settings_page": ADMIN, "staff.admin_trail_page": ADMIN, "auth.password": ANY,
 }
@@ -52,11 +53,25 @@ def world(app, tmp_path):
                                                "东复决字〔2026〕1号", rec.decided_on)
         batch, _ = claim_batch("penalty", 100)
         file_id = attach_proof(request)
+        note_id = failed_reminder(unit.id)
         return {
             "uscc": unit.uscc, "record_id": record.id, "listing_id": proposal.id,
             "request_id": request.id, "batch_id": batch.id, "user_id": people["officer"].id,
             "fmt": "jsonl", "file_id": file_id, "revocation_id": revocation.id,
+            "note_id": note_id,
         }
+
+
+def failed_reminder(unit_id: int) -> int:
+    """A reminder mail the sender gave up on."""
+    from app.extensions import db
+    from app.models import Notification
+
+    note = Notification(kind="eligible", recipient="unit@example.cn", unit_id=unit_id,
+                        dedup_key="world", status="failed", attempts=5, last_error="refused")
+    db.session.add(note)
+    db.session.commit()
+    return note.id
 
 
 def attach_proof(request) -> int:

@@ -9,9 +9,12 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 
 from app.errors import DomainError
+from app.models.notifications import NOTIFICATION_STATUSES
 from app.services.audit import admin_trail
 from app.services.base.context import calendar
+from app.services.notifications import mailbox
 from app.services.staff import accounts, holidays, signin
+from app.web.forms import VersionForm
 from app.web.forms_admin import CalendarForm, UserCreateForm, UserEditForm
 from app.web.pages import apply_error, form_page, page_args, page_count, submitted
 from app.web.security import ADMIN, current_actor, staff_page
@@ -89,6 +92,34 @@ def admin_trail_page() -> Any:
     return render_template("admin/trail.html", events=rows, page=page,
                            pages=page_count(total, per_page),
                            chain=admin_trail.check())
+
+
+@bp.route("/admin/reminders")
+@staff_page(*ADMIN)
+def reminder_list() -> Any:
+    """Reminder mails with their status, tries and last error; failed ones can be retried."""
+    page, per_page = page_args(request.args, 50)
+    status = request.args.get("status")
+    status = status if status in NOTIFICATION_STATUSES else None
+    rows, total = mailbox.reminders(status, page, per_page)
+    return render_template("admin/reminders.html", rows=rows, page=page, status=status,
+                           pages=page_count(total, per_page), counts=mailbox.status_counts(),
+                           statuses=NOTIFICATION_STATUSES, button=VersionForm(),
+                           mail_server=bool(current_app.config["SMTP_HOST"]))
+
+
+@bp.route("/admin/reminders/<int(max=2147483647):note_id>/retry", methods=["POST"])
+@staff_page(*ADMIN)
+def reminder_retry(note_id: int) -> Any:
+    """Send a failed reminder again at the next send."""
+    if VersionForm().validate_on_submit():
+        try:
+            mailbox.retry_reminder(note_id, current_actor())
+        except DomainError as exc:
+            apply_error(None, exc)
+        else:
+            flash(_("已安排重新发送该提醒邮件。"), "success")
+    return redirect(url_for("staff.reminder_list", status="failed"))
 
 
 @bp.route("/admin/settings")
