@@ -4,6 +4,7 @@ the audit trails."""
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 from typing import TextIO
@@ -18,6 +19,7 @@ from app.config import effective
 from app.demo import load_demo
 from app.errors import DomainError
 from app.extensions import db
+from app.health import readiness
 from app.models import Unit
 from app.observability import configure_logging
 from app.scheduler import run_forever, start_in_process
@@ -35,7 +37,7 @@ from app.workflows.facts import Actor
 def register(app: Flask) -> None:
     """Add the commands to the app's CLI (``creditflow`` and ``flask --app app`` alike)."""
     for command in (serve, scheduler_command, users, tokens, demo_data, calendar_group, disclose,
-                    records_group, audit_group, config_group):
+                    records_group, audit_group, config_group, health_command):
         app.cli.add_command(command)
 
 
@@ -265,6 +267,21 @@ def audit_verify() -> None:
     if broken:
         sys.exit(1)
 
+
+
+@click.command("health")
+@with_appcontext
+@click.option("--scheduler", "need_leader", is_flag=True,
+              help="Also require a scheduler holding a live lease (somewhere).")
+def health_command(need_leader: bool) -> None:
+    """What /readyz answers, for processes without HTTP (the scheduler's container or unit):
+    one JSON line; exit 0 when ready, 1 otherwise."""
+    ready, checks = readiness()
+    if need_leader and not (checks.get("scheduler") or {}).get("leader"):
+        ready = False
+    click.echo(json.dumps({"ready": ready, **checks}, ensure_ascii=False, default=str))
+    if not ready:
+        sys.exit(1)
 
 
 @click.group("config", cls=AppGroup)

@@ -39,11 +39,13 @@ def head_revision() -> str | None:
 def readiness() -> tuple[bool, dict[str, Any]]:
     """Whether this process can serve, and what each check found."""
     head = head_revision()
+    lease = None
     try:
         with db.engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_revision()
-            lease = conn.execute(select(SchedulerLease.holder, SchedulerLease.expires_at)
-                                 .where(SchedulerLease.name == SCHEDULER)).first()
+            if current == head:  # an older schema may not have the lease table yet
+                lease = conn.execute(select(SchedulerLease.holder, SchedulerLease.expires_at)
+                                     .where(SchedulerLease.name == SCHEDULER)).first()
     except SQLAlchemyError as exc:
         return False, {"database": f"unreachable: {type(exc).__name__}", "migrations": None}
     finally:

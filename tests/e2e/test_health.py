@@ -50,3 +50,15 @@ def test_readyz_names_the_scheduler_leader(app, client):
         assert try_acquire(SCHEDULER, "host-a:4242", 60)
     scheduler = client.get("/readyz").get_json()["scheduler"]
     assert scheduler["leader"] == "host-a:4242" and scheduler["lease_until"]
+
+
+def test_the_health_command_answers_for_processes_without_http(app, runner):
+    from app.services.disclosure import lease
+
+    ready = runner.invoke(args=["health"])
+    assert ready.exit_code == 0 and '"ready": true' in ready.output
+    assert runner.invoke(args=["health", "--scheduler"]).exit_code == 1  # nobody leads
+    with app.app_context():
+        assert lease.try_acquire(lease.SCHEDULER, "host-b:7:abc", 45)
+    led = runner.invoke(args=["health", "--scheduler"])
+    assert led.exit_code == 0 and "host-b:7:abc" in led.output
