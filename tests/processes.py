@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -65,19 +66,21 @@ def migrated_sqlite(path: Path) -> str:
 
 @contextmanager
 def gunicorn(env: dict[str, str], workers: int = 2) -> Iterator[str]:
-    """The service under gunicorn (``app.wsgi``); yields its address."""
+    """The service under gunicorn (``app.wsgi``); yields its address. Its log goes to a file
+    (a line per request would fill a pipe nobody reads)."""
     port = free_port()
     args = [sys.executable, "-m", "gunicorn", "--workers", str(workers),
             "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5"]
-    proc = subprocess.Popen([*args, "app.wsgi:application"], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{base}/healthz", proc)
-        yield base
-    finally:
-        proc.terminate()
-        proc.communicate(timeout=20)
+    with tempfile.TemporaryFile("w+") as log:
+        proc = subprocess.Popen([*args, "app.wsgi:application"], env=env, text=True,
+                                stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_http(f"{base}/healthz", proc)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
 
 
 def shared_service(name: str, url: str, reachable: bool) -> str:

@@ -49,9 +49,10 @@ def test_the_api_keeps_its_description_under_schemathesis(tmp_path):
          stdin="correct-horse-battery\n")
     token = _cli(env, "tokens", "create", "st-supervisor").strip()
     port = _free_port()
+    # Its log (a line per request) goes to a file: a pipe nobody reads would fill and stall it.
+    log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True)
+                              env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     try:
         spec = f"http://127.0.0.1:{port}/api/openapi.json"
         deadline = time.monotonic() + 30
@@ -71,6 +72,7 @@ def test_the_api_keeps_its_description_under_schemathesis(tmp_path):
     finally:
         server.terminate()
         server.communicate(timeout=10)
+        log.close()
     report = run.stdout + run.stderr
     (Path("test-output") / "schemathesis.txt").parent.mkdir(exist_ok=True)
     (Path("test-output") / "schemathesis.txt").write_text(report, encoding="utf-8")
