@@ -4,6 +4,7 @@ the audit trails."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import signal
 import sys
@@ -16,7 +17,7 @@ from flask_migrate import upgrade
 from waitress import serve as waitress_serve
 
 from app.config import effective
-from app.demo import load_demo
+from app.demo import load_demo, load_year
 from app.errors import DomainError
 from app.extensions import db
 from app.health import readiness
@@ -29,6 +30,7 @@ from app.services.audit.unit_trail import check_all
 from app.services.base.context import calendar
 from app.services.casework.records import reclassify_stop_orders
 from app.services.disclosure.pipeline import run_by_hand
+from app.services.reporting import statistics
 from app.services.staff.accounts import create_token, create_user, list_tokens, revoke_token
 from app.services.staff.holidays import parse_schedule, set_year_schedule, special_days
 from app.workflows.facts import Actor
@@ -37,7 +39,7 @@ from app.workflows.facts import Actor
 def register(app: Flask) -> None:
     """Add the commands to the app's CLI (``creditflow`` and ``flask --app app`` alike)."""
     for command in (serve, scheduler_command, users, tokens, demo_data, calendar_group, disclose,
-                    records_group, audit_group, config_group, health_command):
+                    records_group, audit_group, config_group, health_command, stats_command):
         app.cli.add_command(command)
 
 
@@ -172,10 +174,13 @@ def tokens_revoke(token_id: int) -> None:
 @with_appcontext
 @click.option("--units", "unit_count", default=300, show_default=True, type=int)
 @click.option("--seed", default=2023, show_default=True, type=int)
-def demo_data(unit_count: int, seed: int) -> None:
-    """Load a realistic demo district (Dongli streets, records, listings at every stage)."""
-
-    summary = load_demo(unit_count, seed)
+@click.option("--year", type=click.IntRange(2020, 2099), default=None,
+              help="Build the district whose year gives the annual report's figures (2023: "
+                   "the seed report) instead of a random one.")
+def demo_data(unit_count: int, seed: int, year: int | None) -> None:
+    """Load a demo district: a random one (Dongli streets, records, listings at every stage),
+    or with --year the one whose figures are the annual report's."""
+    summary = load_year(year) if year else load_demo(unit_count, seed)
     for key, value in summary.items():
         click.echo(f"{key}: {value}")
 
@@ -267,6 +272,35 @@ def audit_verify() -> None:
     if broken:
         sys.exit(1)
 
+
+
+@click.command("stats")
+@with_appcontext
+@click.option("--year", type=int, default=None)
+@click.option("--quarter", type=click.IntRange(1, 4), default=None)
+@click.option("--month", type=click.IntRange(1, 12), default=None)
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--street", default=None, help="Only units of this street.")
+@click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object.")
+def stats_command(year: int | None, quarter: int | None, month: int | None,
+                  start: dt.datetime | None, end: dt.datetime | None, street: str | None,
+                  as_json: bool) -> None:
+    """The figures of a period (a year, a quarter, a month or two dates): the annual report's
+    enforcement paragraph and the credit work."""
+    try:
+        period = statistics.period_of(year, quarter, month, start and start.date(),
+                                      end and end.date())
+    except DomainError as exc:
+        raise click.UsageError(exc.message) from None
+    found = statistics.figures(period, street)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{period.label}" + (f" · {street}" if street else ""))
+    click.echo(statistics.paragraph(found["enforcement"]))
+    for key, value in found["credit"].items():
+        click.echo(f"  {key}: {value}")
 
 
 @click.command("health")

@@ -176,6 +176,17 @@ class RecordIn(Strict):
         "description": "处罚有效期: until when it is in effect (empty: the decision date)"})
     hazards_found = f.Integer(load_default=None, strict=True, validate=COUNT)
     hazards_rectified = f.Integer(load_default=None, strict=True, validate=COUNT)
+    correction_notice_no = Text(load_default=None, validate=v.Length(max=100), metadata={
+        "description": "inspection: the 《责令改正通知书》 issued (with its date)"})
+    correction_notice_on = f.Date(load_default=None)
+    major_hazard = f.Boolean(load_default=None, metadata={
+        "description": "inspection: a 重大火灾隐患 was found"})
+    major_hazard_listed_on = f.Date(load_default=None, metadata={"description": "挂牌督办"})
+    major_hazard_closed_on = f.Date(load_default=None, metadata={"description": "销案"})
+    deliberation_ref = Text(load_default=None, validate=v.Length(max=100), metadata={
+        "description": "the collective deliberation (集体讨论) of a decision that needs one: "
+                       "fines from DELIBERATION_FINE_THRESHOLD, the 三停, 临时查封, 强制执行"})
+    deliberation_on = f.Date(load_default=None)
     measure_type = Text(load_default=None, validate=v.OneOf(MEASURE_TYPES.offered))
     started_on = f.Date(load_default=None)
     lifted_on = f.Date(load_default=None)
@@ -210,6 +221,13 @@ class RecordOut(ma.Schema):
     paid_amount = money_out()
     hazards_found = f.Integer(allow_none=True)
     hazards_rectified = f.Integer(allow_none=True)
+    correction_notice_no = Text(allow_none=True)
+    correction_notice_on = f.Date(allow_none=True)
+    major_hazard = f.Boolean()
+    major_hazard_listed_on = f.Date(allow_none=True)
+    major_hazard_closed_on = f.Date(allow_none=True)
+    deliberation_ref = Text(allow_none=True)
+    deliberation_on = f.Date(allow_none=True)
     measure_type = Text(allow_none=True)
     started_on = f.Date(allow_none=True)
     lifted_on = f.Date(allow_none=True)

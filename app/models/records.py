@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -83,6 +84,16 @@ class EnforcementRecord(db.Model):  # type: ignore[name-defined]
     # inspection
     hazards_found: Mapped[int | None] = mapped_column(Integer)
     hazards_rectified: Mapped[int | None] = mapped_column(Integer)
+    # The 《责令改正通知书》 issued after the inspection, and a 重大火灾隐患 found: the day it was
+    # put under supervision (挂牌督办) and the day it was closed (销案).
+    correction_notice_no: Mapped[str | None] = mapped_column(String(100))
+    correction_notice_on: Mapped[dt.date | None] = mapped_column(Date)
+    major_hazard: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    major_hazard_listed_on: Mapped[dt.date | None] = mapped_column(Date)
+    major_hazard_closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Collective deliberation (集体讨论) of a decision that needs one (penalty, coercive measure).
+    deliberation_ref: Mapped[str | None] = mapped_column(String(100))
+    deliberation_on: Mapped[dt.date | None] = mapped_column(Date)
     # coercive measure
     measure_type: Mapped[str | None] = mapped_column(String(30))
     started_on: Mapped[dt.date | None] = mapped_column(Date)

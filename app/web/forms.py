@@ -162,6 +162,13 @@ class RecordForm(FlaskForm):
     hazards_found = IntegerField(_l("发现隐患数"), validators=[Optional(), NumberRange(0, 100000)])
     hazards_rectified = IntegerField(_l("当场整改数"),
                                      validators=[Optional(), NumberRange(0, 100000)])
+    correction_notice_no = text(_l("责令改正通知书文号"), 100)
+    correction_notice_on = day(_l("责令改正通知书日期"))
+    major_hazard = BooleanField(_l("发现重大火灾隐患"))
+    major_hazard_listed_on = day(_l("挂牌督办日期"))
+    major_hazard_closed_on = day(_l("整改销案日期"))
+    deliberation_ref = text(_l("集体讨论记录编号"), 100)
+    deliberation_on = day(_l("集体讨论日期"))
     measure_type = SelectField(_l("强制措施种类"), validators=[Optional()])
     started_on = day(_l("措施开始日期"))
     lifted_on = day(_l("措施解除日期"))

@@ -100,6 +100,9 @@ PENALTY_TYPES = Vocabulary(
     Term("stop_order", N_("责令停止施工、停止使用或者停产停业"), "4", offered=False),
 )
 
+# The "三停" (消防法 第58、60、61、70条): what the annual report counts as 责令"三停".
+STOP_ORDERS = frozenset({"stop_construction", "stop_use", "suspension", "stop_order"})
+
 # Coercive measures: 临时查封 (消防法 第54条), 强制执行, and the others of 行政强制法 第9条.
 MEASURE_TYPES = Vocabulary(
     Term("seal_up", N_("临时查封")),
@@ -107,6 +110,12 @@ MEASURE_TYPES = Vocabulary(
     Term("other", N_("其他")),
     Term("stop_order", N_("责令停止施工、停止使用、停产停业"), offered=False),  # now penalties
 )
+
+# Decisions the law reserves for collective deliberation (行政处罚法 2021 第57条第2款: 情节复杂
+# 或者重大违法行为; the detachment's practice in the seed report: fines of CNY 30,000 or more, the
+# 三停, 临时查封 and 强制执行). The fine threshold is DELIBERATION_FINE_THRESHOLD.
+DELIBERATED_PENALTIES = STOP_ORDERS
+DELIBERATED_MEASURES = frozenset({"seal_up", "enforcement"})
 
 # 许可类别: 普通 1, 特许 2, 认可 3, 核准 4, 登记 5, 其他 9.
 LICENCE_TYPES = Vocabulary(

@@ -47,7 +47,8 @@ def api(app, client):
 def penalty_body(**kw):
     body = {"category": "penalty", "document_no": "津东消行罚决字〔2025〕1号", "decided_on": D,
             "tier": "general", "penalty_types": ["fine"], "fine_amount": "30000.00",
-            "facts": "堵塞消防通道", "legal_basis": "《消防法》第六十条"}
+            "facts": "堵塞消防通道", "legal_basis": "《消防法》第六十条",
+            "deliberation_ref": "东消集议〔2025〕1号", "deliberation_on": D}
     body.update(kw)
     return body
 
@@ -289,7 +290,8 @@ VALID_RECORDS = [
      "hazards_rectified": 1, "facts": "双随机检查"},
     {"category": "coercive_measure", "document_no": "C-9", "decided_on": D,
      "measure_type": "seal_up", "started_on": D, "facts": "临时查封",
-     "legal_basis": "消防法第五十四条"},
+     "legal_basis": "消防法第五十四条", "deliberation_ref": "东消集议〔2025〕2号",
+     "deliberation_on": D},
     {"category": "licensing", "document_no": "L-9", "decided_on": D,
      "licence_type": "verification", "licence_no": "DLXF2025-0009", "valid_from": D,
      "valid_to": "2030-12-31", "facts": "公众聚集场所投入使用、营业前消防安全检查"},

@@ -64,7 +64,8 @@ def test_existing_stop_orders_become_penalties_once(ctx, tmp_path):
     old = records.add_record(officer, u.uscc, {
         "category": "coercive_measure", "document_no": "津东消强字〔2025〕0007号",
         "decided_on": b.today_local(), "measure_type": "seal_up",
-        "started_on": b.today_local(), "facts": "三停"})
+        "started_on": b.today_local(), "facts": "三停", "deliberation_ref": "集议-1",
+        "deliberation_on": b.today_local()})
     old_id, unit_id = old.id, u.id
     run_disclosure()
     db.session.execute(update(EnforcementRecord).where(EnforcementRecord.id == old_id)

@@ -19,6 +19,8 @@ def penalty(**kw):
         "fine_amount": "30000",
         "facts": "f",
         "legal_basis": "b",
+        "deliberation_ref": "东消集议〔2026〕1号",  # a fine of 30,000 is deliberated
+        "deliberation_on": TODAY,
     }
     data.update(kw)
     return data
@@ -69,3 +71,70 @@ def test_bad_fields_are_named(data, field):
 
 def test_unknown_category_is_refused():
     assert "category" in errors_of({"category": "parking"})
+
+
+NO_DELIBERATION = {"deliberation_ref": None, "deliberation_on": None}
+
+
+@pytest.mark.parametrize("data", [
+    penalty(**NO_DELIBERATION),  # CNY 30,000: from the threshold on
+    penalty(**NO_DELIBERATION, fine_amount="50000.00"),
+    penalty(**NO_DELIBERATION, penalty_types=["suspension"], fine_amount=None),
+    penalty(**NO_DELIBERATION, penalty_types=["warning", "stop_use"], fine_amount=None),
+    {"category": "coercive_measure", "document_no": "C", "decided_on": TODAY,
+     "measure_type": "enforcement", "started_on": TODAY},
+])
+def test_decisions_reserved_for_collective_deliberation_need_its_reference(data):
+    assert "deliberation_ref" in errors_of(data)
+
+
+def test_smaller_decisions_need_no_deliberation_and_the_threshold_is_a_setting():
+    assert clean_record(penalty(**NO_DELIBERATION, fine_amount="29999.99"), TODAY)
+    assert clean_record({"category": "coercive_measure", "document_no": "C",
+                         "decided_on": TODAY, "measure_type": "other", "started_on": TODAY},
+                        TODAY)
+    with pytest.raises(ValidationFailed):
+        clean_record(penalty(**NO_DELIBERATION, fine_amount="20000"), TODAY,
+                     deliberation_fine=Decimal("20000"))
+
+
+@pytest.mark.parametrize(("extra", "field"), [
+    ({"deliberation_on": None}, "deliberation_on"),
+    ({"deliberation_ref": None, "fine_amount": "100"}, "deliberation_ref"),
+    ({"deliberation_on": TODAY + dt.timedelta(days=1)}, "deliberation_on"),
+])
+def test_a_deliberation_has_a_reference_and_a_date_before_the_decision(extra, field):
+    data = penalty(**extra)
+    data["decided_on"] = TODAY
+    assert field in errors_of(data)
+
+
+def inspection(**kw):
+    return {"category": "inspection", "document_no": "I", "decided_on": TODAY - dt.timedelta(9),
+            "hazards_found": 2, "hazards_rectified": 1, **kw}
+
+
+def test_an_inspection_carries_its_correction_notice_and_a_major_hazard():
+    out = clean_record(inspection(correction_notice_no=" 东消改字〔2026〕1号 ",
+                                  correction_notice_on=TODAY, major_hazard=True,
+                                  major_hazard_listed_on=TODAY - dt.timedelta(5),
+                                  major_hazard_closed_on=TODAY), TODAY)
+    assert out["correction_notice_no"] == "东消改字〔2026〕1号" and out["major_hazard"] is True
+    assert clean_record(inspection(), TODAY)["major_hazard"] is False
+
+
+@pytest.mark.parametrize(("extra", "field"), [
+    ({"correction_notice_no": "N-1"}, "correction_notice_on"),
+    ({"correction_notice_on": TODAY}, "correction_notice_no"),
+    ({"correction_notice_no": "N-1", "correction_notice_on": TODAY - dt.timedelta(30)},
+     "correction_notice_on"),
+    ({"correction_notice_no": "N-1", "correction_notice_on": TODAY + dt.timedelta(1)},
+     "correction_notice_on"),
+    ({"major_hazard_listed_on": TODAY}, "major_hazard"),
+    ({"major_hazard": True, "major_hazard_listed_on": TODAY,
+      "major_hazard_closed_on": TODAY - dt.timedelta(1)}, "major_hazard_closed_on"),
+    ({"major_hazard": True, "major_hazard_closed_on": TODAY + dt.timedelta(1)},
+     "major_hazard_closed_on"),
+])
+def test_an_inspections_notice_and_hazard_dates_are_checked(extra, field):
+    assert field in errors_of(inspection(**extra))

@@ -11,14 +11,24 @@ from stdnum.cn import ric
 from app.errors import ValidationFailed
 from app.i18n import N_
 from app.models.records import CATEGORIES, TIERS
-from app.workflows.vocabulary import ID_TYPES, LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
+from app.workflows.vocabulary import (
+    DELIBERATED_MEASURES,
+    DELIBERATED_PENALTIES,
+    ID_TYPES,
+    LICENCE_TYPES,
+    MEASURE_TYPES,
+    PENALTY_TYPES,
+)
 
+DELIBERATION = ("deliberation_ref", "deliberation_on")
 CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {
     "penalty": ("tier", "penalty_types", "fine_amount", "confiscation_amount",
                 "licence_affected", "effective_until", "person_name", "person_id_type",
-                "person_id_number"),
-    "inspection": ("hazards_found", "hazards_rectified"),
-    "coercive_measure": ("measure_type", "started_on", "lifted_on"),
+                "person_id_number", *DELIBERATION),
+    "inspection": ("hazards_found", "hazards_rectified", "correction_notice_no",
+                   "correction_notice_on", "major_hazard", "major_hazard_listed_on",
+                   "major_hazard_closed_on"),
+    "coercive_measure": ("measure_type", "started_on", "lifted_on", *DELIBERATION),
     "licensing": ("licence_type", "licence_no", "valid_from", "valid_to", "certificate_name",
                   "person_name", "person_id_type", "person_id_number"),
 }
@@ -108,8 +118,10 @@ def money(value: Any, field: str = "fine_amount") -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
-def clean_record(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    """Validate a new record's fields; return them cleaned, or raise with every field error."""
+def clean_record(data: dict[str, Any], today: dt.date,
+                 deliberation_fine: Decimal = Decimal("30000")) -> dict[str, Any]:
+    """Validate a new record's fields; return them cleaned, or raise with every field error.
+    ``deliberation_fine``: a fine from which the decision needs collective deliberation."""
     errors = _Errors()
     category = data.get("category")
     if category not in CATEGORIES:
@@ -130,12 +142,17 @@ def clean_record(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
     for text in ("facts", "legal_basis"):
         out[text] = (out.get(text) or "").strip() or None
     _CHECKS[category](out, errors)
+    if category == "inspection":
+        _check_inspection_steps(out, errors, today)
+    if "deliberation_ref" in CATEGORY_FIELDS[category]:
+        _check_deliberation(out, errors, deliberation_fine)
     if "person_name" in CATEGORY_FIELDS[category]:
         _check_person(out, errors)
     if "detention" in (out.get("penalty_types") or []) and not out.get("person_name"):
         errors.add("person_name", N_("行政拘留的行政相对人是自然人，请填写其姓名和证件。"))
     for field in ("decided_on", "started_on", "lifted_on", "valid_from", "valid_to",
-                  "effective_until"):
+                  "effective_until", "correction_notice_on", "major_hazard_listed_on",
+                  "major_hazard_closed_on", "deliberation_on"):
         check_date(field, out.get(field), errors)
     if errors:
         raise ValidationFailed(N_("记录内容有误，请按提示修改。"), dict(errors))
@@ -193,6 +210,56 @@ def _check_inspection(out: dict[str, Any], errors: _Errors) -> None:
         errors.add("hazards_found", N_("发现隐患数须为非负整数。"))
     elif not isinstance(fixed, int) or fixed < 0 or fixed > found:
         errors.add("hazards_rectified", N_("已整改隐患数须在 0 与发现隐患数之间。"))
+
+
+def _check_inspection_steps(out: dict[str, Any], errors: _Errors, today: dt.date) -> None:
+    """The 《责令改正通知书》 issued (number and date, both or neither, on or after the
+    inspection), and a major fire hazard (重大火灾隐患) with its 挂牌督办 and 销案 dates."""
+    decided = out.get("decided_on")
+    out["correction_notice_no"] = (out.get("correction_notice_no") or "").strip() or None
+    number, on = out["correction_notice_no"], out.get("correction_notice_on")
+    if bool(number) != isinstance(on, dt.date):
+        errors.add("correction_notice_no" if not number else "correction_notice_on",
+                   N_("责令改正通知书须同时填写文书编号和日期。"))
+    elif isinstance(on, dt.date) and isinstance(decided, dt.date) and on < decided:
+        errors.add("correction_notice_on", N_("责令改正通知书日期不能早于检查日期。"))
+    out["major_hazard"] = bool(out.get("major_hazard"))
+    listed, closed = out.get("major_hazard_listed_on"), out.get("major_hazard_closed_on")
+    if (listed or closed) and not out["major_hazard"]:
+        errors.add("major_hazard", N_("挂牌督办和销案日期只适用于重大火灾隐患。"))
+    if isinstance(closed, dt.date) and isinstance(listed, dt.date) and closed < listed:
+        errors.add("major_hazard_closed_on", N_("销案日期不能早于挂牌督办日期。"))
+    for field in ("correction_notice_on", "major_hazard_listed_on", "major_hazard_closed_on"):
+        day = out.get(field)
+        if isinstance(day, dt.date) and day > today:
+            errors.add(field, N_("日期不能晚于今天。"))
+
+
+def needs_deliberation(out: dict[str, Any], fine_threshold: Decimal) -> bool:
+    """Whether the decision needs collective deliberation (集体讨论): a fine of
+    ``fine_threshold`` or more, the 三停, a 临时查封 or 强制执行 (vocabulary: DELIBERATED_*)."""
+    if out.get("category") == "penalty":
+        fine = out.get("fine_amount")
+        return (isinstance(fine, Decimal) and fine >= fine_threshold) or bool(
+            DELIBERATED_PENALTIES & set(out.get("penalty_types") or []))
+    return out.get("measure_type") in DELIBERATED_MEASURES
+
+
+def _check_deliberation(out: dict[str, Any], errors: _Errors, threshold: Decimal) -> None:
+    """The deliberation's reference and date: both or neither, not after the decision, and
+    required where the decision needs one."""
+    needed = needs_deliberation(out, threshold)
+    out["deliberation_ref"] = (out.get("deliberation_ref") or "").strip() or None
+    ref, on, decided = out["deliberation_ref"], out.get("deliberation_on"), out.get("decided_on")
+    if needed and not ref:
+        errors.add("deliberation_ref", N_("该决定须经集体讨论（罚款 %(amount)s 元及以上、“三停”、"
+                                          "临时查封、强制执行），请填写集体讨论记录编号和日期。",
+                                          amount=f"{threshold:,.0f}"))
+    if bool(ref) != isinstance(on, dt.date):
+        errors.add("deliberation_on" if ref else "deliberation_ref",
+                   N_("集体讨论须同时填写记录编号和日期。"))
+    elif isinstance(on, dt.date) and isinstance(decided, dt.date) and on > decided:
+        errors.add("deliberation_on", N_("集体讨论日期不能晚于决定日期。"))
 
 
 def _check_coercive_measure(out: dict[str, Any], errors: _Errors) -> None:

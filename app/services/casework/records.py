@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -38,7 +39,7 @@ def _duplicate(category: str, document_no: str) -> Duplicate:
 def add_record(actor: Actor, uscc: str, data: dict[str, Any]) -> EnforcementRecord:
     """Record a decision for a unit, with its disclosure deadline and an ``add`` item (none for
     a minor penalty, which is not published unless ``PUBLISH_MINOR_PENALTIES``)."""
-    fields = clean_record(data, today())
+    fields = clean_record(data, today(), Decimal(setting("DELIBERATION_FINE_THRESHOLD")))
     days = int(setting("DISCLOSURE_WORKDAYS")[fields["category"]])
     deadline = calendar().add_workdays(fields["decided_on"], days)
     shown = record_publicity.published(fields["category"], fields.get("tier"))

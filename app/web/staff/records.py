@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import redirect, request, url_for
+from flask import current_app, redirect, request, url_for
 from flask_babel import gettext as _
 
 from app.services.casework import records, units
@@ -34,7 +34,8 @@ def record_new(uscc: str) -> Any:
             current_actor(), unit.uscc, {name: getattr(form, name).data for name in names}),
             _("执法记录已登记，公示期限已按工作日计算。")):
         return redirect(url_for("staff.unit_page", uscc=unit.uscc, _anchor="records"))
-    return form_page("staff/record_new.html", form, unit=unit, fields=CATEGORY_FIELDS)
+    return form_page("staff/record_new.html", form, unit=unit, fields=CATEGORY_FIELDS,
+                     deliberation_fine=f"{current_app.config['DELIBERATION_FINE_THRESHOLD']:,.0f}")
 
 
 @bp.route(f"/records/{ID}/payment", methods=["GET", "POST"])
