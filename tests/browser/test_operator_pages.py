@@ -47,3 +47,26 @@ def test_an_admin_runs_disclosure_now_and_follows_a_batch_and_the_mails(app, ser
     admin.click("button:has-text('重新发送')")
     admin.wait_for_selector("text=已安排重新发送该提醒邮件。")
     assert "待发送 (1)" in admin.inner_text("nav.tabs")
+
+
+def test_a_clerk_reads_the_years_figures_and_prints_the_report(app, server, open_page):
+    from app.demo import load_year
+
+    with app.app_context():
+        b.staff("officer", "wang")
+        load_year(2023)
+    clerk = open_page("officer")
+    sign_in(clerk, server, "wang")
+    clerk.click("nav >> text=统计")
+    clerk.fill("input[name=year]", "2023")
+    clerk.click("button:has-text('统计')")
+    clerk.wait_for_selector("#enforcement")
+    assert "共检查单位1625家次" in clerk.inner_text(".report-paragraph")
+    assert clerk.inner_text("[data-figure=penalties] td.num") == "152"
+    clerk.wait_for_function("Array.from(document.querySelectorAll('.charts img'))"
+                            ".every(i => i.complete && i.naturalWidth > 0)")  # both drawn
+    assert len(clerk.query_selector_all(".charts img")) == 2
+    clerk.screenshot(path="test-output/screenshots/statistics-2023.png", full_page=True)
+    clerk.click("text=打印 2023 年度报告")
+    clerk.wait_for_selector("#enforcement-paragraph")
+    assert "2023年，支队共检查单位1625家次" in clerk.inner_text("#enforcement-paragraph")

@@ -24,6 +24,8 @@ ACCESS = {
     "staff.batch_list": ANY, "staff.batch_page": ANY, "staff.batch_payload": ANY,
     "staff.batch_retry": ADMIN, "staff.batch_run": ADMIN, "staff.batch_resend": ADMIN,
     "staff.reminder_list": ADMIN, "staff.reminder_retry": ADMIN,
+    "staff.statistics_page": ANY, "staff.statistics_chart": ANY, "staff.statistics_trend": ANY,
+    "staff.annual_report": ANY,
     "staff.user_list": ADMIN, "staff.user_edit": ADMIN, "staff.calendar_page": ADMIN,
     "staff.settings_page": ADMIN, "staff.admin_trail_page": ADMIN, "auth.password": ANY,
 }

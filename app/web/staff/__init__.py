@@ -11,9 +11,10 @@ from app.web.staff import (
     records,
     restoration,
     revocations,
+    statistics,
     units,
 )
 from app.web.staff.blueprint import bp
 
 __all__ = ["admin", "bp", "disclosure", "listings", "records", "restoration", "revocations",
-           "units"]
+           "statistics", "units"]
