@@ -3,10 +3,15 @@ fetched from the internet); served as images so the page's Content-Security-Poli
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 import pygal
 from pygal.style import Style
+
+# pygal adds a legacy import hook (for its old ``pygal.maps`` plugins, which we do not use)
+# that answers every failed import elsewhere with an ImportWarning; take it out again.
+sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
 
 STYLE = Style(
     background="white", plot_background="white", foreground="#1f2933",

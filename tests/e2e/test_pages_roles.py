@@ -25,7 +25,7 @@ ACCESS = {
     "staff.batch_retry": ADMIN, "staff.batch_run": ADMIN, "staff.batch_resend": ADMIN,
     "staff.reminder_list": ADMIN, "staff.reminder_retry": ADMIN,
     "staff.statistics_page": ANY, "staff.statistics_chart": ANY, "staff.statistics_trend": ANY,
-    "staff.annual_report": ANY,
+    "staff.annual_report": ANY, "staff.statistics_export": ANY, "staff.unit_export": ANY,
     "staff.user_list": ADMIN, "staff.user_edit": ADMIN, "staff.calendar_page": ADMIN,
     "staff.settings_page": ADMIN, "staff.admin_trail_page": ADMIN, "auth.password": ANY,
 }
@@ -60,7 +60,7 @@ def world(app, tmp_path):
             "uscc": unit.uscc, "record_id": record.id, "listing_id": proposal.id,
             "request_id": request.id, "batch_id": batch.id, "user_id": people["officer"].id,
             "fmt": "jsonl", "file_id": file_id, "revocation_id": revocation.id,
-            "note_id": note_id,
+            "note_id": note_id, "what": "records",
         }
 
 
@@ -102,7 +102,7 @@ def url_of(rule, world):
     path = rule.rule
     for arg in rule.arguments:
         path = path.replace(f"<{arg}>", str(world[arg]))
-        for converter in ("int(max=2147483647)", "int"):
+        for converter in ("int(max=2147483647)", "int", "any(figures, records, listings)"):
             path = path.replace(f"<{converter}:{arg}>", str(world[arg]))
     return path
 

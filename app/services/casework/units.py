@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -107,6 +109,13 @@ def search_units(
 
     Returns one page and the total count.
     """
+    return page_of(units_query(q, status, street), (Unit.name, Unit.id), page, per_page)
+
+
+def units_query(q: str | None = None, status: str | None = None,
+                street: str | None = None) -> Any:
+    """The units the staff list shows for these filters (the list pages it, the export
+    streams it whole)."""
     if status is not None and status not in CREDIT_STATUSES:
         raise ValidationFailed.on("status", one_of("status", CREDIT_STATUSES))
     query = select(Unit)
@@ -123,4 +132,4 @@ def search_units(
         query = query.where(Unit.credit_status == status)
     if street:
         query = query.where(Unit.street == street)
-    return page_of(query, (Unit.name, Unit.id), page, per_page)
+    return query

@@ -6,17 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from flask import Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.errors import ValidationFailed
-from app.services.reporting import statistics
+from app.services.reporting import exports, statistics
 from app.services.reporting.statistics import ENFORCEMENT, Period
 from app.web import charts
-from app.web.i18n import label, tr
+from app.web.i18n import LABELS, label, tr
 from app.web.security import staff_page
 from app.web.staff.blueprint import bp
+from app.workflows.vocabulary import CATEGORIES
 
 CREDIT_SHOWN = ("listed", "restored_listings", "restored_records", "restorations_rejected",
                 "median_days_to_decision", "disclosed", "disclosed_on_time", "disclosed_late",
@@ -152,3 +154,33 @@ def annual_report() -> Any:
                            paragraph=statistics.paragraph(found["enforcement"]),
                            authority=current_app.config["AUTHORITY_NAME"],
                            back=url_for("staff.statistics_page", year=year))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _workbook(data: bytes, name: str) -> Response:
+    return Response(data, mimetype=XLSX, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+        "Cache-Control": "no-store"})
+
+
+@bp.route("/statistics/<any(figures, records, listings):what>.xlsx")
+@staff_page()
+def statistics_export(what: str) -> Any:
+    """The period's figures, records or listings as a spreadsheet."""
+    try:
+        period = period_from(request.args)
+    except ValidationFailed as exc:
+        return Response(tr(exc.message), status=422, mimetype="text/plain")
+    street = _street(request.args)
+    if what == "records":
+        category = request.args.get("category")
+        data = exports.records_workbook(period, category if category in CATEGORIES else None,
+                                        street)
+        return _workbook(data, f"执法记录-{period.label}.xlsx")
+    if what == "listings":
+        return _workbook(exports.listings_workbook(period, street), f"失信名单-{period.label}.xlsx")
+    names = {key: str(label("figure", key)) for key in LABELS["figure"]}
+    return _workbook(exports.statistics_workbook(period, street, names),
+                     f"统计-{period.label}.xlsx")

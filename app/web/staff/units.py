@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.models.units import CREDIT_STATUSES
 from app.services.casework import units
+from app.services.reporting import exports
 from app.services.staff.queue import work_queue
 from app.services.staff.unit_page import unit_page as unit_page_of
 from app.web.forms import UnitForm, VersionForm
@@ -16,6 +17,7 @@ from app.web.i18n import lang
 from app.web.pages import form_page, page_args, page_count, submitted
 from app.web.security import WORKERS, current_actor, staff_page
 from app.web.staff.blueprint import bp
+from app.web.staff.statistics import XLSX
 
 
 @bp.route("/")
@@ -41,6 +43,19 @@ def unit_list() -> Any:
     return render_template("staff/units.html", units=rows, total=total, page=page, pages=pages,
                            q=q, status=status, street=street or "",
                            statuses=CREDIT_STATUSES)
+
+
+@bp.route("/units.xlsx")
+@staff_page()
+def unit_export() -> Any:
+    """Every unit the list shows for these filters, as a spreadsheet."""
+    street = (request.args.get("street") or "").strip()[:100] or None
+    status = request.args.get("status") or None
+    status = status if status in CREDIT_STATUSES else None
+    data = exports.units_workbook((request.args.get("q") or "").strip()[:200] or None, status,
+                                  street)
+    return Response(data, mimetype=XLSX, headers={
+        "Content-Disposition": "attachment; filename=units.xlsx", "Cache-Control": "no-store"})
 
 
 @bp.route("/units/new", methods=["GET", "POST"])

@@ -1,0 +1,162 @@
+"""Spreadsheets out (``.xlsx``, openpyxl in write-only mode: rows stream from the database
+to the file, memory stays flat): units as the staff list filters them, records and listings
+of a period, and the statistics. Text that a spreadsheet would run as a formula (``=``, ``+``,
+``-``, ``@``, tab, CR) is written as text with Excel's quote prefix, so opening an export
+never runs what someone typed into a name or a note."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import EnforcementRecord, Listing, Unit
+from app.services.base.context import setting
+from app.services.casework.units import units_query
+from app.services.reporting.statistics import ENFORCEMENT, Period, figures
+from app.workflows.vocabulary import (
+    CATEGORIES,
+    CREDIT_STATUSES,
+    MEASURE_TYPES,
+    PENALTY_TYPES,
+    TIERS,
+)
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CHUNK = 2000
+BOLD = Font(bold=True)
+
+UNIT_COLUMNS = ("统一社会信用代码", "单位名称", "所属街道", "地址", "法定代表人", "联系电话",
+                "信用状态", "登记时间")
+RECORD_COLUMNS = ("统一社会信用代码", "单位名称", "类别", "文书编号", "决定日期", "状态",
+                  "处罚种类", "罚款金额（元）", "发现隐患数", "已整改隐患数", "责令改正通知书文号",
+                  "重大火灾隐患", "销案日期", "强制措施种类", "集体讨论记录编号", "公示期限")
+LISTING_COLUMNS = ("统一社会信用代码", "单位名称", "失信等级", "列入决定文号", "决定日期",
+                   "最短公示期至", "最长公示期至", "状态", "移出日期")
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: Any, bold: bool = False) -> WriteOnlyCell:
+    if isinstance(value, Decimal):
+        value = float(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever it starts with
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True  # and shown as text when edited
+    if bold:
+        cell.font = BOLD
+    return cell
+
+
+def _sheet(book: Workbook, title: str, columns: Sequence[str],
+           rows: Iterable[Sequence[Any]]) -> None:
+    sheet = book.create_sheet(title)
+    sheet.append([_cell(sheet, c, bold=True) for c in columns])
+    for row in rows:
+        sheet.append([_cell(sheet, v) for v in row])
+
+
+def _saved(book: Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _stream(query: Any) -> Iterable[Any]:
+    """Rows of ``query`` a chunk at a time (no ORM objects, no whole result in memory)."""
+    yield from db.session.execute(query.execution_options(yield_per=CHUNK))
+
+
+def units_workbook(q: str | None, status: str | None, street: str | None) -> bytes:
+    """The units the staff list shows for these filters, every page."""
+    units = units_query(q, status, street).subquery()
+    query = select(units.c.uscc, units.c.name, units.c.street, units.c.address,
+                   units.c.legal_representative, units.c.contact_phone,
+                   units.c.credit_status, units.c.created_at).order_by(units.c.name,
+                                                                      units.c.id)
+    book = Workbook(write_only=True)
+    _sheet(book, "单位", UNIT_COLUMNS,
+           ((u.uscc, u.name, u.street, u.address, u.legal_representative, u.contact_phone,
+             CREDIT_STATUSES.zh(u.credit_status), _naive(u.created_at)) for u in _stream(query)))
+    return _saved(book)
+
+
+def records_workbook(period: Period, category: str | None, street: str | None) -> bytes:
+    """The records decided in the period (one category, one street when asked)."""
+    r = EnforcementRecord
+    query = (select(Unit.uscc, Unit.name, r.category, r.document_no, r.decided_on, r.status,
+                    r.penalty_types, r.fine_amount, r.hazards_found, r.hazards_rectified,
+                    r.correction_notice_no, r.major_hazard, r.major_hazard_closed_on,
+                    r.measure_type, r.deliberation_ref, r.publish_by)
+             .join(Unit, Unit.id == r.unit_id)
+             .where(r.decided_on.between(period.start, period.end))
+             .order_by(r.decided_on, r.id))
+    if category:
+        query = query.where(r.category == category)
+    if street:
+        query = query.where(Unit.street == street)
+    book = Workbook(write_only=True)
+    _sheet(book, "执法记录", RECORD_COLUMNS, (
+        (x.uscc, x.name, CATEGORIES.zh(x.category), x.document_no, x.decided_on,
+         "有效" if x.status == "active" else "已撤销",
+         "、".join(PENALTY_TYPES.zh(t) for t in (x.penalty_types or [])), x.fine_amount,
+         x.hazards_found, x.hazards_rectified, x.correction_notice_no,
+         "是" if x.major_hazard else "", x.major_hazard_closed_on,
+         MEASURE_TYPES.zh(x.measure_type) if x.measure_type else None, x.deliberation_ref,
+         x.publish_by) for x in _stream(query)))
+    return _saved(book)
+
+
+def listings_workbook(period: Period, street: str | None) -> bytes:
+    """The listings decided in the period."""
+    query = (select(Unit.uscc, Unit.name, Listing.level, Listing.document_no,
+                    Listing.decided_on, Listing.min_until, Listing.max_until, Listing.status,
+                    Listing.ended_on)
+             .join(Unit, Unit.id == Listing.unit_id)
+             .where(Listing.decided_on.between(period.start, period.end),
+                    Listing.status.in_(("active", "restored", "expired", "revoked")))
+             .order_by(Listing.decided_on, Listing.id))
+    if street:
+        query = query.where(Unit.street == street)
+    status = {"active": "生效", "restored": "已修复", "expired": "期满移出", "revoked": "已撤销"}
+    book = Workbook(write_only=True)
+    _sheet(book, "失信名单", LISTING_COLUMNS, (
+        (x.uscc, x.name, TIERS.zh(x.level), x.document_no, x.decided_on, x.min_until,
+         x.max_until, status.get(x.status, x.status), x.ended_on) for x in _stream(query)))
+    return _saved(book)
+
+
+def statistics_workbook(period: Period, street: str | None,
+                        names: dict[str, str]) -> bytes:
+    """The period's figures beside the previous period's; ``names``: each figure's label."""
+    now, before = figures(period, street), figures(period.previous(), street)
+    book = Workbook(write_only=True)
+    keys = [k for k, _ in ENFORCEMENT]
+    _sheet(book, "执法工作", ("项目", period.label, period.previous().label), (
+        (names.get(k, k), _figure(now["enforcement"][k]), _figure(before["enforcement"][k]))
+        for k in keys))
+    credit = [k for k in now["credit"] if k != "listed_by_level"]
+    _sheet(book, "信用管理", ("项目", period.label, period.previous().label), (
+        (names.get(k, k), now["credit"][k], before["credit"][k]) for k in credit))
+    return _saved(book)
+
+
+def _figure(value: Any) -> Any:
+    return Decimal(value) if isinstance(value, str) else value
+
+
+def _naive(value: dt.datetime | None) -> dt.datetime | None:
+    """Excel keeps no time zone: the detachment's local time, without it."""
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo(setting("TIMEZONE"))).replace(tzinfo=None)

@@ -1,0 +1,62 @@
+"""Spreadsheets out: units as the staff list filters them, a period's records and listings,
+the statistics; read back with openpyxl and compared; formulas never run."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+
+from app.demo import SEED_2023, load_year
+from app.extensions import db
+from tests import builders as b
+from tests.pages import Session
+
+
+def _rows(data: bytes) -> list[list[object]]:
+    book = load_workbook(io.BytesIO(data))
+    return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+
+
+def test_units_are_exported_as_the_list_filters_them_and_formulas_stay_text(app):
+    with app.app_context():
+        officer = b.staff("officer", "wang")
+        b.unit(officer, name="=HYPERLINK(\"http://evil\",\"点我\")", street="金钟街道")
+        b.unit(officer, name="东丽物流有限公司", street="金钟街道")
+        b.unit(officer, name="华明商贸有限公司", street="华明街道")
+    staff = Session(app, "wang")
+    answer = staff.get("/staff/units.xlsx?street=金钟街道")
+    assert answer.status_code == 200 and answer.mimetype.endswith("spreadsheetml.sheet")
+    rows = _rows(answer.get_data())
+    assert rows[0][:3] == ["统一社会信用代码", "单位名称", "所属街道"]
+    assert sorted(r[1] for r in rows[1:]) == ["=HYPERLINK(\"http://evil\",\"点我\")",
+                                              "东丽物流有限公司"]
+    book = load_workbook(io.BytesIO(answer.get_data()))
+    cells = [row[1] for row in book.worksheets[0].iter_rows(min_row=2)]
+    evil = next(c for c in cells if str(c.value).startswith("="))
+    assert evil.data_type == "s" and evil.quotePrefix  # text, shown as text, never run
+    only_named = _rows(staff.get("/staff/units.xlsx?q=华明").get_data())
+    assert [r[1] for r in only_named[1:]] == ["华明商贸有限公司"]
+
+
+def test_a_periods_records_listings_and_figures_read_back(app):
+    with app.app_context():
+        load_year(2023)
+        b.staff("officer", "wang")
+        db.session.remove()
+    staff = Session(app, "wang")
+    records = _rows(staff.get("/staff/statistics/records.xlsx?year=2023").get_data())
+    assert len(records) - 1 == (SEED_2023["inspections"] + SEED_2023["penalties"]
+                                + SEED_2023["seal_ups"])
+    penalties = _rows(staff.get("/staff/statistics/records.xlsx?year=2023&category=penalty")
+                      .get_data())
+    fines = sum(float(r[7] or 0) for r in penalties[1:])
+    assert len(penalties) - 1 == SEED_2023["penalties"] and fines == 1854900.0
+    listings = _rows(staff.get("/staff/statistics/listings.xlsx?year=2023").get_data())
+    assert len(listings) - 1 == 103 and listings[1][2] == "一般"
+    figures = _rows(staff.get("/staff/statistics/figures.xlsx?year=2023").get_data())
+    by_name = {r[0]: r[1] for r in figures[1:]}
+    assert by_name["检查单位（家次）"] == 1625 and by_name["罚款（元）"] == 1854900
+    assert figures[0] == ["项目", "2023年", "2022年"]
+    assert staff.get("/staff/statistics/records.xlsx?year=abc").status_code == 422
+    assert staff.get("/staff/statistics/other.xlsx?year=2023").status_code == 404
