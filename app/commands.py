@@ -28,6 +28,7 @@ from app.services.audit import admin_trail
 from app.services.audit.admin_trail import CONSOLE
 from app.services.audit.unit_trail import check_all
 from app.services.base.context import calendar
+from app.services.casework import importing
 from app.services.casework.records import reclassify_stop_orders
 from app.services.disclosure.pipeline import run_by_hand
 from app.services.reporting import statistics
@@ -39,7 +40,8 @@ from app.workflows.facts import Actor
 def register(app: Flask) -> None:
     """Add the commands to the app's CLI (``creditflow`` and ``flask --app app`` alike)."""
     for command in (serve, scheduler_command, users, tokens, demo_data, calendar_group, disclose,
-                    records_group, audit_group, config_group, health_command, stats_command):
+                    records_group, audit_group, config_group, health_command, stats_command,
+                    import_command):
         app.cli.add_command(command)
 
 
@@ -272,6 +274,43 @@ def audit_verify() -> None:
     if broken:
         sys.exit(1)
 
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=False), required=False)
+@click.option("--dry-run", is_flag=True, help="Check every row and report; import nothing.")
+@click.option("--template", "template_to", type=click.Path(dir_okay=False), default=None,
+              help="Write the template to fill in to this .xlsx file and stop.")
+def import_command(file: str | None, dry_run: bool, template_to: str | None) -> None:
+    """Import units and records from a spreadsheet (.xlsx, or .csv in UTF-8 or GB18030) made
+    on the template: all or nothing; rows already imported are skipped."""
+    if template_to:
+        with open(template_to, "wb") as out:
+            out.write(importing.template())
+        click.echo(f"template written to {template_to}")
+        return
+    if not file:
+        raise click.UsageError("give the FILE to import (or --template FILE)")
+    with open(file, "rb") as fh:
+        data = fh.read(int(current_app.config["IMPORT_MAX_BYTES"]) + 1)
+    try:
+        report = importing.import_file(CONSOLE, data, file, dry_run=dry_run)
+    except DomainError as exc:
+        click.echo(f"refused: {exc.message}", err=True)
+        sys.exit(2)
+    for problem in report.problems:
+        click.echo(f"{problem.sheet} row {problem.row}, {problem.column}: {problem.message}")
+    if report.problem_count > len(report.problems):
+        click.echo(f"… and {report.problem_count - len(report.problems)} more problems")
+    for sheet, rows in report.rows.items():
+        click.echo(f"{sheet}: {rows} rows, {report.new.get(sheet, 0)} new, "
+                   f"{report.already.get(sheet, 0)} already imported")
+    if not report.ok:
+        click.echo(f"{report.problem_count} problems: nothing imported", err=True)
+        sys.exit(1)
+    click.echo("imported" if report.imported else "checked: nothing imported (dry run)"
+               if dry_run else "nothing new to import")
 
 
 @click.command("stats")

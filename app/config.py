@@ -168,6 +168,16 @@ class Settings(Schema):
     # report's "3万元及以上罚款"). Entering such a decision asks for the deliberation's reference.
     DELIBERATION_FINE_THRESHOLD = fields.Decimal(load_default=Decimal("30000"), places=2,
                                                  validate=validate.Range(min=0))
+    # The district's streets (街道): a unit's street is one of them (imports check it; empty:
+    # any). Dongli's, as the seed report names them and the district's others.
+    STREETS = fields.List(fields.String(validate=validate.Length(min=1, max=100)),
+                          load_default=["金钟街道", "张贵庄街道", "新立街道", "丰年村街道",
+                                        "万新街道", "无瑕街道", "华明街道", "东丽湖街道",
+                                        "华新街道", "军粮城街道", "金桥街道"])
+    # Spreadsheet imports: the largest file and the most rows taken (a larger one is refused
+    # whole, before anything is read into memory).
+    IMPORT_MAX_BYTES = fields.Integer(load_default=20 * 1024 * 1024, validate=POSITIVE)
+    IMPORT_MAX_ROWS = fields.Integer(load_default=200000, validate=POSITIVE)
     # The authority that publishes (处罚机关 / 许可机关 / 数据来源单位 in the 双公示 fields).
     AUTHORITY_NAME = fields.String(load_default="天津市东丽区消防救援支队",
                                    validate=validate.Length(min=1))

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.config import DEFAULTS
 from app.errors import Conflict, DomainError
 from app.extensions import db
 from app.i18n import N_
@@ -21,9 +22,9 @@ from app.services.credit import listings, restoration
 from app.services.staff.accounts import actor_of, create_user
 from app.uscc import with_check_character
 
-# Streets of Dongli District named in the seed report, and the district's others.
-STREETS = ("金钟街道", "张贵庄街道", "新立街道", "丰年村街道", "万新街道", "无瑕街道",
-           "华明街道", "东丽湖街道", "华新街道", "军粮城街道", "金桥街道")
+# Streets of Dongli District named in the seed report, and the district's others (the
+# default of the STREETS setting).
+STREETS = tuple(DEFAULTS["STREETS"])
 KINDS = ("仓储物流有限公司", "商贸有限公司", "餐饮管理有限公司", "农贸市场", "宾馆",
          "超市", "机械制造有限公司", "幼儿园", "养老院", "汽车修理厂")
 NAMES = ("津东", "金钟", "华明", "东丽湖", "赵沽里", "新立", "万隆", "丰年", "顺通", "恒达",

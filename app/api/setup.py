@@ -11,7 +11,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from app import responders
-from app.api import actions, disclosure, errors, public, revocations, statistics, units
+from app.api import actions, disclosure, errors, imports, public, revocations, statistics, units
 from app.api.schemas import ErrorOut
 
 DOCS_ASSETS = "/api/docs/assets/"
@@ -57,6 +57,7 @@ def init_api(app: Flask) -> None:
     api.register_blueprint(disclosure.blp)
     api.register_blueprint(public.blp)
     api.register_blueprint(statistics.blp)
+    api.register_blueprint(imports.blp)
     app.add_url_rule("/metrics", "metrics", disclosure.metrics)
 
     assets = Blueprint("api_docs_assets", __name__)

@@ -70,3 +70,35 @@ def test_a_clerk_reads_the_years_figures_and_prints_the_report(app, server, open
     clerk.click("text=打印 2023 年度报告")
     clerk.wait_for_selector("#enforcement-paragraph")
     assert "2023年，支队共检查单位1625家次" in clerk.inner_text("#enforcement-paragraph")
+
+
+def test_a_clerk_loads_last_years_register_from_excel(app, server, open_page, tmp_path):
+    from tests.integration.test_import import good_file, workbook
+
+    with app.app_context():
+        b.staff("officer", "wang")
+    bad = tmp_path / "错误台账.xlsx"
+    bad.write_bytes(workbook({"单位": [["91120110MA0000001X", "校验位错", None, None, None,
+                                        None]]}))
+    good = tmp_path / "2023年台账.xlsx"
+    good.write_bytes(good_file())
+    clerk = open_page("officer")
+    sign_in(clerk, server, "wang")
+    clerk.goto(f"{server}/staff/units")
+    clerk.click("text=从 Excel 导入")
+    clerk.set_input_files("input[name=file]", str(bad))
+    clerk.click("button:has-text('上传并检查')")
+    clerk.wait_for_selector("#problems")
+    assert "统一社会信用代码" in clerk.inner_text("#problems")
+    assert "未导入任何内容" in clerk.inner_text("#import-report")
+    clerk.set_input_files("input[name=file]", str(good))
+    clerk.click("button:has-text('上传并检查')")
+    clerk.wait_for_selector("text=没有发现问题")
+    clerk.screenshot(path="test-output/screenshots/import-report.png", full_page=True)
+    clerk.click("button:has-text('确认导入')")
+    clerk.wait_for_selector("text=已导入")
+    with app.app_context():
+        from app.models import EnforcementRecord
+
+        assert db.session.scalar(select(EnforcementRecord.id).where(
+            EnforcementRecord.document_no == "罚-1")) is not None

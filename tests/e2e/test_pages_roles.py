@@ -26,6 +26,7 @@ ACCESS = {
     "staff.reminder_list": ADMIN, "staff.reminder_retry": ADMIN,
     "staff.statistics_page": ANY, "staff.statistics_chart": ANY, "staff.statistics_trend": ANY,
     "staff.annual_report": ANY, "staff.statistics_export": ANY, "staff.unit_export": ANY,
+    "staff.import_page": WORKERS, "staff.import_confirm": WORKERS, "staff.import_template": ANY,
     "staff.user_list": ADMIN, "staff.user_edit": ADMIN, "staff.calendar_page": ADMIN,
     "staff.settings_page": ADMIN, "staff.admin_trail_page": ADMIN, "auth.password": ANY,
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 from app.web.staff import (
     admin,
     disclosure,
+    imports,
     listings,
     records,
     restoration,
@@ -16,5 +17,5 @@ from app.web.staff import (
 )
 from app.web.staff.blueprint import bp
 
-__all__ = ["admin", "bp", "disclosure", "listings", "records", "restoration", "revocations",
-           "statistics", "units"]
+__all__ = ["admin", "bp", "disclosure", "imports", "listings", "records", "restoration",
+           "revocations", "statistics", "units"]

@@ -1,0 +1,570 @@
+"""Registers in from spreadsheets (``.xlsx``, or ``.csv`` in UTF-8 or GB18030): units and the
+records of each category, on the template the service offers (Chinese column names, examples,
+lists to choose from).
+
+A file is read and checked whole first: every row's problems with its sheet, row and column,
+nothing written (the dry run stops there). The real run writes everything or nothing, in one
+transaction and set-based (one statement per table and step, not one per row), with the audit
+events and the disclosure items a record entered by hand gets. Rows already in the database
+(a unit's code, a record's category and document number for the same unit) are skipped, so
+importing the same file twice adds nothing. The rules are the ones of entry by hand
+(``record_rules.clean_record``, ``uscc``); the words are the vocabulary's official names.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import insert, select, tuple_
+
+from app import uscc as uscc_codes
+from app.database import unit_of_work
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.i18n import N_
+from app.models import DisclosureItem, EnforcementRecord, Unit
+from app.models._types import utcnow
+from app.services.audit.unit_trail import append_events
+from app.services.base.context import calendar, setting, today
+from app.services.casework.record_rules import CATEGORY_FIELDS, COMMON_FIELDS, clean_record
+from app.services.credit import record_publicity
+from app.services.disclosure.outbox import public_payload, workdays_for
+from app.workflows import publicity
+from app.workflows.facts import Actor
+from app.workflows.vocabulary import (
+    LICENCE_TYPES,
+    MEASURE_TYPES,
+    PENALTY_TYPES,
+    TIERS,
+    Vocabulary,
+)
+
+MAX_PROBLEMS = 1000  # reported one by one; beyond that only counted
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # the template's Chinese column name
+    field: str
+    kind: str = "text"  # text, date, int, money, bool, choice, choices, uscc
+    required: bool = False
+    example: Any = None
+    words: Vocabulary | None = None  # choice(s): written as the official Chinese names
+
+
+UNIT_CODE = Column("统一社会信用代码", "uscc", "uscc", True, "91120110MA05ABCD0M")
+SHEETS: dict[str, tuple[str, tuple[Column, ...]]] = {
+    "单位": ("units", (
+        UNIT_CODE, Column("单位名称", "name", required=True, example="天津东丽物流有限公司"),
+        Column("所属街道", "street", example="金钟街道"),
+        Column("地址", "address", example="天津市东丽区金钟街道100号"),
+        Column("法定代表人", "legal_representative", example="王明"),
+        Column("联系电话", "contact_phone", example="022-24390000"))),
+    "监督检查": ("inspection", (
+        UNIT_CODE, Column("检查文书号", "document_no", required=True,
+                          example="津东消监检字〔2023〕第00001号"),
+        Column("检查日期", "decided_on", "date", True, dt.date(2023, 3, 1)),
+        Column("检查情况", "facts", example="消防监督检查"),
+        Column("发现隐患数", "hazards_found", "int", example=2),
+        Column("已整改隐患数", "hazards_rectified", "int", example=1),
+        Column("责令改正通知书文号", "correction_notice_no", example="津东消改字〔2023〕第00001号"),
+        Column("责令改正通知书日期", "correction_notice_on", "date", example=dt.date(2023, 3, 1)),
+        Column("重大火灾隐患", "major_hazard", "bool", example="否"),
+        Column("挂牌督办日期", "major_hazard_listed_on", "date"),
+        Column("整改销案日期", "major_hazard_closed_on", "date"))),
+    "行政处罚": ("penalty", (
+        UNIT_CODE, Column("行政处罚决定书文号", "document_no", required=True,
+                          example="津东消行罚决字〔2023〕0001号"),
+        Column("处罚决定日期", "decided_on", "date", True, dt.date(2023, 3, 10)),
+        Column("公示等级", "tier", "choice", True, "一般", TIERS),
+        Column("处罚种类", "penalty_types", "choices", True, "罚款", PENALTY_TYPES),
+        Column("罚款金额（元）", "fine_amount", "money", example="10000.00"),
+        Column("违法事实", "facts", required=True, example="消防设施、器材未保持完好有效"),
+        Column("处罚依据", "legal_basis", required=True,
+               example="《中华人民共和国消防法》第六十条第一款第一项"),
+        Column("集体讨论记录编号", "deliberation_ref"),
+        Column("集体讨论日期", "deliberation_on", "date"))),
+    "行政强制": ("coercive_measure", (
+        UNIT_CODE, Column("文书号", "document_no", required=True,
+                          example="津东消强字〔2023〕0001号"),
+        Column("决定日期", "decided_on", "date", True, dt.date(2023, 4, 1)),
+        Column("强制措施种类", "measure_type", "choice", True, "临时查封", MEASURE_TYPES),
+        Column("措施开始日期", "started_on", "date", True, dt.date(2023, 4, 1)),
+        Column("措施解除日期", "lifted_on", "date"),
+        Column("事实", "facts", example="存在严重威胁公共安全的火灾隐患"),
+        Column("依据", "legal_basis", example="《中华人民共和国消防法》第五十四条"),
+        Column("集体讨论记录编号", "deliberation_ref", example="东消集议〔2023〕强0001号"),
+        Column("集体讨论日期", "deliberation_on", "date", example=dt.date(2023, 3, 31)))),
+    "行政许可": ("licensing", (
+        UNIT_CODE, Column("许可决定书文号", "document_no", required=True,
+                          example="津东消许字〔2023〕0001号"),
+        Column("许可决定日期", "decided_on", "date", True, dt.date(2023, 5, 1)),
+        Column("许可类别", "licence_type", "choice", True, "核准", LICENCE_TYPES),
+        Column("许可编号", "licence_no", required=True, example="DLXF2023-0001"),
+        Column("有效期自", "valid_from", "date", True, dt.date(2023, 5, 1)),
+        Column("有效期至", "valid_to", "date", True, dt.date(2026, 4, 30)),
+        Column("许可证书名称", "certificate_name"),
+        Column("许可内容", "facts", example="公众聚集场所投入使用、营业前消防安全检查合格"))),
+}
+YES, NO = ("是", "Y", "y", "yes", "true", "1"), ("否", "N", "n", "no", "false", "0", "")
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class Report:
+    """What a file holds and what is wrong with it; ``imported`` after a real run."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    new: dict[str, int] = field(default_factory=dict)
+    already: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    imported: bool = False
+
+    def add(self, sheet: str, row: int, column: str, message: str) -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(sheet, row, column, message))
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+
+# -- the template ---------------------------------------------------------------------------
+
+def template() -> bytes:
+    """The workbook to fill in: a sheet per kind, the columns, an example row, and lists to
+    choose from where a column takes official words."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, (_, columns) in SHEETS.items():
+        sheet = book.create_sheet(name)
+        sheet.append([c.header + ("*" if c.required else "") for c in columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.append([c.example for c in columns])
+        for index, column in enumerate(columns, start=1):
+            letter = sheet.cell(row=1, column=index).column_letter
+            sheet.column_dimensions[letter].width = max(12, len(column.header) * 2 + 4)
+            choices = _choices(column)
+            if choices:
+                rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
+                                      allow_blank=not column.required)
+                rule.add(f"{letter}2:{letter}100000")
+                sheet.add_data_validation(rule)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _choices(column: Column) -> list[str]:
+    if column.kind == "bool":
+        return ["是", "否"]
+    if column.kind == "choice" and column.words is not None:
+        return [column.words.zh(v) for v in column.words.offered]
+    if column.header == "所属街道":
+        return list(setting("STREETS"))
+    return []
+
+
+# -- reading --------------------------------------------------------------------------------
+
+NOT_A_SPREADSHEET = N_("文件不是 Excel（.xlsx）或 CSV 表格。")
+TOO_LARGE = N_("文件超过 %(mb)s MB，请分成几个文件导入。")
+
+
+def read_file(data: bytes, filename: str) -> Iterator[tuple[str, int, list[Any]]]:
+    """Every row (sheet name, row number, values) of an xlsx or csv file, header first."""
+    if len(data) > int(setting("IMPORT_MAX_BYTES")):
+        raise ValidationFailed.on("file", N_(TOO_LARGE, mb=int(setting("IMPORT_MAX_BYTES"))
+                                             // (1024 * 1024)))
+    if data[:4] == b"PK\x03\x04":
+        return _xlsx(data)
+    if filename.lower().endswith((".csv", ".txt")):
+        return _csv(data)
+    raise ValidationFailed.on("file", NOT_A_SPREADSHEET)
+
+
+def _xlsx(data: bytes) -> Iterator[tuple[str, int, list[Any]]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        merged = any(b"<mergeCell " in archive.read(name) for name in archive.namelist()
+                     if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ValidationFailed.on("file", NOT_A_SPREADSHEET) from exc
+    if merged:
+        raise ValidationFailed.on("file", N_("表格中有合并的单元格，请取消合并后再导入。"))
+
+    def rows() -> Iterator[tuple[str, int, list[Any]]]:
+        for sheet in book.worksheets:
+            for number, row in enumerate(sheet.iter_rows(), start=1):
+                values = []
+                for cell in row:
+                    if cell.data_type == "f":
+                        values.append(_Formula())
+                    else:
+                        values.append(cell.value)
+                yield sheet.title, number, values
+        book.close()
+
+    return rows()
+
+
+def _csv(data: bytes) -> Iterator[tuple[str, int, list[Any]]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValidationFailed.on("file", NOT_A_SPREADSHEET)
+    if "\x00" in text:
+        raise ValidationFailed.on("file", NOT_A_SPREADSHEET)
+    reader = csv.reader(io.StringIO(text))
+    first = next(reader, None)
+    sheet = _sheet_of(first or [])
+    if sheet is None:
+        raise ValidationFailed.on("file", N_("CSV 的表头不是模板中任何一张表的列名。"))
+
+    def rows() -> Iterator[tuple[str, int, list[Any]]]:
+        yield sheet, 1, list(first or [])
+        for number, row in enumerate(reader, start=2):
+            yield sheet, number, list(row)
+
+    return rows()
+
+
+class _Formula:
+    """A cell that holds a formula: refused (its value is not what the register says)."""
+
+
+def _header(text: Any) -> str:
+    return re.sub(r"\s+", "", str(text or "")).rstrip("*")
+
+
+def _sheet_of(header: list[Any]) -> str | None:
+    """The template sheet whose required columns a CSV header has."""
+    names = {_header(h) for h in header}
+    for sheet, (_, columns) in SHEETS.items():
+        if {c.header for c in columns if c.required} <= names:
+            if sheet == "单位" and "检查日期" in names:
+                continue
+            return sheet
+    return None
+
+
+# -- checking -------------------------------------------------------------------------------
+
+@dataclass
+class Parsed:
+    units: list[dict[str, Any]] = field(default_factory=list)
+    records: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (uscc, fields)
+
+
+def check(data: bytes, filename: str) -> tuple[Report, Parsed]:
+    """Read and check the whole file; nothing is written."""
+    report, parsed = Report(), Parsed()
+    columns_of: dict[str, list[Column | None]] = {}
+    seen_units: dict[str, int] = {}
+    seen_docs: dict[tuple[str, str], tuple[str, int]] = {}
+    limit, count = int(setting("IMPORT_MAX_ROWS")), 0
+    streets = set(setting("STREETS"))
+    threshold = Decimal(setting("DELIBERATION_FINE_THRESHOLD"))
+    for sheet, number, values in read_file(data, filename):
+        if sheet not in SHEETS:
+            continue  # notes, instructions: not data
+        if number == 1:
+            columns_of[sheet] = _map_header(sheet, values, report)
+            continue
+        if sheet not in columns_of or all(v in (None, "") for v in values):
+            continue
+        count += 1
+        if count > limit:
+            raise ValidationFailed.on("file", N_("文件超过 %(n)s 行，请分成几个文件导入。",
+                                                 n=limit))
+        kind, _ = SHEETS[sheet]
+        report.rows[sheet] = report.rows.get(sheet, 0) + 1
+        row = _row(sheet, number, columns_of[sheet], values, report)
+        if row is None:
+            continue
+        if kind == "units":
+            _check_unit(sheet, number, row, streets, seen_units, report, parsed)
+        else:
+            _check_record(sheet, number, kind, row, threshold, seen_docs, report, parsed)
+    if not columns_of:
+        raise ValidationFailed.on("file", N_("文件中没有模板中的表（单位、监督检查、行政处罚、"
+                                             "行政强制、行政许可）。"))
+    _against_database(parsed, report, set(seen_units))
+    return report, parsed
+
+
+def _map_header(sheet: str, header: list[Any], report: Report) -> list[Column | None]:
+    columns = {c.header: c for c in SHEETS[sheet][1]}
+    mapped = [columns.get(_header(h)) for h in header]
+    for column in SHEETS[sheet][1]:
+        if column.required and column not in mapped:
+            report.add(sheet, 1, column.header, N_("缺少必填列（列名须与模板一致）。"))
+    for h, m in zip(header, mapped, strict=False):
+        if m is None and _header(h):
+            report.add(sheet, 1, _header(h), N_("模板中没有这一列，请检查列名。"))
+    return mapped
+
+
+def _row(sheet: str, number: int, columns: list[Column | None], values: list[Any],
+         report: Report) -> dict[str, Any] | None:
+    out: dict[str, Any] = {}
+    bad = False
+    for column, value in zip(columns, values, strict=False):
+        if column is None:
+            continue
+        if isinstance(value, _Formula):
+            report.add(sheet, number, column.header, N_("单元格是公式，请粘贴为数值后再导入。"))
+            bad = True
+            continue
+        try:
+            out[column.field] = _value(column, value)
+        except ValueError as exc:
+            report.add(sheet, number, column.header, str(exc))
+            bad = True
+    for column in (c for c in columns if c is not None):
+        if column.required and out.get(column.field) in (None, "", []) and not bad:
+            report.add(sheet, number, column.header, N_("必填。"))
+            bad = True
+    return None if bad else out
+
+
+def _value(column: Column, value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+    if value in (None, ""):
+        return False if column.kind == "bool" else None
+    if column.kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).replace("/", "-"))
+        except ValueError:
+            raise ValueError(N_("日期格式应为 2023-03-01。")) from None
+    if column.kind == "int":
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            return int(value)
+        raise ValueError(N_("应为非负整数。"))
+    if column.kind == "money":
+        return str(value)  # checked with the entry rules (two decimals at most)
+    if column.kind == "bool":
+        if str(value) in YES:
+            return True
+        if str(value) in NO:
+            return False
+        raise ValueError(N_("应为“是”或“否”。"))
+    if column.kind in ("choice", "choices"):
+        assert column.words is not None
+        by_name = {column.words.zh(v): v for v in column.words.offered}
+        names = [n.strip() for n in re.split(r"[、,，;；]", str(value)) if n.strip()]
+        found = [by_name.get(n) for n in names]
+        if not names or None in found:
+            raise ValueError(N_("应为 %(choices)s 之一。", choices="、".join(by_name)))
+        return found if column.kind == "choices" else found[0]
+    if column.kind == "uscc":
+        return uscc_codes.normalise(str(value))
+    text = str(value)
+    if len(text) > 2000:
+        raise ValueError(N_("内容过长。"))
+    return text
+
+
+def _check_unit(sheet: str, number: int, row: dict[str, Any], streets: set[str],
+                seen: dict[str, int], report: Report, parsed: Parsed) -> None:
+    code = row["uscc"]
+    try:
+        uscc_codes.validate(code)
+    except ValueError:
+        report.add(sheet, number, UNIT_CODE.header, N_("统一社会信用代码无效（校验位不符）。"))
+        return
+    if code in seen:
+        report.add(sheet, number, UNIT_CODE.header,
+                   N_("与第 %(row)s 行的单位重复。", row=seen[code]))
+        return
+    if row.get("street") and streets and row["street"] not in streets:
+        report.add(sheet, number, "所属街道", N_("不是本辖区的街道：%(street)s。",
+                                                street=row["street"]))
+        return
+    seen[code] = number
+    parsed.units.append(row)
+
+
+def _check_record(sheet: str, number: int, category: str, row: dict[str, Any],
+                  threshold: Decimal, seen: dict[tuple[str, str], tuple[str, int]],
+                  report: Report, parsed: Parsed) -> None:
+    code = row.pop("uscc")
+    number_header = SHEETS[sheet][1][1].header
+    key = (category, str(row.get("document_no") or "").strip())
+    if key in seen:  # the same decision twice in the file, whatever else is wrong with it
+        report.add(sheet, number, number_header,
+                   N_("文书编号与第 %(row)s 行重复。", row=seen[key][1]))
+        return
+    seen[key] = (code, number)
+    try:
+        cleaned = clean_record({"category": category, **row}, today(), threshold)
+    except ValidationFailed as exc:
+        headers = {c.field: c.header for c in SHEETS[sheet][1]}
+        for name, messages in (exc.errors or {"": [exc.message]}).items():
+            for message in messages:
+                report.add(sheet, number, headers.get(name, name), message)
+        return
+    cleaned["_row"] = (sheet, number)
+    parsed.records.append((code, cleaned))
+
+
+def _against_database(parsed: Parsed, report: Report, in_file: set[str]) -> None:
+    """Units already registered and records already entered are skipped (a second import
+    adds nothing); a record's unit must be in the file or the database; a document number
+    entered for another unit is a problem."""
+    codes = sorted(in_file | {code for code, _ in parsed.records})
+    known: dict[str, int] = {}
+    for start in range(0, len(codes), 1000):
+        known.update(dict(db.session.execute(
+            select(Unit.uscc, Unit.id).where(Unit.uscc.in_(codes[start:start + 1000])))
+            .all()))
+    keys = [(f["category"], f["document_no"]) for _, f in parsed.records]
+    taken: dict[tuple[str, str], str] = {}
+    for start in range(0, len(keys), 1000):
+        taken.update({(c, d): u for c, d, u in db.session.execute(
+            select(EnforcementRecord.category, EnforcementRecord.document_no, Unit.uscc)
+            .join(Unit, Unit.id == EnforcementRecord.unit_id)
+            .where(tuple_(EnforcementRecord.category, EnforcementRecord.document_no)
+                   .in_(keys[start:start + 1000])))})
+    db.session.rollback()
+    units = [u for u in parsed.units if u["uscc"] not in known]
+    report.already["单位"] = len(parsed.units) - len(units)
+    report.new["单位"] = len(units)
+    parsed.units = units
+    records = []
+    for code, fields in parsed.records:
+        sheet, number = fields["_row"]
+        owner = taken.get((fields["category"], fields["document_no"]))
+        if owner is not None and owner != code:
+            report.add(sheet, number, SHEETS[sheet][1][1].header,
+                       N_("文书编号已登记在另一单位（%(code)s）名下。", code=owner))
+        elif owner is not None:
+            report.already[sheet] = report.already.get(sheet, 0) + 1
+        elif code not in known and code not in in_file:
+            report.add(sheet, number, UNIT_CODE.header,
+                       N_("单位 %(code)s 既不在本文件的“单位”表中，也未登记。", code=code))
+        else:
+            report.new[sheet] = report.new.get(sheet, 0) + 1
+            records.append((code, fields))
+    parsed.records = records
+
+
+# -- importing ------------------------------------------------------------------------------
+
+def import_file(actor: Actor, data: bytes, filename: str, dry_run: bool = False) -> Report:
+    """Check the file; unless ``dry_run`` or a problem was found, import it all in one
+    transaction (or nothing)."""
+    report, parsed = check(data, filename)
+    if dry_run or not report.ok or not (parsed.units or parsed.records):
+        return report
+    _write(actor, parsed)
+    report.imported = True
+    return report
+
+
+UNIT_FIELDS = ("uscc", "name", "street", "address", "legal_representative", "contact_phone")
+RECORD_COLUMNS = tuple(dict.fromkeys((*COMMON_FIELDS,
+                                      *(f for fs in CATEGORY_FIELDS.values() for f in fs))))
+
+
+def _write(actor: Actor, parsed: Parsed) -> None:
+    now = utcnow()
+    with unit_of_work() as session:
+        ids: dict[str, int] = {}
+        if parsed.units:
+            rows = [{**{f: u.get(f) for f in UNIT_FIELDS}, "credit_status": "normal",
+                     "version": 1, "access_failures": 0, "created_at": now}
+                    for u in parsed.units]
+            made = session.execute(insert(Unit.__table__).returning(
+                Unit.__table__.c.id, Unit.__table__.c.uscc, sort_by_parameter_order=True),
+                rows).all()
+            ids.update({code: unit_id for unit_id, code in made})
+            append_events(session, [{"unit_id": unit_id, "trigger": "unit_registered",
+                                     "from_status": "normal", "to_status": "normal",
+                                     "refs": {"import": True}} for unit_id, _ in made], actor)
+        missing = sorted({code for code, _ in parsed.records} - set(ids))
+        for start in range(0, len(missing), 1000):
+            ids.update(dict(session.execute(select(Unit.uscc, Unit.id).where(
+                Unit.uscc.in_(missing[start:start + 1000]))).all()))
+        if parsed.records:
+            _write_records(session, actor, parsed.records, ids, now)
+
+
+def _write_records(session: Any, actor: Actor, records: list[tuple[str, dict[str, Any]]],
+                   ids: dict[str, int], now: dt.datetime) -> None:
+    cal = calendar()
+    rows: list[dict[str, Any]] = []
+    shown: list[bool] = []
+    for code, fields in records:
+        fields = {k: v for k, v in fields.items() if k != "_row"}
+        category = fields["category"]
+        deadline = cal.add_workdays(fields["decided_on"],
+                                    int(setting("DISCLOSURE_WORKDAYS")[category]))
+        visible = record_publicity.published(category, fields.get("tier"))
+        shown.append(visible)
+        rows.append({**{c: fields.get(c) for c in RECORD_COLUMNS}, "unit_id": ids[code],
+                     "publish_by": deadline.day, "publish_by_provisional": deadline.provisional,
+                     "status": "active", "created_by": actor.id, "created_at": now,
+                     "major_hazard": bool(fields.get("major_hazard")),
+                     "publicity_status": publicity.initial_state(category, visible)})
+    table = EnforcementRecord.__table__
+    made = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                           rows).scalars().all()
+    units = {u.id: u for u in session.execute(select(
+        Unit.id, Unit.uscc, Unit.name, Unit.legal_representative, Unit.legal_rep_id_type,
+        Unit.legal_rep_id_number).where(Unit.id.in_({r["unit_id"] for r in rows}))).all()}
+    items = []
+    for record_id, row, visible in zip(made, rows, shown, strict=True):
+        if not visible:
+            continue
+        record = SimpleNamespace(**{c.name: row.get(c.name) for c in table.columns})
+        record.id, record.unit, record.publicity_blocked_on = record_id, \
+            units[row["unit_id"]], None
+        workdays = workdays_for("add", row["category"])
+        due = cal.add_workdays(row["decided_on"], workdays)
+        items.append({"category": row["category"], "op": "add", "record_id": record_id,
+                      "unit_id": row["unit_id"], "listing_id": None,
+                      "payload": public_payload("add", record, None),  # type: ignore[arg-type]
+                      "due_by": due.day, "due_from": row["decided_on"],
+                      "due_workdays": workdays, "due_provisional": due.provisional,
+                      "status": "pending", "batch_id": None, "created_at": now})
+    if items:
+        session.execute(insert(DisclosureItem.__table__), items)
+    append_events(session, [
+        {"unit_id": row["unit_id"], "trigger": "record_added",
+         "refs": {"record_id": record_id, "category": row["category"], "import": True}}
+        for record_id, row in zip(made, rows, strict=True)], actor)
