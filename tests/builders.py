@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from decimal import Decimal
 from typing import Any
 
 from app.extensions import db
 from app.models import EnforcementRecord, Unit
 from app.services.base.context import today
 from app.services.casework import records
+from app.services.casework.record_rules import needs_deliberation
 from app.services.casework.units import register_unit
 from app.services.credit import listings, restoration, revocations
 from app.services.disclosure.pipeline import run_disclosure
@@ -56,6 +58,10 @@ def penalty(actor: Actor, unit_code: str, **kw: Any):  # type: ignore[no-untyped
         "legal_basis": "《中华人民共和国消防法》第六十条",
     }
     data.update(kw)
+    if "deliberation_ref" not in kw and needs_deliberation(
+            {**data, "fine_amount": Decimal(str(data["fine_amount"] or 0))}, Decimal("30000")):
+        data.update(deliberation_ref=f"东消集议〔2026〕{next(_seq)}号",  # as the law asks
+                    deliberation_on=data["decided_on"])
     return records.add_record(actor, unit_code, data)
 
 

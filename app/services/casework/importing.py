@@ -438,8 +438,9 @@ def _check_record(sheet: str, number: int, category: str, row: dict[str, Any],
             for message in messages:
                 report.add(sheet, number, headers.get(name, name), message)
         return
-    cleaned["_row"] = (sheet, number)
-    parsed.records.append((code, cleaned))
+    kept = {k: v for k, v in cleaned.items() if v is not None and v != []}  # compact: 100k rows
+    kept["_row"] = (sheet, number)
+    parsed.records.append((code, kept))
 
 
 def _against_database(parsed: Parsed, report: Report, in_file: set[str]) -> None:
@@ -509,10 +510,14 @@ def _write(actor: Actor, parsed: Parsed) -> None:
             rows = [{**{f: u.get(f) for f in UNIT_FIELDS}, "credit_status": "normal",
                      "version": 1, "access_failures": 0, "created_at": now}
                     for u in parsed.units]
-            made = session.execute(insert(Unit.__table__).returning(
-                Unit.__table__.c.id, Unit.__table__.c.uscc, sort_by_parameter_order=True),
-                rows).all()
-            ids.update({code: unit_id for unit_id, code in made})
+            # A plain executemany, then the ids by code: an ordered RETURNING would make
+            # SQLite insert row by row.
+            session.execute(insert(Unit.__table__), rows)
+            codes = [u["uscc"] for u in parsed.units]
+            for start in range(0, len(codes), 1000):
+                ids.update(dict(session.execute(select(Unit.uscc, Unit.id).where(
+                    Unit.uscc.in_(codes[start:start + 1000]))).all()))
+            made = [(ids[c], c) for c in codes]
             append_events(session, [{"unit_id": unit_id, "trigger": "unit_registered",
                                      "from_status": "normal", "to_status": "normal",
                                      "refs": {"import": True}} for unit_id, _ in made], actor)
@@ -522,28 +527,54 @@ def _write(actor: Actor, parsed: Parsed) -> None:
                 Unit.uscc.in_(missing[start:start + 1000]))).all()))
         if parsed.records:
             _write_records(session, actor, parsed.records, ids, now)
+        parsed.records.clear()
+
+
+CHUNK = 5000  # rows built and written at a time, inside the one transaction
 
 
 def _write_records(session: Any, actor: Actor, records: list[tuple[str, dict[str, Any]]],
                    ids: dict[str, int], now: dt.datetime) -> None:
-    cal = calendar()
+    """The records a chunk at a time (memory stays bounded), each chunk with one INSERT per
+    table and its audit events; all in the caller's one transaction."""
+    deadlines: dict[tuple[dt.date, int], Any] = {}  # a district's year has few distinct days
+
+    def due(on: dt.date, workdays: int) -> Any:
+        if (on, workdays) not in deadlines:
+            deadlines[(on, workdays)] = calendar().add_workdays(on, workdays)
+        return deadlines[(on, workdays)]
+
+    for start in range(0, len(records), CHUNK):
+        _write_chunk(session, actor, records[start:start + CHUNK], ids, now, due)
+
+
+def _write_chunk(session: Any, actor: Actor, records: list[tuple[str, dict[str, Any]]],
+                 ids: dict[str, int], now: dt.datetime, due: Any) -> None:
     rows: list[dict[str, Any]] = []
     shown: list[bool] = []
     for code, fields in records:
-        fields = {k: v for k, v in fields.items() if k != "_row"}
         category = fields["category"]
-        deadline = cal.add_workdays(fields["decided_on"],
-                                    int(setting("DISCLOSURE_WORKDAYS")[category]))
+        workdays = workdays_for("add", category)
+        deadline = due(fields["decided_on"], workdays)
         visible = record_publicity.published(category, fields.get("tier"))
         shown.append(visible)
         rows.append({**{c: fields.get(c) for c in RECORD_COLUMNS}, "unit_id": ids[code],
                      "publish_by": deadline.day, "publish_by_provisional": deadline.provisional,
                      "status": "active", "created_by": actor.id, "created_at": now,
                      "major_hazard": bool(fields.get("major_hazard")),
-                     "publicity_status": publicity.initial_state(category, visible)})
+                     "publicity_status": publicity.initial_state(category, visible),
+                     "_workdays": workdays})
     table = EnforcementRecord.__table__
-    made = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                           rows).scalars().all()
+    session.execute(insert(table), [{k: v for k, v in r.items() if k != "_workdays"}
+                                    for r in rows])  # one executemany; ids by their keys
+    keys = [(r["category"], r["document_no"]) for r in rows]
+    by_key: dict[tuple[str, str], int] = {}
+    for start in range(0, len(keys), 1000):
+        by_key.update({(c, d): i for i, c, d in session.execute(
+            select(table.c.id, table.c.category, table.c.document_no)
+            .where(tuple_(table.c.category, table.c.document_no)
+                   .in_(keys[start:start + 1000])))})
+    made = [by_key[k] for k in keys]
     units = {u.id: u for u in session.execute(select(
         Unit.id, Unit.uscc, Unit.name, Unit.legal_representative, Unit.legal_rep_id_type,
         Unit.legal_rep_id_number).where(Unit.id.in_({r["unit_id"] for r in rows}))).all()}
@@ -552,15 +583,13 @@ def _write_records(session: Any, actor: Actor, records: list[tuple[str, dict[str
         if not visible:
             continue
         record = SimpleNamespace(**{c.name: row.get(c.name) for c in table.columns})
-        record.id, record.unit, record.publicity_blocked_on = record_id, \
-            units[row["unit_id"]], None
-        workdays = workdays_for("add", row["category"])
-        due = cal.add_workdays(row["decided_on"], workdays)
+        record.id, record.unit = record_id, units[row["unit_id"]]
+        deadline = due(row["decided_on"], row["_workdays"])
         items.append({"category": row["category"], "op": "add", "record_id": record_id,
                       "unit_id": row["unit_id"], "listing_id": None,
                       "payload": public_payload("add", record, None),  # type: ignore[arg-type]
-                      "due_by": due.day, "due_from": row["decided_on"],
-                      "due_workdays": workdays, "due_provisional": due.provisional,
+                      "due_by": deadline.day, "due_from": row["decided_on"],
+                      "due_workdays": row["_workdays"], "due_provisional": deadline.provisional,
                       "status": "pending", "batch_id": None, "created_at": now})
     if items:
         session.execute(insert(DisclosureItem.__table__), items)
