@@ -8,6 +8,7 @@ races.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -153,3 +154,28 @@ def dispose_engines() -> None:
     extra = current_app.extensions.pop("read_only_engine", None)
     if extra is not None:
         extra.dispose()
+
+
+def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (all with the same keys) into ``table`` in the session's transaction,
+    set-based: PostgreSQL's COPY (one stream, no per-row statement), elsewhere one
+    executemany. JSON columns take Python values."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(table.insert(), rows)
+        return
+    columns = list(rows[0])
+    json_columns = {c.name for c in table.columns if c.type.__class__.__name__ == "JSON"}
+    raw: Any = session.connection().connection.driver_connection
+    names = ", ".join(f'"{c}"' for c in columns)
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') \
+            as copy:
+        for row in rows:
+            copy.write_row([_json(row[c]) if c in json_columns and row[c] is not None
+                            else row[c] for c in columns])
+
+
+def _json(value: Any) -> str:
+    """A JSON column's text as the engine writes it (Chinese kept readable)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

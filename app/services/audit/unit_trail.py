@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from app.database import lock_unit_row
+from app.database import bulk_insert, lock_unit_row
 from app.extensions import db
 from app.models import AuditEvent, Unit
 from app.models._types import utcnow
@@ -151,7 +151,7 @@ def append_events(session: Session, events: list[dict[str, Any]], actor: Actor) 
         digest = event_hash(prev, fields, key)
         rows.append({**fields, "prev_hash": prev, "hash": digest})
         heads[event["unit_id"]] = (seq + 1, digest, status)
-    session.execute(_APPEND, rows)
+    bulk_insert(session, AuditEvent.__table__, rows)
     session.execute(_MOVE_HEAD, [
         {"unit_id": unit_id, "seq": seq, "head": head,
          "seal": head_seal(unit_id, seq, head, status, key)}

@@ -27,10 +27,10 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import select, tuple_
 
 from app import uscc as uscc_codes
-from app.database import unit_of_work
+from app.database import bulk_insert, unit_of_work
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import N_
@@ -512,7 +512,7 @@ def _write(actor: Actor, parsed: Parsed) -> None:
                     for u in parsed.units]
             # A plain executemany, then the ids by code: an ordered RETURNING would make
             # SQLite insert row by row.
-            session.execute(insert(Unit.__table__), rows)
+            bulk_insert(session, Unit.__table__, rows)
             codes = [u["uscc"] for u in parsed.units]
             for start in range(0, len(codes), 1000):
                 ids.update(dict(session.execute(select(Unit.uscc, Unit.id).where(
@@ -565,8 +565,8 @@ def _write_chunk(session: Any, actor: Actor, records: list[tuple[str, dict[str, 
                      "publicity_status": publicity.initial_state(category, visible),
                      "_workdays": workdays})
     table = EnforcementRecord.__table__
-    session.execute(insert(table), [{k: v for k, v in r.items() if k != "_workdays"}
-                                    for r in rows])  # one executemany; ids by their keys
+    bulk_insert(session, table, [{k: v for k, v in r.items() if k != "_workdays"}
+                                 for r in rows])  # set-based; the ids by their keys
     keys = [(r["category"], r["document_no"]) for r in rows]
     by_key: dict[tuple[str, str], int] = {}
     for start in range(0, len(keys), 1000):
@@ -591,8 +591,7 @@ def _write_chunk(session: Any, actor: Actor, records: list[tuple[str, dict[str, 
                       "due_by": deadline.day, "due_from": row["decided_on"],
                       "due_workdays": row["_workdays"], "due_provisional": deadline.provisional,
                       "status": "pending", "batch_id": None, "created_at": now})
-    if items:
-        session.execute(insert(DisclosureItem.__table__), items)
+    bulk_insert(session, DisclosureItem.__table__, items)
     append_events(session, [
         {"unit_id": row["unit_id"], "trigger": "record_added",
          "refs": {"record_id": record_id, "category": row["category"], "import": True}}
