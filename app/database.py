@@ -162,12 +162,19 @@ def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> Non
     executemany. JSON columns take Python values."""
     if not rows:
         return
-    if session.get_bind().dialect.name != "postgresql":
-        session.execute(table.insert(), rows)
-        return
+    dialect = session.get_bind().dialect
     columns = list(rows[0])
-    json_columns = {c.name for c in table.columns if c.type.__class__.__name__ == "JSON"}
     raw: Any = session.connection().connection.driver_connection
+    if dialect.name != "postgresql":  # the driver's executemany, values bound as the types bind
+        binds = [table.c[c].type.bind_processor(dialect) for c in columns]
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" for _ in columns)
+        raw.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
+                        [tuple(b(row[c]) if b else row[c] for c, b in zip(columns, binds,
+                                                                           strict=True))
+                         for row in rows])
+        return
+    json_columns = {c.name for c in table.columns if c.type.__class__.__name__ == "JSON"}
     names = ", ".join(f'"{c}"' for c in columns)
     with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') \
             as copy:

@@ -63,9 +63,9 @@ def test_a_clerk_reads_the_years_figures_and_prints_the_report(app, server, open
     clerk.wait_for_selector("#enforcement")
     assert "共检查单位1625家次" in clerk.inner_text(".report-paragraph")
     assert clerk.inner_text("[data-figure=penalties] td.num") == "152"
-    clerk.wait_for_function("Array.from(document.querySelectorAll('.charts img'))"
-                            ".every(i => i.complete && i.naturalWidth > 0)")  # both drawn
-    assert len(clerk.query_selector_all(".charts img")) == 2
+    clerk.wait_for_load_state("load")  # images included
+    widths = clerk.eval_on_selector_all(".charts img", "imgs => imgs.map(i => i.naturalWidth)")
+    assert len(widths) == 2 and all(w > 0 for w in widths), widths  # both charts drawn
     clerk.screenshot(path="test-output/screenshots/statistics-2023.png", full_page=True)
     clerk.click("text=打印 2023 年度报告")
     clerk.wait_for_selector("#enforcement-paragraph")

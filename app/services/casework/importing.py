@@ -44,6 +44,7 @@ from app.services.disclosure.outbox import public_payload, workdays_for
 from app.workflows import publicity
 from app.workflows.facts import Actor
 from app.workflows.vocabulary import (
+    CATEGORIES,
     LICENCE_TYPES,
     MEASURE_TYPES,
     PENALTY_TYPES,
@@ -218,14 +219,11 @@ def _xlsx(data: bytes) -> Iterator[tuple[str, int, list[Any]]]:
 
     def rows() -> Iterator[tuple[str, int, list[Any]]]:
         for sheet in book.worksheets:
-            for number, row in enumerate(sheet.iter_rows(), start=1):
-                values = []
-                for cell in row:
-                    if cell.data_type == "f":
-                        values.append(_Formula())
-                    else:
-                        values.append(cell.value)
-                yield sheet.title, number, values
+            # Values only (no cell objects): a formula comes back as its text, "=…".
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield sheet.title, number, [
+                    _Formula() if isinstance(v, str) and v.startswith("=") else v
+                    for v in row]
         book.close()
 
     return rows()
@@ -257,7 +255,8 @@ def _csv(data: bytes) -> Iterator[tuple[str, int, list[Any]]]:
 
 
 class _Formula:
-    """A cell that holds a formula: refused (its value is not what the register says)."""
+    """A cell that holds a formula (or text that reads as one): refused, its value is not
+    what the register says."""
 
 
 def _header(text: Any) -> str:
@@ -498,8 +497,7 @@ def import_file(actor: Actor, data: bytes, filename: str, dry_run: bool = False)
 
 
 UNIT_FIELDS = ("uscc", "name", "street", "address", "legal_representative", "contact_phone")
-RECORD_COLUMNS = tuple(dict.fromkeys((*COMMON_FIELDS,
-                                      *(f for fs in CATEGORY_FIELDS.values() for f in fs))))
+COLUMNS_OF = {category: (*COMMON_FIELDS, *fields) for category, fields in CATEGORY_FIELDS.items()}
 
 
 def _write(actor: Actor, parsed: Parsed) -> None:
@@ -558,15 +556,18 @@ def _write_chunk(session: Any, actor: Actor, records: list[tuple[str, dict[str, 
         deadline = due(fields["decided_on"], workdays)
         visible = record_publicity.published(category, fields.get("tier"))
         shown.append(visible)
-        rows.append({**{c: fields.get(c) for c in RECORD_COLUMNS}, "unit_id": ids[code],
-                     "publish_by": deadline.day, "publish_by_provisional": deadline.provisional,
-                     "status": "active", "created_by": actor.id, "created_at": now,
-                     "major_hazard": bool(fields.get("major_hazard")),
+        row = {c: fields.get(c) for c in COLUMNS_OF[category]}
+        if category == "inspection":
+            row["major_hazard"] = bool(row.get("major_hazard"))
+        rows.append({**row, "unit_id": ids[code], "publish_by": deadline.day,
+                     "publish_by_provisional": deadline.provisional, "status": "active",
+                     "created_by": actor.id, "created_at": now,
                      "publicity_status": publicity.initial_state(category, visible),
                      "_workdays": workdays})
     table = EnforcementRecord.__table__
-    bulk_insert(session, table, [{k: v for k, v in r.items() if k != "_workdays"}
-                                 for r in rows])  # set-based; the ids by their keys
+    for category in CATEGORIES:  # one statement per category: only its own columns
+        bulk_insert(session, table, [{k: v for k, v in r.items() if k != "_workdays"}
+                                     for r in rows if r["category"] == category])
     keys = [(r["category"], r["document_no"]) for r in rows]
     by_key: dict[tuple[str, str], int] = {}
     for start in range(0, len(keys), 1000):
