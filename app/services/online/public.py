@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any, NamedTuple
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, bindparam, func, literal, select, text
+from sqlalchemy import and_, bindparam, func, select, text
 
 from app import uscc as uscc_codes
 from app.database import read_only
@@ -56,8 +56,9 @@ _LOOKUP = (
 
 def search(q: str | None, page: int = 1, per_page: int = 20) -> SearchPage:
     """Units whose name contains ``q`` (two characters at least) or whose code is ``q``, in
-    name order. The total is counted up to ``PUBLIC_COUNT_CAP`` (``capped``: at least that
-    many match), and pages stop there: a broad term never scans the whole register.
+    name order. The total is counted up to ``PUBLIC_COUNT_CAP`` (``capped``: more match, and
+    the pages show the first of them by registration), and pages stop there: a broad term
+    never scans the whole register.
 
     On PostgreSQL the name test first goes through the bigram index (migration 0020): a
     two-character query is one index lookup, a longer one the intersection of its bigrams, the
@@ -79,9 +80,14 @@ def search(q: str | None, page: int = 1, per_page: int = 20) -> SearchPage:
     cap = int(setting("PUBLIC_COUNT_CAP"))
     if (page - 1) * per_page >= cap:
         raise ValidationFailed.on("page", N_("结果太多，请输入更完整的单位名称。"))
-    found = select(literal(1)).where(where).order_by(Unit.name).limit(cap + 1).subquery()
+    # The first cap + 1 matches in registration order: found by the bigram index when they
+    # are few, by walking the primary key when most names match (matches are spread evenly
+    # over ids, so the planner's guess holds; in name order a district's names bunch up).
+    # They are counted and sorted by name; a broad term never scans the register.
+    found = select(Unit.id).where(where).order_by(Unit.id).limit(cap + 1).subquery()
     total = int(db.session.scalar(select(func.count()).select_from(found)) or 0)
-    units = db.session.scalars(select(Unit).where(where).order_by(Unit.name, Unit.id)
+    units = db.session.scalars(select(Unit).where(Unit.id.in_(select(found.c.id)))
+                               .order_by(Unit.name, Unit.id)
                                .offset((page - 1) * per_page).limit(per_page)).all()
     return SearchPage([{"uscc": u.uscc, "name": u.name, "listed": u.credit_status in LISTED}
                        for u in units], min(total, cap), total > cap)
