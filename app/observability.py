@@ -65,7 +65,10 @@ def configure_logging(config: Any, role: str) -> None:
         handler.setFormatter(logging.Formatter(TEXT))
     handler.set_name("creditflow")
     root = logging.getLogger()
-    for old in [h for h in root.handlers if h.get_name() == "creditflow"]:
+    # Ours from an earlier call, and a plain console handler someone else installed (Alembic's
+    # logging set-up during `db upgrade` adds one): each line is written once, in our format.
+    for old in [h for h in root.handlers
+                if h.get_name() == "creditflow" or type(h) is logging.StreamHandler]:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(config["LOG_LEVEL"])

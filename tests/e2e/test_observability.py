@@ -149,3 +149,10 @@ def test_a_stopped_serve_gives_the_scheduler_lease_up(tmp_path):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM scheduler_leases")).scalar() == 0
     engine.dispose()
+
+
+def test_a_console_handler_installed_before_is_replaced_so_lines_are_written_once(app, logs):
+    stray = logging.StreamHandler()  # what Alembic's logging set-up leaves during db upgrade
+    logging.getLogger().addHandler(stray)
+    configure_logging(app.config, "web")
+    assert stray not in logging.getLogger().handlers
