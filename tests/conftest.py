@@ -91,6 +91,22 @@ def app(database_url: str, tmp_path) -> Iterator[Flask]:  # type: ignore[no-unty
 
 
 @pytest.fixture
+def make_app(tmp_path):  # type: ignore[no-untyped-def]
+    """More apps of a test's own settings, their connections closed when the test ends."""
+    made: list[Flask] = []
+
+    def make(overrides: dict[str, object]) -> Flask:
+        app = create_app({"TESTING": True, "UPLOAD_DIR": str(tmp_path / "uploads"), **overrides})
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            dispose_engines()
+
+
+@pytest.fixture
 def ctx(app: Flask) -> Iterator[Flask]:
     """An app context, for calling services directly."""
     with app.app_context():

@@ -10,7 +10,6 @@ import sys
 
 import pytest
 
-from app import create_app
 from app.config import ConfigError, load
 
 PG = "postgresql://postgres@127.0.0.1:5432/creditflow"
@@ -147,19 +146,17 @@ def test_config_check_prints_the_effective_configuration_with_secrets_hidden(tmp
     assert out.endswith("configuration ok\n")
 
 
-def _limited_app(database_url: str, tmp_path, hops: int):  # type: ignore[no-untyped-def]
-    return create_app({"DATABASE_URL": database_url, "TESTING": True, "TRUSTED_PROXIES": hops,
-                       "PUBLIC_RATE_LIMIT": "2 per minute",
-                       "UPLOAD_DIR": str(tmp_path / "uploads")})
+def test_forwarded_addresses_are_ignored_unless_a_proxy_is_trusted(database_url, make_app):
+    def _limited_app(hops: int):  # type: ignore[no-untyped-def]
+        return make_app({"DATABASE_URL": database_url, "TRUSTED_PROXIES": hops,
+                         "PUBLIC_RATE_LIMIT": "2 per minute"})
 
-
-def test_forwarded_addresses_are_ignored_unless_a_proxy_is_trusted(database_url, tmp_path):
-    direct = _limited_app(database_url, tmp_path, 0).test_client()
+    direct = _limited_app(0).test_client()
     codes = [direct.get("/public/", headers={"X-Forwarded-For": f"203.0.113.{n}"},
                         environ_base={"REMOTE_ADDR": "10.0.0.5"}).status_code for n in range(3)]
     assert codes == [200, 200, 429]  # one client, whatever it claims to forward
 
-    behind = _limited_app(database_url, tmp_path, 1).test_client()
+    behind = _limited_app(1).test_client()
     codes = [behind.get("/public/", headers={"X-Forwarded-For": f"203.0.113.{n}"},
                         environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code for n in range(3)]
     assert codes == [200, 200, 200]  # three clients behind one proxy

@@ -13,7 +13,6 @@ import redis
 import requests
 from sqlalchemy import select
 
-from app import create_app
 from app.extensions import db
 from app.models import RestorationFile
 from tests import builders as b
@@ -60,22 +59,21 @@ def test_two_workers_share_one_budget_through_redis(tmp_path, redis_url):
     assert answers == [200] * 6 + [429] * 4  # one budget, not one per process
 
 
-def test_a_store_that_is_away_does_not_fail_requests(database_url, tmp_path):
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True,
-                      "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1",  # nothing listens
-                      "PUBLIC_RATE_LIMIT": "2 per minute",
-                      "UPLOAD_DIR": str(tmp_path / "uploads")})
+def test_a_store_that_is_away_does_not_fail_requests(database_url, make_app):
+    app = make_app({"DATABASE_URL": database_url,
+                    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1",  # nothing listens
+                    "PUBLIC_RATE_LIMIT": "2 per minute"})
     client = app.test_client()
     codes = [client.get("/public/").status_code for _ in range(3)]
     assert codes == [200, 200, 429]  # counted in the process's memory meanwhile
 
 
-def test_a_proof_uploaded_on_one_host_is_read_on_another_through_s3(tmp_path):
+def test_a_proof_uploaded_on_one_host_is_read_on_another_through_s3(tmp_path, make_app):
     """Two web processes with separate local folders and one bucket: the unit applies with a
     proof on the first and downloads it from the second, in the same signed session."""
     bucket = s3_bucket()
     url = migrated_sqlite(tmp_path / "cf.db")
-    world = create_app({"DATABASE_URL": url, **bucket, "UPLOAD_DIR": str(tmp_path / "w")})
+    world = make_app({"DATABASE_URL": url, **bucket, "UPLOAD_DIR": str(tmp_path / "w")})
     unit, code = listed(world, *_staff(world))
     hosts = [service_env(DATABASE_URL=url, UPLOAD_DIR=str(tmp_path / f"host{n}"),
                          OUTBOX_DIR=str(tmp_path / f"out{n}"), **bucket) for n in (1, 2)]

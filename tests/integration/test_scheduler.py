@@ -6,7 +6,7 @@ import datetime as dt
 import time
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, select, text
 
 from app.extensions import db
 from app.models import DisclosureItem, Listing
@@ -44,17 +44,21 @@ def test_a_leader_that_loses_the_database_stops_its_jobs_and_leads_again_after(a
     """While the database cannot be reached the lease cannot be renewed: the jobs stop (no
     work is done that no lease covers), and the scheduler leads again when it is back."""
     leader = Leadership(app)
-    broken = "postgresql+psycopg://nobody@127.0.0.1:1/none"  # nothing listens there
+    broken = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")  # nothing listens
+    with app.app_context():
+        original = db.engines[None]
     try:
         assert leader.tick() and leader.scheduler is not None
         with app.app_context():
-            good = db.engine.url
-            db.engines[None] = db.create_engine(broken)  # type: ignore[attr-defined]
+            db.engines[None] = broken  # type: ignore[index]
         assert not leader.tick() and leader.scheduler is None
         with app.app_context():
-            db.engines[None] = db.create_engine(good)  # type: ignore[attr-defined]
+            db.engines[None] = original  # type: ignore[index]
         assert leader.tick() and leader.scheduler is not None
     finally:
+        with app.app_context():
+            db.engines[None] = original  # type: ignore[index]
+        broken.dispose()
         if leader.scheduler is not None:
             leader.scheduler.shutdown(wait=False)
 
