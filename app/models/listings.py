@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models._types import UTCDateTime, utcnow
 from app.workflows import vocabulary
 
-LISTING_STATUSES = ("proposed", "rejected", "active", "restored", "expired", "revoked")
+LISTING_STATUSES = vocabulary.LISTING_STATUSES.values
 
 
 class Listing(db.Model):  # type: ignore[name-defined]
@@ -35,7 +35,7 @@ class Listing(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         CheckConstraint(vocabulary.TIERS.sql_in("level"), name="level"),
         CheckConstraint(
-            "status IN ('proposed','rejected','active','restored','expired','revoked')",
+            vocabulary.LISTING_STATUSES.sql_in("status"),
             name="status",
         ),
         CheckConstraint("min_until <= max_until", name="window"),

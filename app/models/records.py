@@ -41,7 +41,7 @@ class EnforcementRecord(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         UniqueConstraint("category", "document_no"),
         CheckConstraint(vocabulary.CATEGORIES.sql_in("category"), name="category"),
-        CheckConstraint("status IN ('active','revoked')", name="status"),
+        CheckConstraint(vocabulary.RECORD_STATUSES.sql_in("status"), name="status"),
         CheckConstraint("fine_amount IS NULL OR fine_amount >= 0", name="fine_amount"),
         CheckConstraint(
             "confiscation_amount IS NULL OR confiscation_amount >= 0", name="confiscation_amount"

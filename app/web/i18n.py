@@ -60,15 +60,12 @@ LABELS = {
     "licence_type": _names(vocabulary.LICENCE_TYPES),
     "publicity_status": _names(vocabulary.PUBLICITY_STATUSES),
     "id_type": _names(vocabulary.ID_TYPES),
-    "listing_status": {
-        "proposed": _l("待审核"), "active": _l("生效"), "rejected": _l("不予列入"),
-        "restored": _l("已修复"), "expired": _l("期满移出"), "revoked": _l("已撤销"),
-    },
+    "listing_status": _names(vocabulary.LISTING_STATUSES),
     "request_status": {
         "submitted": _l("审核中"), "approved": _l("已准予修复"), "rejected": _l("不予修复"),
         "withdrawn": _l("已撤回"), "closed": _l("已终止"),
     },
-    "record_status": {"active": _l("有效"), "revoked": _l("已撤销")},
+    "record_status": _names(vocabulary.RECORD_STATUSES),
     "item_status": {
         "pending": _l("待推送"), "claimed": _l("已入批次"), "delivered": _l("已推送"),
     },

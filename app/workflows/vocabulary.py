@@ -174,6 +174,17 @@ REVERSAL_STATUSES = Vocabulary(
     Term("superseded", N_("已失效")),
 )
 
+# A listing's states (app/services/credit/listings.py); the decided ones count as listed in the
+# figures and the exports (a proposal not yet decided, or rejected, was never a listing).
+LISTING_STATUSES = Vocabulary(
+    Term("proposed", N_("待审核")), Term("rejected", N_("不予列入")), Term("active", N_("生效")),
+    Term("restored", N_("已修复")), Term("expired", N_("期满移出")), Term("revoked", N_("已撤销")),
+)
+DECIDED_LISTINGS = ("active", "restored", "expired", "revoked")
+
+# An enforcement record stands or was revoked.
+RECORD_STATUSES = Vocabulary(Term("active", N_("有效")), Term("revoked", N_("已撤销")))
+
 ROLES = Vocabulary(
     Term("officer", N_("执法人员")), Term("supervisor", N_("审核人")), Term("admin", N_("管理员"))
 )

@@ -27,8 +27,11 @@ from app.services.reporting.statistics import ENFORCEMENT, Period, figures
 from app.workflows.vocabulary import (
     CATEGORIES,
     CREDIT_STATUSES,
+    DECIDED_LISTINGS,
+    LISTING_STATUSES,
     MEASURE_TYPES,
     PENALTY_TYPES,
+    RECORD_STATUSES,
     TIERS,
 )
 
@@ -108,7 +111,7 @@ def records_workbook(period: Period, category: str | None, street: str | None) -
     book = Workbook(write_only=True)
     _sheet(book, "执法记录", RECORD_COLUMNS, (
         (x.uscc, x.name, CATEGORIES.zh(x.category), x.document_no, x.decided_on,
-         "有效" if x.status == "active" else "已撤销",
+         RECORD_STATUSES.zh(x.status),
          "、".join(PENALTY_TYPES.zh(t) for t in (x.penalty_types or [])), x.fine_amount,
          x.hazards_found, x.hazards_rectified, x.correction_notice_no,
          "是" if x.major_hazard else "", x.major_hazard_closed_on,
@@ -124,15 +127,14 @@ def listings_workbook(period: Period, street: str | None) -> bytes:
                     Listing.ended_on)
              .join(Unit, Unit.id == Listing.unit_id)
              .where(Listing.decided_on.between(period.start, period.end),
-                    Listing.status.in_(("active", "restored", "expired", "revoked")))
+                    Listing.status.in_(DECIDED_LISTINGS))
              .order_by(Listing.decided_on, Listing.id))
     if street:
         query = query.where(Unit.street == street)
-    status = {"active": "生效", "restored": "已修复", "expired": "期满移出", "revoked": "已撤销"}
     book = Workbook(write_only=True)
     _sheet(book, "失信名单", LISTING_COLUMNS, (
         (x.uscc, x.name, TIERS.zh(x.level), x.document_no, x.decided_on, x.min_until,
-         x.max_until, status.get(x.status, x.status), x.ended_on) for x in _stream(query)))
+         x.max_until, LISTING_STATUSES.zh(x.status), x.ended_on) for x in _stream(query)))
     return _saved(book)
 
 

@@ -23,10 +23,9 @@ from app.i18n import N_
 from app.models import DisclosureBatch, DisclosureItem, EnforcementRecord, Listing, Unit
 from app.models.listings import RestorationRequest
 from app.services.base.context import setting
-from app.workflows.vocabulary import STOP_ORDERS
+from app.workflows.vocabulary import DECIDED_LISTINGS, STOP_ORDERS
 
 R = EnforcementRecord
-LISTED = ("active", "restored", "expired", "revoked")  # a listing that was decided
 
 
 @dataclass(frozen=True)
@@ -161,7 +160,8 @@ def credit(period: Period, street: str | None) -> dict[str, Any]:
 
     listed = dict(db.session.execute(scoped(
         select(Listing.level, func.count()).where(
-            Listing.status.in_(LISTED), Listing.decided_on.between(period.start, period.end))
+            Listing.status.in_(DECIDED_LISTINGS),
+            Listing.decided_on.between(period.start, period.end))
         .group_by(Listing.level), Listing.unit_id)).all())
     zone = ZoneInfo(setting("TIMEZONE"))
     start = dt.datetime.combine(period.start, dt.time(), zone)

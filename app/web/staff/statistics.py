@@ -53,21 +53,24 @@ def period_from(args: Any) -> Period:
                                 _number(args, "month"), _day(args, "from"), _day(args, "to"))
 
 
-def _street(args: Any) -> str | None:
+def _street(args: Any, known: list[str] | None = None) -> str | None:
     street = (args.get("street") or "").strip()
-    return street if street in statistics.streets() else None
+    if not street:
+        return None
+    return street if street in (known if known is not None else statistics.streets()) else None
 
 
 @bp.route("/statistics")
 @staff_page()
 def statistics_page() -> Any:
     """The figures of the period asked for, beside the previous period's, with charts."""
-    street = _street(request.args)
+    streets = statistics.streets()  # one query: the filter's list and the check of the choice
+    street = _street(request.args, streets)
     try:
         period = period_from(request.args)
     except ValidationFailed as exc:
         return render_template("staff/statistics.html", error=tr(exc.message), args=request.args,
-                               streets=statistics.streets(), street=street), 422
+                               streets=streets, street=street), 422
     now, before = statistics.figures(period, street), statistics.figures(period.previous(),
                                                                          street)
     rows = [(key, now["enforcement"][key], before["enforcement"][key]) for key, _ in ENFORCEMENT]
@@ -75,7 +78,7 @@ def statistics_page() -> Any:
     query = {k: v for k, v in request.args.items() if v}
     return render_template("staff/statistics.html", period=period, previous=period.previous(),
                            rows=rows, credit=credit, street=street, args=request.args,
-                           streets=statistics.streets(), query=query,
+                           streets=streets, query=query,
                            paragraph=statistics.paragraph(now["enforcement"]),
                            change=_change)
 
