@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import Any
 
 import psycopg
 from flask import current_app, g
 from psycopg.rows import namedtuple_row
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -166,13 +167,25 @@ def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> Non
     columns = list(rows[0])
     raw: Any = session.connection().connection.driver_connection
     if dialect.name != "postgresql":  # the driver's executemany, values bound as the types bind
-        binds = [table.c[c].type.bind_processor(dialect) for c in columns]
+        take = itemgetter(*columns)  # a row's values in column order, as one tuple
+        bound = [(i, b) for i, b in enumerate(table.c[c].type.bind_processor(dialect)
+                                               for c in columns) if b is not None]
         names = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join("?" for _ in columns)
+
+        def values(row: dict[str, Any]) -> Any:
+            taken = take(row)
+            if len(columns) == 1:
+                taken = (taken,)
+            if not bound:
+                return taken
+            out = list(taken)  # only the columns whose type binds (dates, JSON) pass a function
+            for i, bind in bound:
+                out[i] = bind(out[i])
+            return out
+
         raw.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
-                        [tuple(b(row[c]) if b else row[c] for c, b in zip(columns, binds,
-                                                                           strict=True))
-                         for row in rows])
+                        map(values, rows))
         return
     json_columns = {c.name for c in table.columns if c.type.__class__.__name__ == "JSON"}
     names = ", ".join(f'"{c}"' for c in columns)
@@ -181,6 +194,23 @@ def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> Non
         for row in rows:
             copy.write_row([_json(row[c]) if c in json_columns and row[c] is not None
                             else row[c] for c in columns])
+
+
+def reserve_ids(session: Session, table: Any, count: int) -> list[int]:
+    """``count`` new primary keys of ``table`` for rows this transaction will insert with
+    them, so that a bulk insert needs no read-back of its ids. PostgreSQL: drawn from the
+    column's sequence in one statement. SQLite: the next ones after the highest, which is safe
+    because a unit of work holds the database's write lock (``BEGIN IMMEDIATE``) until it
+    commits."""
+    if count <= 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        return list(session.execute(text(
+            "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+            {"t": table.name, "n": count}).scalars())
+    highest = int(session.execute(
+        text(f'SELECT coalesce(max(id), 0) FROM "{table.name}"')).scalar_one())
+    return list(range(highest + 1, highest + 1 + count))
 
 
 def _json(value: Any) -> str:

@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import re
+import secrets
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,10 +28,10 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 
 from app import uscc as uscc_codes
-from app.database import bulk_insert, unit_of_work
+from app.database import bulk_insert, reserve_ids, unit_of_work
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import N_
@@ -38,6 +39,7 @@ from app.models import DisclosureItem, EnforcementRecord, Unit
 from app.models._types import utcnow
 from app.services.audit.unit_trail import append_events
 from app.services.base.context import calendar, setting, today
+from app.services.base.files import area
 from app.services.casework.record_rules import CATEGORY_FIELDS, COMMON_FIELDS, clean_record
 from app.services.credit import record_publicity
 from app.services.disclosure.outbox import public_payload, workdays_for
@@ -291,6 +293,7 @@ def check(data: bytes, filename: str) -> tuple[Report, Parsed]:
     limit, count = int(setting("IMPORT_MAX_ROWS")), 0
     streets = set(setting("STREETS"))
     threshold = Decimal(setting("DELIBERATION_FINE_THRESHOLD"))
+    day = today()  # one "today" for the whole file
     for sheet, number, values in read_file(data, filename):
         if sheet not in SHEETS:
             continue  # notes, instructions: not data
@@ -311,7 +314,7 @@ def check(data: bytes, filename: str) -> tuple[Report, Parsed]:
         if kind == "units":
             _check_unit(sheet, number, row, streets, seen_units, report, parsed)
         else:
-            _check_record(sheet, number, kind, row, threshold, seen_docs, report, parsed)
+            _check_record(sheet, number, kind, row, day, threshold, seen_docs, report, parsed)
     if not columns_of:
         raise ValidationFailed.on("file", N_("文件中没有模板中的表（单位、监督检查、行政处罚、"
                                              "行政强制、行政许可）。"))
@@ -344,8 +347,8 @@ def _row(sheet: str, number: int, columns: list[Column | None], values: list[Any
             continue
         try:
             out[column.field] = _value(column, value)
-        except ValueError as exc:
-            report.add(sheet, number, column.header, str(exc))
+        except ValueError as exc:  # the message as marked (its values kept for translation)
+            report.add(sheet, number, column.header, exc.args[0])
             bad = True
     for column in (c for c in columns if c is not None):
         if column.required and out.get(column.field) in (None, "", []) and not bad:
@@ -419,7 +422,7 @@ def _check_unit(sheet: str, number: int, row: dict[str, Any], streets: set[str],
 
 
 def _check_record(sheet: str, number: int, category: str, row: dict[str, Any],
-                  threshold: Decimal, seen: dict[tuple[str, str], tuple[str, int]],
+                  on: dt.date, threshold: Decimal, seen: dict[tuple[str, str], tuple[str, int]],
                   report: Report, parsed: Parsed) -> None:
     code = row.pop("uscc")
     number_header = SHEETS[sheet][1][1].header
@@ -430,7 +433,7 @@ def _check_record(sheet: str, number: int, category: str, row: dict[str, Any],
         return
     seen[key] = (code, number)
     try:
-        cleaned = clean_record({"category": category, **row}, today(), threshold)
+        cleaned = clean_record({"category": category, **row}, on, threshold)
     except ValidationFailed as exc:
         headers = {c.field: c.header for c in SHEETS[sheet][1]}
         for name, messages in (exc.errors or {"": [exc.message]}).items():
@@ -452,14 +455,15 @@ def _against_database(parsed: Parsed, report: Report, in_file: set[str]) -> None
         known.update(dict(db.session.execute(
             select(Unit.uscc, Unit.id).where(Unit.uscc.in_(codes[start:start + 1000])))
             .all()))
-    keys = [(f["category"], f["document_no"]) for _, f in parsed.records]
     taken: dict[tuple[str, str], str] = {}
-    for start in range(0, len(keys), 1000):
-        taken.update({(c, d): u for c, d, u in db.session.execute(
-            select(EnforcementRecord.category, EnforcementRecord.document_no, Unit.uscc)
-            .join(Unit, Unit.id == EnforcementRecord.unit_id)
-            .where(tuple_(EnforcementRecord.category, EnforcementRecord.document_no)
-                   .in_(keys[start:start + 1000])))})
+    for category in CATEGORIES:  # by category: the unique index (category, document_no)
+        numbers = [f["document_no"] for _, f in parsed.records if f["category"] == category]
+        for start in range(0, len(numbers), 1000):
+            taken.update({(category, d): u for d, u in db.session.execute(
+                select(EnforcementRecord.document_no, Unit.uscc)
+                .join(Unit, Unit.id == EnforcementRecord.unit_id)
+                .where(EnforcementRecord.category == category,
+                       EnforcementRecord.document_no.in_(numbers[start:start + 1000])))})
     db.session.rollback()
     units = [u for u in parsed.units if u["uscc"] not in known]
     report.already["单位"] = len(parsed.units) - len(units)
@@ -496,6 +500,45 @@ def import_file(actor: Actor, data: bytes, filename: str, dry_run: bool = False)
     return report
 
 
+# -- a checked file waiting for confirmation ------------------------------------------------
+
+STAGED = "imports"  # the uploads area's folder of checked files
+
+
+def stage(data: bytes, previous: str | None = None) -> str:
+    """Keep a checked file until the clerk confirms it; returns its token. ``previous``: the
+    same clerk's earlier file, which this one replaces."""
+    if previous:
+        unstage(previous)
+    token = secrets.token_hex(16)
+    area("uploads").write(f"{STAGED}/{token}", [data])
+    return token
+
+
+def staged(token: str) -> bytes | None:
+    """The file kept under ``token``, or None (confirmed, replaced or expired)."""
+    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
+        return None
+    try:
+        return area("uploads").read(f"{STAGED}/{token}")
+    except FileNotFoundError:
+        return None
+
+
+def unstage(token: str) -> None:
+    if re.fullmatch(r"[0-9a-f]{32}", token or ""):
+        area("uploads").delete(f"{STAGED}/{token}")
+
+
+def prune_staged() -> int:
+    """Remove checked files never confirmed within ``IMPORT_STAGED_HOURS``; returns how many."""
+    uploads = area("uploads")
+    old = uploads.older_than(STAGED, int(setting("IMPORT_STAGED_HOURS")) * 3600)
+    for key in old:
+        uploads.delete(key)
+    return len(old)
+
+
 UNIT_FIELDS = ("uscc", "name", "street", "address", "legal_representative", "contact_phone")
 COLUMNS_OF = {category: (*COMMON_FIELDS, *fields) for category, fields in CATEGORY_FIELDS.items()}
 
@@ -505,20 +548,17 @@ def _write(actor: Actor, parsed: Parsed) -> None:
     with unit_of_work() as session:
         ids: dict[str, int] = {}
         if parsed.units:
-            rows = [{**{f: u.get(f) for f in UNIT_FIELDS}, "credit_status": "normal",
-                     "version": 1, "access_failures": 0, "created_at": now}
-                    for u in parsed.units]
-            # A plain executemany, then the ids by code: an ordered RETURNING would make
-            # SQLite insert row by row.
-            bulk_insert(session, Unit.__table__, rows)
-            codes = [u["uscc"] for u in parsed.units]
-            for start in range(0, len(codes), 1000):
-                ids.update(dict(session.execute(select(Unit.uscc, Unit.id).where(
-                    Unit.uscc.in_(codes[start:start + 1000]))).all()))
-            made = [(ids[c], c) for c in codes]
+            # Ids drawn up front: a plain executemany (or COPY), no read-back.
+            made = reserve_ids(session, Unit.__table__, len(parsed.units))
+            bulk_insert(session, Unit.__table__, [
+                {**{f: u.get(f) for f in UNIT_FIELDS}, "id": unit_id, "credit_status": "normal",
+                 "version": 1, "access_failures": 0, "created_at": now}
+                for unit_id, u in zip(made, parsed.units, strict=True)])
+            ids.update((u["uscc"], unit_id) for unit_id, u in zip(made, parsed.units,
+                                                                  strict=True))
             append_events(session, [{"unit_id": unit_id, "trigger": "unit_registered",
                                      "from_status": "normal", "to_status": "normal",
-                                     "refs": {"import": True}} for unit_id, _ in made], actor)
+                                     "refs": {"import": True}} for unit_id in made], actor)
         missing = sorted({code for code, _ in parsed.records} - set(ids))
         for start in range(0, len(missing), 1000):
             ids.update(dict(session.execute(select(Unit.uscc, Unit.id).where(
@@ -542,17 +582,19 @@ def _write_records(session: Any, actor: Actor, records: list[tuple[str, dict[str
             deadlines[(on, workdays)] = calendar().add_workdays(on, workdays)
         return deadlines[(on, workdays)]
 
+    workdays = {category: workdays_for("add", category) for category in CATEGORIES}
     for start in range(0, len(records), CHUNK):
-        _write_chunk(session, actor, records[start:start + CHUNK], ids, now, due)
+        _write_chunk(session, actor, records[start:start + CHUNK], ids, now, due, workdays)
 
 
 def _write_chunk(session: Any, actor: Actor, records: list[tuple[str, dict[str, Any]]],
-                 ids: dict[str, int], now: dt.datetime, due: Any) -> None:
+                 ids: dict[str, int], now: dt.datetime, due: Any,
+                 workdays_of: dict[str, int]) -> None:
     rows: list[dict[str, Any]] = []
     shown: list[bool] = []
     for code, fields in records:
         category = fields["category"]
-        workdays = workdays_for("add", category)
+        workdays = workdays_of[category]
         deadline = due(fields["decided_on"], workdays)
         visible = record_publicity.published(category, fields.get("tier"))
         shown.append(visible)
@@ -565,21 +607,16 @@ def _write_chunk(session: Any, actor: Actor, records: list[tuple[str, dict[str, 
                      "publicity_status": publicity.initial_state(category, visible),
                      "_workdays": workdays})
     table = EnforcementRecord.__table__
+    made = reserve_ids(session, table, len(rows))
+    for record_id, row in zip(made, rows, strict=True):
+        row["id"] = record_id
     for category in CATEGORIES:  # one statement per category: only its own columns
         bulk_insert(session, table, [{k: v for k, v in r.items() if k != "_workdays"}
                                      for r in rows if r["category"] == category])
-    keys = [(r["category"], r["document_no"]) for r in rows]
-    by_key: dict[tuple[str, str], int] = {}
-    for start in range(0, len(keys), 1000):
-        by_key.update({(c, d): i for i, c, d in session.execute(
-            select(table.c.id, table.c.category, table.c.document_no)
-            .where(tuple_(table.c.category, table.c.document_no)
-                   .in_(keys[start:start + 1000])))})
-    made = [by_key[k] for k in keys]
     units = {u.id: u for u in session.execute(select(
         Unit.id, Unit.uscc, Unit.name, Unit.legal_representative, Unit.legal_rep_id_type,
         Unit.legal_rep_id_number).where(Unit.id.in_({r["unit_id"] for r in rows}))).all()}
-    items = []
+    items, as_of = [], today()
     for record_id, row, visible in zip(made, rows, shown, strict=True):
         if not visible:
             continue
@@ -588,7 +625,8 @@ def _write_chunk(session: Any, actor: Actor, records: list[tuple[str, dict[str, 
         deadline = due(row["decided_on"], row["_workdays"])
         items.append({"category": row["category"], "op": "add", "record_id": record_id,
                       "unit_id": row["unit_id"], "listing_id": None,
-                      "payload": public_payload("add", record, None),  # type: ignore[arg-type]
+                      "payload": public_payload("add", record, None,  # type: ignore[arg-type]
+                                                 as_of=as_of),
                       "due_by": deadline.day, "due_from": row["decided_on"],
                       "due_workdays": row["_workdays"], "due_provisional": deadline.provisional,
                       "status": "pending", "batch_id": None, "created_at": now})

@@ -26,6 +26,9 @@ PUBLIC_RECORD_FIELDS = (
 _INSERT_ITEM = insert(DisclosureItem.__table__)  # Core: no ORM bulk machinery per row
 
 
+_PLAIN = frozenset({str, int, float, bool})
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -34,8 +37,10 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def snapshot(record: EnforcementRecord, listing: Listing | None = None) -> dict[str, Any]:
-    """The public fields of a record (and of the listing based on it) at this moment."""
+def snapshot(record: EnforcementRecord, listing: Listing | None = None,
+             as_of: dt.date | None = None) -> dict[str, Any]:
+    """The public fields of a record (and of the listing based on it) at this moment
+    (``as_of``: today, given once by a caller that snapshots many records)."""
     unit = record.unit
     data: dict[str, Any] = {
         "record_id": record.id,
@@ -47,12 +52,14 @@ def snapshot(record: EnforcementRecord, listing: Listing | None = None) -> dict[
             "id_type": unit.legal_rep_id_type,
             "id_number": unit.legal_rep_id_number,  # masked by the field set, never stored
         },
-        "as_of": today().isoformat(),
+        "as_of": (as_of or today()).isoformat(),
         "person": {"name": record.person_name, "id_type": record.person_id_type,
                    "id_number": record.person_id_number} if record.person_name else None,
         "authority": {"name": setting("AUTHORITY_NAME"), "uscc": setting("AUTHORITY_USCC")},
     }
-    data.update({f: _jsonable(getattr(record, f)) for f in PUBLIC_RECORD_FIELDS})
+    for name in PUBLIC_RECORD_FIELDS:
+        value = getattr(record, name)
+        data[name] = value if value is None or type(value) in _PLAIN else _jsonable(value)
     data["publicity_until"] = _jsonable(publicity_until(record, listing))
     data["extended"] = record.publicity_blocked_on is not None
     if listing is not None:
@@ -70,11 +77,13 @@ def snapshot(record: EnforcementRecord, listing: Listing | None = None) -> dict[
 
 
 def public_payload(
-    op: str, record: EnforcementRecord, listing: Listing | None, note: str | None = None
+    op: str, record: EnforcementRecord, listing: Listing | None, note: str | None = None,
+    as_of: dt.date | None = None,
 ) -> dict[str, str]:
     """What an item stores: the public fields (masked) of the record at this moment;
     ``note``: a public remark (备注) that explains a correction."""
-    return public_fields(record.category, {"op": op, "note": note, **snapshot(record, listing)})
+    return public_fields(record.category,
+                         {"op": op, "note": note, **snapshot(record, listing, as_of)})
 
 
 def publicity_until(record: EnforcementRecord, listing: Listing | None = None) -> dt.date | None:
