@@ -178,6 +178,7 @@ class Settings(Schema):
     # whole, before anything is read into memory).
     IMPORT_MAX_BYTES = fields.Integer(load_default=20 * 1024 * 1024, validate=POSITIVE)
     IMPORT_MAX_ROWS = fields.Integer(load_default=200000, validate=POSITIVE)
+    IMPORT_STAGED_HOURS = fields.Integer(load_default=24, validate=POSITIVE)
     # The authority that publishes (处罚机关 / 许可机关 / 数据来源单位 in the 双公示 fields).
     AUTHORITY_NAME = fields.String(load_default="天津市东丽区消防救援支队",
                                    validate=validate.Length(min=1))

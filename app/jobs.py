@@ -17,6 +17,7 @@ from flask import Flask
 
 from app.database import fenced
 from app.extensions import db
+from app.services.casework.importing import prune_staged
 from app.services.credit.expiry import sweep_expired
 from app.services.disclosure import lease
 from app.services.disclosure.batches import prune_batch_files
@@ -105,11 +106,12 @@ def reminder_scan() -> None:
 
 def prune_old_proofs() -> None:
     """Daily: what is kept only for a while (docs/operations.md): proofs of applications that
-    ended without restoration, published batch files, reminder addresses, and sign-in failure
-    counts of pairs that have been quiet for a day."""
+    ended without restoration, published batch files, reminder addresses, spreadsheets checked
+    but never confirmed, and sign-in failure counts of pairs that have been quiet for a day."""
     _run("proof retention", prune_proofs)
     _run("batch file retention", prune_batch_files)
     _run("reminder retention", prune_reminders)
+    _run("staged import retention", prune_staged)
     _run("sign-in failures", prune_lockouts)
 
 

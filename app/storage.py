@@ -8,8 +8,10 @@ come from the service, never from a request. Pure: no Flask, no database.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from pathlib import Path
@@ -40,6 +42,10 @@ class Storage(ABC):
 
     @abstractmethod
     def exists(self, key: str) -> bool: ...
+
+    @abstractmethod
+    def older_than(self, prefix: str, seconds: float) -> list[str]:
+        """The keys under the folder ``prefix`` written more than ``seconds`` ago."""
 
     @abstractmethod
     def where(self) -> str:
@@ -84,6 +90,14 @@ class LocalStorage(Storage):
 
     def exists(self, key: str) -> bool:
         return self.path(key).is_file()
+
+    def older_than(self, prefix: str, seconds: float) -> list[str]:
+        folder, cutoff = self.path(prefix), time.time() - seconds
+        if not folder.is_dir():
+            return []
+        return [f"{prefix.rstrip('/')}/{entry.name}" for entry in os.scandir(folder)
+                if entry.is_file() and not entry.name.startswith(".")
+                and entry.stat().st_mtime < cutoff]
 
     def where(self) -> str:
         return str(self.root)
@@ -150,6 +164,16 @@ class S3Storage(Storage):
                 return False
             raise
         return True
+
+    def older_than(self, prefix: str, seconds: float) -> list[str]:
+        folder = self._key(prefix).rstrip("/") + "/"
+        cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=seconds)
+        keys = []
+        for page in self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=folder, Delimiter="/"):
+            keys += [item["Key"][len(self.prefix):] for item in page.get("Contents", ())
+                     if item["LastModified"] < cutoff]
+        return keys
 
     def where(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}" + (f" at {self.endpoint}"

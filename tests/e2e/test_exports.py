@@ -3,6 +3,7 @@ the statistics; read back with openpyxl and compared; formulas never run."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from openpyxl import load_workbook
@@ -60,3 +61,22 @@ def test_a_periods_records_listings_and_figures_read_back(app):
     assert figures[0] == ["项目", "2023年", "2022年"]
     assert staff.get("/staff/statistics/records.xlsx?year=abc").status_code == 422
     assert staff.get("/staff/statistics/other.xlsx?year=2023").status_code == 404
+
+
+def test_the_import_report_speaks_the_pages_language(app):
+    from tests.integration.test_import import BAD_ROWS, workbook
+
+    with app.app_context():
+        b.staff("officer", "wang")
+    staff = Session(app, "wang", lang="en")
+    token = staff.csrf("/staff/import")
+    answer = staff.client.post("/staff/import", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": (io.BytesIO(workbook({**BAD_ROWS, "行政处罚": [
+            *BAD_ROWS["行政处罚"], [BAD_ROWS["行政处罚"][0][0], "罚-9", dt.date(2023, 3, 1),
+                                   "超级", "警告", None, "事实", "依据", None, None]]})),
+            "registers.xlsx")})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert "Must be one of" in page and "Not a street of the district" in page
+    assert "The same document number as row 2." in page
+    assert "不是本辖区的街道" not in page and "文书编号与第" not in page

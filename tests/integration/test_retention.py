@@ -1,16 +1,20 @@
 """Retention (docs/operations.md): published batch files go after BATCH_FILE_RETENTION_DAYS
 (the payload stays in the database), reminder mails lose their address after
-REMINDER_RETENTION_DAYS (the row stays, so the reminder is never written again)."""
+REMINDER_RETENTION_DAYS (the row stays, so the reminder is never written again), checked
+spreadsheets never confirmed after IMPORT_STAGED_HOURS."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 
 from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import DisclosureBatch, Notification
 from app.models._types import utcnow
+from app.services.casework.importing import prune_staged, stage, staged
 from app.services.disclosure.batches import payload, prune_batch_files
 from app.services.disclosure.pipeline import run_disclosure
 from app.services.notifications.reminders import REMOVED, prune_reminders
@@ -58,3 +62,17 @@ def test_old_reminders_lose_their_address_and_waiting_ones_keep_it(ctx):
                                             ("k2", "unit2@example.cn"),
                                             ("k3", "unit3@example.cn")]
     assert rows[0][2] is None and rows[2][2] == {"name": "东丽物流"}
+
+
+def test_checked_files_wait_for_confirmation_then_go(ctx, tmp_path):
+    ctx.config.update(UPLOAD_DIR=str(tmp_path / "uploads"), IMPORT_STAGED_HOURS=24)
+    first = stage(b"first file")
+    second = stage(b"second file", previous=first)  # the clerk uploaded again
+    assert staged(first) is None and staged(second) == b"second file"
+    assert staged("../../etc/passwd") is None
+    third = stage(b"another clerk's file")
+    assert prune_staged() == 0  # none is a day old
+    day_ago = time.time() - 25 * 3600
+    os.utime(tmp_path / "uploads" / "imports" / second, (day_ago, day_ago))
+    assert prune_staged() == 1
+    assert staged(second) is None and staged(third) == b"another clerk's file"

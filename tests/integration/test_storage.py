@@ -5,6 +5,7 @@ publisher's batches."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -56,6 +57,16 @@ def test_a_failing_stream_leaves_nothing(storage):
     with pytest.raises(OSError):
         storage.write("half.txt", broken())
     assert not storage.exists("half.txt")
+
+
+def test_older_than_lists_only_old_files_of_its_folder(storage):
+    storage.write("imports/a", [b"x"])
+    storage.write("imports/b", [b"y"])
+    storage.write("other/c", [b"z"])
+    assert storage.older_than("imports", 3600) == []  # all written just now
+    time.sleep(1.1)
+    assert sorted(storage.older_than("imports", 1)) == ["imports/a", "imports/b"]
+    assert storage.older_than("nowhere", 0) == []
 
 
 def test_keys_stay_inside_the_area(storage, tmp_path):

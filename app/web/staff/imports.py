@@ -3,7 +3,6 @@ every row's problems, then confirm the import (all or nothing)."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, session, url_for
@@ -13,7 +12,6 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField
 
 from app.errors import DomainError
-from app.services.base.files import area
 from app.services.casework import importing
 from app.web.i18n import tr
 from app.web.security import WORKERS, current_actor, staff_page
@@ -58,8 +56,8 @@ def import_page() -> Any:
                 error = tr(exc.message)
             else:
                 if report.ok and report.new and any(report.new.values()):
-                    token = secrets.token_hex(16)
-                    area("uploads").write(f"imports/{token}", [data])
+                    held = session.get(STAGED)
+                    token = importing.stage(data, held[0] if held else None)
                     session[STAGED] = [token, upload.filename[:200]]
                     staged = ConfirmForm(token=token)
     status = 422 if error or (report is not None and not report.ok) else 200
@@ -77,10 +75,8 @@ def import_confirm() -> Any:
         flash(_("没有待确认的导入，请重新上传文件。"), "error")
         return redirect(url_for("staff.import_page"))
     token, name = held
-    uploads = area("uploads")
-    try:
-        data = uploads.read(f"imports/{token}")
-    except FileNotFoundError:
+    data = importing.staged(token)
+    if data is None:  # confirmed in another tab, or kept past IMPORT_STAGED_HOURS
         session.pop(STAGED, None)
         flash(_("没有待确认的导入，请重新上传文件。"), "error")
         return redirect(url_for("staff.import_page"))
@@ -90,7 +86,7 @@ def import_confirm() -> Any:
         flash(tr(exc.message), "error")
         return redirect(url_for("staff.import_page"))
     finally:
-        uploads.delete(f"imports/{token}")
+        importing.unstage(token)
         session.pop(STAGED, None)
     if report.imported:
         flash(_("已导入：%(counts)s。", counts="，".join(
