@@ -168,6 +168,17 @@ class Settings(Schema):
     # report's "3万元及以上罚款"). Entering such a decision asks for the deliberation's reference.
     DELIBERATION_FINE_THRESHOLD = fields.Decimal(load_default=Decimal("30000"), places=2,
                                                  validate=validate.Range(min=0))
+    # Objections (异议申诉, 《天津市消防安全领域信用管理暂行办法》 2020, the chapter on objections):
+    # the answer is due this many working days after filing (5 is common in provincial rules);
+    # whether the contested item is marked "异议处理中" on the public page and in the next
+    # disclosure update while it is checked, for which categories ("listing": a listing);
+    # objections per address from the public page.
+    OBJECTION_WORKDAYS = fields.Integer(load_default=5, validate=POSITIVE)
+    OBJECTION_MARK = fields.Boolean(load_default=True)
+    OBJECTION_MARK_CATEGORIES = fields.List(
+        fields.String(validate=validate.OneOf([*CATEGORIES.values, "listing"])),
+        load_default=[*CATEGORIES.values, "listing"])
+    OBJECTION_RATE_LIMIT = fields.String(load_default="5 per hour", validate=_rate_limit)
     # The district's streets (街道): a unit's street is one of them (imports check it; empty:
     # any). Dongli's, as the seed report names them and the district's others.
     STREETS = fields.List(fields.String(validate=validate.Length(min=1, max=100)),

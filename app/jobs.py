@@ -19,6 +19,7 @@ from app.database import fenced
 from app.extensions import db
 from app.services.casework.importing import prune_staged
 from app.services.credit.expiry import sweep_expired
+from app.services.credit.objection_ends import close_ended
 from app.services.disclosure import lease
 from app.services.disclosure.batches import prune_batch_files
 from app.services.disclosure.monitor import record_run
@@ -95,8 +96,10 @@ def requested_runs() -> None:
 
 
 def expiry_sweep() -> None:
-    """Daily: end listings and penalty records' publicity at their maximum period."""
+    """Daily: end listings and penalty records' publicity at their maximum period; close the
+    objections whose item ended (restored, expired, withdrawn)."""
     _run("expiry sweep", sweep_expired)
+    _run("objections of ended items", close_ended)
 
 
 def reminder_scan() -> None:

@@ -247,6 +247,16 @@ def metrics() -> Response:
     Gauge("creditflow_listings_expiry_blocked",
           "Listings past their maximum period whose obligations are unmet",
           registry=registry).set(figures["expiry_blocked"])
+    objections = Gauge("creditflow_objections", "Objections by category contested and status",
+                       ["category", "status"], registry=registry)
+    for category, status, count in figures["objections"]:
+        objections.labels(category, status).set(count)
+    late = Gauge("creditflow_objections_overdue", "Open objections past their deadline",
+                 ["category"], registry=registry)
+    for category in (*CATEGORIES, "listing"):
+        late.labels(category).set(0)
+    for category, count in figures["objections_overdue"]:
+        late.labels(category).set(count)
     mail = Gauge("creditflow_reminders_waiting", "Reminder mails not sent, by status",
                  ["status"], registry=registry)
     for status in ("pending", "failed"):

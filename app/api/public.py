@@ -51,6 +51,8 @@ class PublicListingOut(ma.Schema):
     document_no = Text()
     publicity_until = f.Date(allow_none=True, metadata={
         "description": "null: past its maximum with obligations unmet, public until they are"})
+    objection = f.Boolean(metadata={
+        "description": "true: under objection (异议处理中) while the authority checks it"})
 
 
 class PublicRecordOut(ma.Schema):
@@ -61,6 +63,8 @@ class PublicRecordOut(ma.Schema):
         "description": "null: past its maximum with the fine unpaid, public until it is paid"})
     published = f.Dict(keys=Text(), values=Text(), data_key="fields", attribute="fields",
                        metadata={"description": "the published fields (双公示 names), masked"})
+    objection = f.Boolean(metadata={
+        "description": "true: under objection (异议处理中) while the authority checks it"})
 
 
 class PublicUnitDetailOut(PublicUnitOut):

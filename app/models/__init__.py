@@ -12,6 +12,7 @@ from app.models.disclosure import (
 )
 from app.models.listings import Listing, ListingBasis, RestorationFile, RestorationRequest
 from app.models.notifications import Notification
+from app.models.objections import Objection, ObjectionFile
 from app.models.records import EnforcementRecord, FinePayment, HazardRectification
 from app.models.revocations import Revocation
 from app.models.units import Unit
@@ -31,6 +32,8 @@ __all__ = [
     "Listing",
     "ListingBasis",
     "Notification",
+    "Objection",
+    "ObjectionFile",
     "RestorationFile",
     "RestorationRequest",
     "Revocation",

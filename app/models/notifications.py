@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.models._types import UTCDateTime, utcnow
 
-NOTIFICATION_KINDS = ("eligible", "decision", "due_soon")
+NOTIFICATION_KINDS = ("eligible", "decision", "due_soon", "objection_decided", "objection_due")
 NOTIFICATION_STATUSES = ("pending", "sent", "failed", "cancelled")
 
 
@@ -25,7 +25,8 @@ class Notification(db.Model):  # type: ignore[name-defined]
 
     __tablename__ = "notifications"
     __table_args__ = (
-        CheckConstraint("kind IN ('eligible','decision','due_soon')", name="kind"),
+        CheckConstraint("kind IN ('eligible','decision','due_soon','objection_decided',"
+                        "'objection_due')", name="kind"),
         CheckConstraint("status IN ('pending','sent','failed','cancelled')", name="status"),
         Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at"),
     )
@@ -36,6 +37,7 @@ class Notification(db.Model):  # type: ignore[name-defined]
     recipient: Mapped[str] = mapped_column(String(254))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     request_id: Mapped[int | None] = mapped_column(ForeignKey("restoration_requests.id"))
+    objection_id: Mapped[int | None] = mapped_column(ForeignKey("objections.id"))
     params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     dedup_key: Mapped[str] = mapped_column(String(100), unique=True)
     status: Mapped[str] = mapped_column(String(10), default="pending")

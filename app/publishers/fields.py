@@ -12,7 +12,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from app.workflows.vocabulary import ID_TYPES, LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES, TIERS
+from app.workflows.vocabulary import (
+    ID_TYPES,
+    LICENCE_TYPES,
+    MEASURE_TYPES,
+    PENALTY_TYPES,
+    TIERS,
+    UNDER_OBJECTION,
+)
 
 SUBJECT = ["行政相对人名称", "行政相对人类别", "行政相对人代码_1（统一社会信用代码）", "法定代表人",
            "法定代表人证件类型", "法定代表人证件号码", "证件类型", "证件号码"]
@@ -111,7 +118,8 @@ _LISTING_ENDED = {"restored": "已信用修复，移出失信名单", "expired":
 def _remark(p: dict[str, Any]) -> str:
     op, listing = p.get("op"), p.get("listing")
     if p.get("note"):
-        return mask(p["note"])
+        marked = p.get("objection") and op != "withdraw"
+        return f"{UNDER_OBJECTION}；{mask(p['note'])}" if marked else mask(p["note"])
     if op == "withdraw":
         if p.get("status") == "revoked":  # the reason is public (行政处罚法 第48条)
             why = mask(p.get("revoked_reason"))
@@ -129,6 +137,8 @@ def _remark(p: dict[str, Any]) -> str:
         parts.append(_LISTING_ENDED.get(listing.get("status", ""), "失信名单已撤销"))
     if p.get("extended"):
         parts.append("最长公示期已届满，罚款尚未缴清，继续公示至缴清")
+    if p.get("objection") and op != "withdraw":
+        parts.insert(0, UNDER_OBJECTION)  # 异议处理中: contested, being checked
     return "；".join(parts)
 
 

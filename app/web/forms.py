@@ -191,6 +191,22 @@ class RecordForm(FlaskForm):
         self.person_id_type.choices = [NONE_CHOSEN, *choices("id_type", ID_TYPES.offered)]
 
 
+class CorrectionForm(RecordForm):
+    """An objection answered by correcting the record: the record's form (only the fields
+    that may be corrected are shown) and the explanation."""
+
+    category = HiddenField()
+    reason = TextAreaField(_l("更正说明（答复单位）"), validators=[
+        required(), Length(max=2000, message=_l("内容过长。"))])
+
+
+class ReasonForm(FlaskForm):
+    """A decision that needs a written reason (an objection upheld, withdrawn for the unit)."""
+
+    reason = TextAreaField(_l("理由"), validators=[
+        required(), Length(max=2000, message=_l("内容过长。"))])
+
+
 class PaymentForm(FlaskForm):
     amount = StringField(_l("缴款金额（元）"), validators=[required(), amount_in_yuan])
     paid_on = day(_l("缴款日期"), needed=True)

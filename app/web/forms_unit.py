@@ -25,10 +25,22 @@ class ApplyForm(FlaskForm):
                                                                          message=_l("内容过长。"))])
 
 
+class ObjectionForm(FlaskForm):
+    """An objection (异议): from the self-service, the public page, or staff for the unit."""
+
+    claim = TextAreaField(_l("哪里有误"), validators=[
+        DataRequired(message=REQUIRED), Length(max=2000, message=_l("内容过长。"))])
+    expected = TextAreaField(_l("应当是什么（可选）"), validators=[
+        Optional(), Length(max=2000, message=_l("内容过长。"))])
+    contact_name = text(_l("联系人"), 100, needed=True)
+    contact_phone = text(_l("联系电话"), 40, needed=True)
+    proofs = MultipleFileField(_l("证明材料（可选）"))
+
+
 class ContactForm(FlaskForm):
     contact_email = EmailField(_l("接收提醒的电子邮箱"), validators=[
         Optional(), Length(max=254, message=_l("内容过长。")),
         Email(message=_l("电子邮箱地址无效。"), check_deliverability=False)])
 
 
-__all__ = ["ApplyForm", "ContactForm", "UnitLoginForm", "required"]
+__all__ = ["ApplyForm", "ContactForm", "ObjectionForm", "UnitLoginForm", "required"]

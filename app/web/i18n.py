@@ -54,7 +54,8 @@ LABELS = {
     "tier": _names(vocabulary.TIERS),
     "role": _names(vocabulary.ROLES),
     # Who acted in a unit's trail: staff roles, the unit itself, or the service.
-    "actor_role": {**_names(vocabulary.ROLES), "unit": _l("单位本身"), "system": _l("系统")},
+    "actor_role": {**_names(vocabulary.ROLES), "unit": _l("单位本身"), "system": _l("系统"),
+                   "public": _l("公众（公示页面）")},
     "penalty_type": _names(vocabulary.PENALTY_TYPES),
     "measure_type": _names(vocabulary.MEASURE_TYPES),
     "licence_type": _names(vocabulary.LICENCE_TYPES),
@@ -114,6 +115,11 @@ LABELS = {
         "reject_record_restoration": _l("不予终止公示处罚信息"),
         "withdraw_record_restoration": _l("撤回终止公示申请"),
         "expire_record": _l("处罚信息公示期满"), "withdraw_record": _l("撤回处罚信息公示"),
+        "objection_filed": _l("提出异议"), "review_objection": _l("开始核查异议"),
+        "uphold_objection": _l("异议答复：维持原信息"),
+        "correct_objection": _l("异议答复：更正"), "revoke_objection": _l("异议答复：撤销"),
+        "withdraw_objection": _l("撤回异议"), "close_objection": _l("异议终结（信息已不再公示）"),
+        "record_corrected": _l("更正执法记录"),
     },
     "step": {
         "minimum_period": _l("最短公示期届满"), "fines_paid": _l("罚款已缴清"),
@@ -136,7 +142,8 @@ LABELS = {
     },
     "notification_kind": {
         "eligible": _l("可申请信用修复提醒"), "decision": _l("信用修复结果通知"),
-        "due_soon": _l("办理期限提醒"),
+        "due_soon": _l("办理期限提醒"), "objection_decided": _l("异议答复通知"),
+        "objection_due": _l("异议答复期限提醒"),
     },
     "notification_status": {
         "pending": _l("待发送"), "sent": _l("已发送"), "failed": _l("发送失败"),
@@ -146,6 +153,9 @@ LABELS = {
     "ground": _names(vocabulary.REVOCATION_GROUNDS),
     "revocation_kind": _names(vocabulary.REVERSAL_KINDS),
     "revocation_status": _names(vocabulary.REVERSAL_STATUSES),
+    "objection_status": _names(vocabulary.OBJECTION_STATUSES),
+    "objection_target": _names(vocabulary.OBJECTION_TARGETS),
+    "objection_channel": _names(vocabulary.OBJECTION_CHANNELS),
 }
 
 

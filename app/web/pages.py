@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import current_app, flash, g, render_template, send_file, session
+from flask import current_app, flash, g, render_template, request, send_file, session
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 
 from app import errors
 from app.i18n import N_
-from app.models import RestorationFile, RestorationRequest
+from app.models import ObjectionFile, RestorationFile, RestorationRequest
 from app.services.credit import restoration
 from app.services.online import uploads
 from app.web.i18n import lang, tr
@@ -161,9 +161,9 @@ def decision_sheet(request_: RestorationRequest, template: str) -> str:
 REMOVED = N_("该文件已在保存期满后删除。")
 
 
-def send_upload(item: RestorationFile) -> Response:
+def send_upload(item: RestorationFile | ObjectionFile) -> Response:
     """A stored proof as a download: its type by content, never rendered inline as a page."""
-    if item.removed_at is not None:
+    if getattr(item, "removed_at", None) is not None:
         raise errors.NotFound(REMOVED)
     response = send_file(io.BytesIO(uploads.read(item.stored_name)), mimetype=item.content_type,
                          as_attachment=True,
@@ -172,6 +172,14 @@ def send_upload(item: RestorationFile) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def received_files() -> list[uploads.Upload]:
+    """The uploaded proofs (field ``proofs``), each read up to one byte past the limit (never
+    more into memory)."""
+    limit = int(current_app.config["UPLOAD_MAX_BYTES"])
+    return [uploads.Upload(f.filename or "", f.stream.read(limit + 1))
+            for f in request.files.getlist("proofs") if f and f.filename]
 
 
 def page_count(total: int, per_page: int) -> int:

@@ -11,15 +11,35 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, make_response, render_template, request, session
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
 
-from app.errors import ValidationFailed
+from app.errors import DomainError, ValidationFailed
 from app.extensions import limiter
 from app.freshness import etag_of, not_modified, revalidate, unchanged
 from app.services.base.context import today
-from app.services.online import public
+from app.services.online import objections, public
+from app.web.forms_unit import ObjectionForm
 from app.web.i18n import lang, tr
-from app.web.pages import error_page, page_args, page_count
+from app.web.pages import (
+    apply_error,
+    error_page,
+    form_page,
+    page_args,
+    page_count,
+    received_files,
+)
+from app.workflows.facts import Actor
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 bp.register_error_handler(Exception, error_page)
@@ -53,6 +73,34 @@ def unit(uscc: str) -> Any:
     as_of = dt.datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y-%m-%d %H:%M")
     page = make_response(render_template("public/unit.html", unit=data, as_of=as_of))
     return revalidate(page, etag, _scope())
+
+
+@bp.route("/units/<uscc>/objections/new", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["OBJECTION_RATE_LIMIT"], methods=["POST"])
+def objection(uscc: str) -> Any:
+    """Anyone may contest what is published of a unit (异议), giving a name and a telephone;
+    no captcha: the form is rate limited per address."""
+    unit = objections.public_unit(uscc)
+    item = objections.contested_item(unit, request.args.get("target", "record"),
+                                     request.args.get("id", type=int))
+    form = ObjectionForm()
+    if form.validate_on_submit():
+        name = (form.contact_name.data or "").strip()
+        try:
+            objections.file_objection(
+                Actor(None, name[:100], "public"), unit.id, item.target, item.id,
+                form.claim.data or "", form.expected.data, name, form.contact_phone.data or "",
+                received_files(), "public")
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("异议已提交，本机关将在 %(n)s 个工作日内核查并通过您留下的电话联系答复。",
+                    n=current_app.config["OBJECTION_WORKDAYS"]), "success")
+            return redirect(url_for("public.unit", uscc=unit.uscc))
+    return form_page("objection_new.html", form, unit=unit, item=item, who="public",
+                     due=objections.deadline_if_filed_today(),
+                     max_mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
+                     max_files=current_app.config["UPLOAD_MAX_FILES"])
 
 
 def _scope() -> str:

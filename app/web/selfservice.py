@@ -19,10 +19,10 @@ from app.errors import DomainError, NotFound
 from app.extensions import db, limiter
 from app.models import Unit
 from app.services.credit import record_restoration
-from app.services.online import selfservice, uploads
+from app.services.online import objections, selfservice
 from app.services.online.access import authenticate_unit, end_unit_sessions, session_key
 from app.web.forms import VersionForm
-from app.web.forms_unit import ApplyForm, ContactForm, UnitLoginForm
+from app.web.forms_unit import ApplyForm, ContactForm, ObjectionForm, UnitLoginForm
 from app.web.i18n import lang, tr
 from app.web.pages import (
     apply_error,
@@ -30,6 +30,7 @@ from app.web.pages import (
     error_page,
     form_page,
     fresh_session,
+    received_files,
     send_upload,
 )
 
@@ -112,7 +113,9 @@ def home(unit: Unit) -> Any:
 
 def _home_page(unit: Unit, contact: ContactForm) -> Any:
     view = selfservice.overview(unit.id, lang())
-    return form_page("self/home.html", contact, view=view, steps=view.steps, button=VersionForm())
+    return form_page("self/home.html", contact, view=view, steps=view.steps, button=VersionForm(),
+                     objections=objections.objections_of(unit.id),
+                     contestable=objections.contestable(unit))
 
 
 @bp.route("/contact", methods=["POST"])
@@ -131,14 +134,7 @@ def contact(unit: Unit) -> Any:
     return _home_page(unit, form)
 
 
-def _received_files() -> list[uploads.Upload]:
-    """The uploaded files, each read up to one byte past the limit (never more into memory)."""
-    limit = int(current_app.config["UPLOAD_MAX_BYTES"])
-    return [uploads.Upload(f.filename or "", f.stream.read(limit + 1))
-            for f in request.files.getlist("proofs") if f and f.filename]
-
-
-def _files_refused(form: ApplyForm, exc: DomainError) -> None:
+def _files_refused(form: ApplyForm | ObjectionForm, exc: DomainError) -> None:
     """Name each refused file beside its reason."""
     names = exc.extra.get("files")
     if names:
@@ -166,7 +162,7 @@ def apply(unit: Unit) -> Any:
         try:
             request_ = selfservice.apply(
                 unit.id, form.signed_name.data or "", form.signed_representative.data or "",
-                _received_files(), (form.note.data or "").strip() or None)
+                received_files(), (form.note.data or "").strip() or None)
         except DomainError as exc:
             apply_error(form, exc)
             _files_refused(form, exc)
@@ -190,7 +186,7 @@ def apply_record(unit: Unit, item_id: int) -> Any:
         try:
             request_ = selfservice.apply_record(
                 unit.id, item_id, form.signed_name.data or "",
-                form.signed_representative.data or "", _received_files(),
+                form.signed_representative.data or "", received_files(),
                 (form.note.data or "").strip() or None)
         except NotFound:
             raise  # another unit's record: the same page as one that does not exist
@@ -206,6 +202,62 @@ def apply_record(unit: Unit, item_id: int) -> Any:
                      steps=steps, record=True,
                      max_mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
                      max_files=current_app.config["UPLOAD_MAX_FILES"])
+
+
+@bp.route("/objections/new", methods=["GET", "POST"])
+@limiter.limit(_apply_limit, key_func=_unit_key, methods=["POST"])
+@unit_page
+def objection_new(unit: Unit) -> Any:
+    """Contest one of the unit's published records, or its listing (异议)."""
+    target = request.args.get("target", "record")
+    item = objections.contested_item(unit, target, request.args.get("id", type=int))
+    form = ObjectionForm()
+    if request.method == "GET":
+        form.contact_name.data = unit.legal_representative or ""
+        form.contact_phone.data = unit.contact_phone or ""
+    if form.validate_on_submit():
+        try:
+            objection = objections.file_objection(
+                selfservice.unit_actor(unit), unit.id, item.target, item.id,
+                form.claim.data or "", form.expected.data, form.contact_name.data or "",
+                form.contact_phone.data or "", received_files(), "self_service")
+        except NotFound:
+            raise  # another unit's item: the same page as one that does not exist
+        except DomainError as exc:
+            apply_error(form, exc)
+            _files_refused(form, exc)
+        else:
+            flash(_("异议已提交，我们将于 %(due)s 前答复。", due=objection.due_on.isoformat()),
+                  "success")
+            return redirect(url_for("self.home", _anchor="objections"))
+    return form_page("objection_new.html", form, unit=unit, item=item, who="self",
+                     due=objections.deadline_if_filed_today(),
+                     max_mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
+                     max_files=current_app.config["UPLOAD_MAX_FILES"])
+
+
+@bp.route(f"/objections/{ID}/withdraw", methods=["POST"])
+@unit_page
+def objection_withdraw(unit: Unit, item_id: int) -> Any:
+    """Withdraw the unit's open objection."""
+    if not VersionForm().validate_on_submit():
+        abort(400)
+    try:
+        objections.withdraw(selfservice.unit_actor(unit), item_id, unit_id=unit.id)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        apply_error(None, exc)
+    else:
+        flash(_("异议已撤回。"), "success")
+    return redirect(url_for("self.home", _anchor="objections"))
+
+
+@bp.route(f"/objection-files/{ID}")
+@unit_page
+def objection_file(unit: Unit, item_id: int) -> Any:
+    """A proof the unit filed with an objection."""
+    return send_upload(objections.own_file(unit.id, item_id))
 
 
 @bp.route(f"/requests/{ID}/withdraw", methods=["POST"])

@@ -129,3 +129,19 @@ class ReversalFacts:
     request: RequestFacts | None = None  # (a revocation has no restoration request)
     commitment_signed: bool = False
     bar_reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ObjectionFacts:
+    """What the guards of an objection look at: who acts, who filed it and who entered the
+    record it contests (the four eyes), whether the item still stands, and the reason."""
+
+    actor: Actor
+    filed_by: int | None  # a staff member who filed it on the unit's behalf, else None
+    entered_by: int | None  # who entered the contested record or proposed the listing
+    target_stands: bool = True
+    reason: str | None = None
+    changes: int = 0  # how many fields a correction changes
+    request: RequestFacts | None = None  # (an objection has no restoration request)
+    commitment_signed: bool = False
+    bar_reasons: tuple[str, ...] = ()

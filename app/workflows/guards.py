@@ -15,6 +15,7 @@ from app.workflows.facts import (
     SANCTION_CATEGORIES,
     Actor,
     CreditFacts,
+    ObjectionFacts,
     RecordFacts,
     RequestFacts,
     ReversalFacts,
@@ -196,3 +197,30 @@ def target_still_stands(f: ReversalFacts) -> Unmet | None:
 
 def target_has_ended(f: ReversalFacts) -> Unmet | None:
     return None if not f.target_stands else Unmet("revocation_target_stands")
+
+
+# --- an objection (异议) ----------------------------------------------------------------
+
+
+def decider_is_staff_worker(f: ObjectionFacts) -> Unmet | None:
+    return None if f.actor.role in ("officer", "supervisor") else Unmet("staff_worker_required")
+
+
+def decider_did_not_enter_it(f: ObjectionFacts) -> Unmet | None:
+    """Four eyes: whoever entered the contested record (or proposed the listing), or filed
+    the objection for the unit, does not decide it."""
+    if f.actor.id is not None and f.actor.id in (f.entered_by, f.filed_by):
+        return Unmet("objection_decider_involved")
+    return None
+
+
+def objection_target_stands(f: ObjectionFacts) -> Unmet | None:
+    return None if f.target_stands else Unmet("objection_target_ended")
+
+
+def objection_target_ended(f: ObjectionFacts) -> Unmet | None:
+    return None if not f.target_stands else Unmet("objection_target_stands")
+
+
+def correction_given(f: ObjectionFacts) -> Unmet | None:
+    return None if f.changes > 0 else Unmet("correction_required")

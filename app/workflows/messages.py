@@ -7,6 +7,28 @@ from typing import Any
 from app.workflows.guards import Unmet
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "staff_worker_required": {
+        "zh": "此操作须由执法人员或审核人完成。",
+        "en": "An officer or a supervisor must do this.",
+    },
+    "objection_decider_involved": {
+        "zh": "录入被异议记录（或提出列入建议）、代为提出异议的人员不能处理该异议，"
+        "请由另一名工作人员处理。",
+        "en": "Whoever entered the contested record (or proposed the listing), or filed the "
+        "objection for the unit, cannot decide it; another member of staff must.",
+    },
+    "objection_target_ended": {
+        "zh": "被异议的记录或名单已不再公示，异议无须再处理。",
+        "en": "The contested record or listing is no longer public.",
+    },
+    "objection_target_stands": {
+        "zh": "被异议的记录或名单仍在公示。",
+        "en": "The contested record or listing is still public.",
+    },
+    "correction_required": {
+        "zh": "更正须至少修改一项内容。",
+        "en": "A correction must change at least one field.",
+    },
     "no_pending_proposal": {
         "zh": "没有待审核的列入失信名单建议。",
         "en": "There is no listing proposal awaiting a decision.",

@@ -174,6 +174,26 @@ REVERSAL_STATUSES = Vocabulary(
     Term("superseded", N_("已失效")),
 )
 
+# Objections (异议申诉): what a unit contests, how the objection came in, and its states
+# (app/workflows/objection.py). 《天津市消防安全领域信用管理暂行办法》 (2020), the chapter on
+# objections; the provider marks the item "异议处理中" while it checks.
+OBJECTION_TARGETS = Vocabulary(Term("record", N_("执法记录")), Term("listing", N_("失信名单")))
+OBJECTION_CHANNELS = Vocabulary(
+    Term("self_service", N_("自助服务")),
+    Term("public", N_("公示页面")),
+    Term("staff", N_("窗口或电话代录")),
+)
+OBJECTION_STATUSES = Vocabulary(
+    Term("filed", N_("已受理")),
+    Term("under_review", N_("核查中")),
+    Term("upheld", N_("维持原信息")),
+    Term("corrected", N_("已更正")),
+    Term("revoked", N_("已撤销")),
+    Term("withdrawn", N_("已撤回")),
+)
+OPEN_OBJECTIONS = ("filed", "under_review")
+UNDER_OBJECTION = N_("异议处理中")  # the public mark, on the page and in the 备注 published
+
 # A listing's states (app/services/credit/listings.py); the decided ones count as listed in the
 # figures and the exports (a proposal not yet decided, or rejected, was never a listing).
 LISTING_STATUSES = Vocabulary(

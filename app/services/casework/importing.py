@@ -626,7 +626,7 @@ def _write_chunk(session: Any, actor: Actor, records: list[tuple[str, dict[str, 
         items.append({"category": row["category"], "op": "add", "record_id": record_id,
                       "unit_id": row["unit_id"], "listing_id": None,
                       "payload": public_payload("add", record, None,  # type: ignore[arg-type]
-                                                 as_of=as_of),
+                                                 as_of=as_of, objection=False),
                       "due_by": deadline.day, "due_from": row["decided_on"],
                       "due_workdays": row["_workdays"], "due_provisional": deadline.provisional,
                       "status": "pending", "batch_id": None, "created_at": now})

@@ -33,6 +33,18 @@ CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {
                   "person_name", "person_id_type", "person_id_number"),
 }
 COMMON_FIELDS = ("category", "document_no", "decided_on", "facts", "legal_basis")
+# What a correction (更正, after an objection) may change: what was misread or mistyped. Not
+# the category, the unit or the penalty's tier: a wrong one is revoked and entered anew.
+CORRECTABLE: dict[str, tuple[str, ...]] = {
+    "penalty": ("document_no", "decided_on", "facts", "legal_basis", "penalty_types",
+                "fine_amount", "confiscation_amount", "licence_affected", "effective_until"),
+    "inspection": ("document_no", "decided_on", "facts", "legal_basis", "hazards_found",
+                   "hazards_rectified"),
+    "coercive_measure": ("document_no", "decided_on", "facts", "legal_basis", "measure_type",
+                         "started_on", "lifted_on"),
+    "licensing": ("document_no", "decided_on", "facts", "legal_basis", "licence_no",
+                  "valid_from", "valid_to", "certificate_name"),
+}
 # Dates outside this range are typing errors, not records (the service keeps 2000-2099).
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2099, 12, 31)

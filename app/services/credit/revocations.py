@@ -28,6 +28,7 @@ from app.services.casework.record_rules import check_date
 from app.services.casework.records import check_revocable, revoke_decision
 from app.services.casework.units import get_unit
 from app.services.credit.listings import revoke_active_listing
+from app.services.credit.objection_ends import end_revoked
 from app.services.credit.status import active_listing, check_version, listing_facts
 from app.workflows import guards, reversal
 from app.workflows.facts import Actor, CreditFacts, ReversalFacts
@@ -174,9 +175,11 @@ def approve_revocation(actor: Actor, revocation_id: int) -> Revocation:
             listing = session.get_one(Listing, proposal.listing_id)
             revoke_active_listing(session, actor, unit, listing, proposal.reason,
                                   proposal.ground or "", refs)
+            end_revoked(session, actor, listing_id=listing.id, refs=refs)
         else:
             record = session.get_one(EnforcementRecord, proposal.record_id)
             revoke_decision(session, actor, record, proposal.reason, proposal.decided_on, refs)
+            end_revoked(session, actor, record_id=record.id, refs=refs)
     return proposal
 
 

@@ -15,11 +15,13 @@ from app.models import (
     JobRun,
     Listing,
     Notification,
+    Objection,
     SchedulerLease,
 )
 from app.models._types import utcnow
 from app.services.base.context import calendar, today
 from app.services.base.paging import page_of
+from app.workflows.vocabulary import OPEN_OBJECTIONS
 
 UNDELIVERED = ("pending", "claimed")
 
@@ -73,6 +75,15 @@ def figures() -> dict[str, Any]:
         .where(Notification.status.in_(("pending", "failed")))
         .group_by(Notification.status)
     ).all()
+    # Objections by category and status (the table is small: a district's year has dozens),
+    # and the open ones past their deadline.
+    objections = session.execute(
+        select(Objection.category, Objection.status, func.count())
+        .group_by(Objection.category, Objection.status)).all()
+    objections_overdue = session.execute(
+        select(Objection.category, func.count())
+        .where(Objection.status.in_(OPEN_OBJECTIONS), Objection.due_on < today())
+        .group_by(Objection.category)).all()
     leader = session.execute(select(SchedulerLease.holder, SchedulerLease.expires_at)
                              .where(SchedulerLease.expires_at > utcnow())).first()
     jobs = session.execute(select(JobRun.job, JobRun.last_success_at, JobRun.last_failure_at)
@@ -85,6 +96,8 @@ def figures() -> dict[str, Any]:
         "overdue": [(c, int(n)) for c, n in overdue],
         "batches": [(c, s, int(n)) for c, s, n in batches],
         "expiry_blocked": int(blocked or 0),
+        "objections": [(c, s, int(n)) for c, s, n in objections],
+        "objections_overdue": [(c, int(n)) for c, n in objections_overdue],
     }
 
 

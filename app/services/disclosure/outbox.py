@@ -8,10 +8,12 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from app.extensions import db
 from app.models import DisclosureItem, EnforcementRecord, Listing
 from app.models._types import utcnow
 from app.publishers.fields import public_fields
 from app.services.base.context import calendar, setting, today
+from app.services.credit.objection_marks import under_objection
 from app.services.credit.record_publicity import window
 
 PUBLIC_RECORD_FIELDS = (
@@ -38,9 +40,10 @@ def _jsonable(value: Any) -> Any:
 
 
 def snapshot(record: EnforcementRecord, listing: Listing | None = None,
-             as_of: dt.date | None = None) -> dict[str, Any]:
+             as_of: dt.date | None = None, objection: bool | None = None) -> dict[str, Any]:
     """The public fields of a record (and of the listing based on it) at this moment
-    (``as_of``: today, given once by a caller that snapshots many records)."""
+    (``as_of``: today, given once by a caller that snapshots many records; ``objection``:
+    whether it is under objection, given by a caller that knows, else read)."""
     unit = record.unit
     data: dict[str, Any] = {
         "record_id": record.id,
@@ -62,6 +65,8 @@ def snapshot(record: EnforcementRecord, listing: Listing | None = None,
         data[name] = value if value is None or type(value) in _PLAIN else _jsonable(value)
     data["publicity_until"] = _jsonable(publicity_until(record, listing))
     data["extended"] = record.publicity_blocked_on is not None
+    data["objection"] = objection if objection is not None else under_objection(
+        db.session(), record.id, listing.id if listing else None)
     if listing is not None:
         data["listing"] = {
             "id": listing.id,
@@ -78,12 +83,12 @@ def snapshot(record: EnforcementRecord, listing: Listing | None = None,
 
 def public_payload(
     op: str, record: EnforcementRecord, listing: Listing | None, note: str | None = None,
-    as_of: dt.date | None = None,
+    as_of: dt.date | None = None, objection: bool | None = None,
 ) -> dict[str, str]:
     """What an item stores: the public fields (masked) of the record at this moment;
     ``note``: a public remark (备注) that explains a correction."""
     return public_fields(record.category,
-                         {"op": op, "note": note, **snapshot(record, listing, as_of)})
+                         {"op": op, "note": note, **snapshot(record, listing, as_of, objection)})
 
 
 def publicity_until(record: EnforcementRecord, listing: Listing | None = None) -> dt.date | None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from email.message import EmailMessage
 
 from app.extensions import db
-from app.models import EnforcementRecord, Notification, RestorationRequest, Unit
+from app.models import EnforcementRecord, Notification, Objection, RestorationRequest, Unit
 from app.services.base.context import setting
 from app.services.credit.status import active_listing
+from app.workflows.vocabulary import OBJECTION_STATUSES, OPEN_OBJECTIONS
 
 SIGNATURE = "\n\n（本邮件由系统自动发送，请勿直接回复。）\n{authority}"
 
@@ -59,10 +60,36 @@ def render(note: Notification) -> EmailMessage | None:
         body = (f"{who}的信用修复申请（编号 {request.id}）应于 {request.due_on} 前作出决定"
                 f"（受理后10个工作日）。\n"
                 f"办理：{base}/staff/restoration-requests/{request.id}")
+    elif note.kind in ("objection_decided", "objection_due") and note.objection_id:
+        text = _objection_text(note, who, base)
+        if text is None:
+            return None
+        subject, body = text
     else:
         return None
     body += SIGNATURE.format(authority=setting("AUTHORITY_NAME"))
     return build_message(note, subject, body)
+
+
+def _objection_text(note: Notification, who: str, base: str) -> tuple[str, str] | None:
+    """An objection's answer (to the unit), or its deadline (to the staff mailbox)."""
+    objection = db.session.get(Objection, note.objection_id)
+    if objection is None:
+        return None
+    item = (f"行政执法信息 {objection.record.document_no}" if objection.record is not None
+            else "列入失信名单的信息")
+    if note.kind == "objection_due":
+        if objection.status not in OPEN_OBJECTIONS:
+            return None  # answered meanwhile
+        return (f"【异议答复期限提醒】异议 {objection.id} 应于 {objection.due_on} 前答复",
+                f"{who}对{item}提出的异议（编号 {objection.id}）应于 {objection.due_on} 前答复。\n"
+                f"办理：{base}/staff/objections/{objection.id}")
+    if objection.status in OPEN_OBJECTIONS:
+        return None
+    outcome = OBJECTION_STATUSES.zh(objection.status)
+    return (f"【异议答复】{objection.unit.name}的异议：{outcome}",
+            f"{who}：\n\n贵单位对{item}提出的异议（编号 {objection.id}）已答复：{outcome}。\n"
+            f"理由：{objection.decision_reason or ''}\n详情：{base}/self/")
 
 
 def build_message(note: Notification, subject: str, body: str) -> EmailMessage:

@@ -1,7 +1,8 @@
 """Reminders: written to the notification outbox where they arise, sent by the scheduler.
 
-Three kinds: a listed unit may now apply (``eligible``), its application was decided
-(``decision``), and a decision falls due soon (``due_soon``, to the staff mailbox). Rows are
+A listed unit may now apply (``eligible``), its application was decided (``decision``), a
+decision falls due soon (``due_soon``, to the staff mailbox), an objection was answered
+(``objection_decided``) or nears its deadline (``objection_due``, to the staff mailbox). Rows are
 written set-based (the daily scan) or in the deciding transaction; sending happens later, so a
 mail server that is away delays a reminder and never loses it or undoes a decision.
 """
@@ -19,7 +20,14 @@ from sqlalchemy.orm import Session
 
 from app.database import unit_of_work
 from app.extensions import db
-from app.models import EnforcementRecord, Listing, Notification, RestorationRequest, Unit
+from app.models import (
+    EnforcementRecord,
+    Listing,
+    Notification,
+    Objection,
+    RestorationRequest,
+    Unit,
+)
 from app.models._types import utcnow
 from app.services.base.context import calendar, setting, today
 from app.services.credit.record_publicity import record_steps, window_may_have_passed
@@ -27,6 +35,7 @@ from app.services.credit.record_restoration import bars
 from app.services.credit.status import request_refusals
 from app.services.notifications.mail_texts import render
 from app.workflows.facts import Actor
+from app.workflows.vocabulary import OPEN_OBJECTIONS
 
 log = logging.getLogger("creditflow.notify")
 NOTES = Notification.__table__
@@ -55,7 +64,8 @@ def scan_reminders() -> dict[str, int]:
     now, day = utcnow(), today()
     eligible = _eligible_listings(day, now)
     records = _eligible_records(day, now)
-    counts = {"eligible": len(eligible), "record_eligible": len(records), "due_soon": 0}
+    counts = {"eligible": len(eligible), "record_eligible": len(records), "due_soon": 0,
+              "objection_due": 0}
     with unit_of_work() as session:
         if eligible or records:
             session.execute(insert(NOTES), eligible + records)
@@ -75,6 +85,17 @@ def scan_reminders() -> dict[str, int]:
             # RETURNING counts the rows on both databases (psycopg reports no rowcount here).
             counts["due_soon"] = len(session.execute(
                 insert(NOTES).from_select(into, due).returning(NOTES.c.id)).all())
+            # Objections nearing or past their deadline (异议答复期限), each once.
+            key = literal("objection_due:") + cast(Objection.id, String)
+            late = (
+                select(literal("objection_due"), literal("email"), literal(staff),
+                       Objection.unit_id, Objection.id, key, literal("pending"), literal(0),
+                       literal(now))
+                .where(Objection.status.in_(OPEN_OBJECTIONS), Objection.due_on <= horizon,
+                       _missing(key))
+            )
+            counts["objection_due"] = len(session.execute(insert(NOTES).from_select(
+                [*into[:4], "objection_id", *into[5:]], late).returning(NOTES.c.id)).all())
     return counts
 
 

@@ -21,6 +21,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import DisclosureItem, EnforcementRecord, Listing, Unit
 from app.services.base.context import setting, today
+from app.services.credit.objection_marks import listing_marked, marked_records
 from app.workflows import publicity
 
 LISTED = ("listed", "restoration_requested")
@@ -39,7 +40,7 @@ class SearchPage(NamedTuple):
     capped: bool
 # One round trip per lookup: the unit, its active listing (at most one) and all its items.
 _LOOKUP = (
-    select(Unit.id, Unit.uscc, Unit.name, Unit.credit_status,
+    select(Unit.id, Unit.uscc, Unit.name, Unit.credit_status, Listing.id.label("listing_id"),
            Listing.level, Listing.decided_on.label("listed_on"), Listing.document_no,
            Listing.max_until, DisclosureItem.id.label("item_id"), DisclosureItem.record_id,
            DisclosureItem.category, DisclosureItem.op, DisclosureItem.status.label("item_status"),
@@ -117,8 +118,16 @@ def unit_page(raw_uscc: str) -> dict[str, Any]:
                    "document_no": first.document_no,
                    "publicity_until": None if first.expiry_blocked_on
                    else first.max_until.isoformat()}
+    records = visible_records(rows)
+    # Contested items are marked "异议处理中" while the objection is checked.
+    session = db.session()
+    marked = marked_records(session, [r["record_id"] for r in records])
+    for record in records:
+        record["objection"] = record["record_id"] in marked
+    if listing is not None:
+        listing["objection"] = listing_marked(session, first.listing_id)
     return {"uscc": first.uscc, "name": first.name, "listed": listed, "listing": listing,
-            "records": visible_records(rows)}
+            "records": records}
 
 
 def public_view(payload: dict[str, Any]) -> dict[str, Any]:

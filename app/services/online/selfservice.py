@@ -21,7 +21,14 @@ from app.database import lock_unit_row, unit_of_work
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
-from app.models import EnforcementRecord, Listing, RestorationFile, RestorationRequest, Unit
+from app.models import (
+    EnforcementRecord,
+    Listing,
+    ObjectionFile,
+    RestorationFile,
+    RestorationRequest,
+    Unit,
+)
 from app.models._types import utcnow
 from app.services.audit.unit_trail import append_event
 from app.services.base.context import setting
@@ -171,7 +178,7 @@ def _signed_with_proofs(
     must carry its payment proof (the supervisor records the payment from it)."""
     check_signature(unit, signed_name, signed_representative)
     checked = uploads.check_uploads(files)
-    _check_quota(unit.id, checked)
+    check_quota(unit.id, checked)
     stored = uploads.store(checked)
 
     def attach(session: Session, request: RestorationRequest) -> None:
@@ -194,15 +201,19 @@ def _signed_with_proofs(
 QUOTA_FULL = N_("贵单位保存的证明材料已达上限，请联系执法人员。")
 
 
-def _check_quota(unit_id: int, checked: list[uploads.Checked]) -> None:
-    """A unit keeps at most ``UNIT_UPLOAD_QUOTA_BYTES`` of proofs (removed ones not counted),
-    so applying and withdrawing in a loop cannot fill the disk."""
+def check_quota(unit_id: int, checked: list[uploads.Checked]) -> None:
+    """A unit keeps at most ``UNIT_UPLOAD_QUOTA_BYTES`` of proofs, with its applications and
+    its objections (removed ones not counted), so filing and withdrawing in a loop cannot fill
+    the disk."""
     kept = db.session.scalar(
         select(func.coalesce(func.sum(RestorationFile.size), 0))
         .where(RestorationFile.unit_id == unit_id, RestorationFile.removed_at.is_(None))
     )
+    kept = int(kept or 0) + int(db.session.scalar(
+        select(func.coalesce(func.sum(ObjectionFile.size), 0))
+        .where(ObjectionFile.unit_id == unit_id)) or 0)
     db.session.rollback()
-    if int(kept or 0) + sum(len(c.data) for c in checked) > int(setting("UNIT_UPLOAD_QUOTA_BYTES")):
+    if kept + sum(len(c.data) for c in checked) > int(setting("UNIT_UPLOAD_QUOTA_BYTES")):
         raise ValidationFailed.on("proofs", QUOTA_FULL)
 
 

@@ -14,6 +14,7 @@ from app.models import (
     DisclosureItem,
     EnforcementRecord,
     Listing,
+    Objection,
     Revocation,
     Unit,
 )
@@ -21,6 +22,7 @@ from app.models.listings import RestorationRequest
 from app.models.units import CREDIT_STATUSES
 from app.services.base.context import calendar, today
 from app.services.disclosure.monitor import UNDELIVERED
+from app.workflows.vocabulary import OPEN_OBJECTIONS
 
 LIMIT = 50  # rows per section; the counts say how many there are in all
 
@@ -29,6 +31,7 @@ LIMIT = 50  # rows per section; the counts say how many there are in all
 class WorkQueue:
     """The home page's sections, each a list of rows and a total."""
 
+    objections: list[Any] = field(default_factory=list)  # nearest deadline first
     proposals: list[Any] = field(default_factory=list)
     revocations: list[Any] = field(default_factory=list)
     requests: list[Any] = field(default_factory=list)
@@ -66,6 +69,14 @@ def work_queue() -> WorkQueue:
         .where(RestorationRequest.status == "submitted")
     )
     horizon = calendar().add_workdays(today(), 1).day
+    objections = (
+        select(Objection.id, Objection.target, Objection.category, Objection.status,
+               Objection.due_on, Objection.due_on_provisional, Objection.filed_on,
+               Objection.channel, EnforcementRecord.document_no, Unit.uscc, Unit.name)
+        .join(Unit, Unit.id == Objection.unit_id)
+        .outerjoin(EnforcementRecord, EnforcementRecord.id == Objection.record_id)
+        .where(Objection.status.in_(OPEN_OBJECTIONS))
+    )
     items = (
         select(DisclosureItem.id, DisclosureItem.category, DisclosureItem.op,
                DisclosureItem.due_by, EnforcementRecord.document_no, Unit.uscc, Unit.name)
@@ -80,6 +91,8 @@ def work_queue() -> WorkQueue:
     ):
         counts[status] = int(n)
     return WorkQueue(
+        objections=list(session.execute(objections.order_by(Objection.due_on, Objection.id)
+                                        .limit(LIMIT))),
         proposals=list(session.execute(proposals.order_by(Listing.proposed_at).limit(LIMIT))),
         revocations=list(session.execute(revocations.order_by(Revocation.proposed_at)
                                          .limit(LIMIT))),
@@ -87,7 +100,8 @@ def work_queue() -> WorkQueue:
         due_items=list(session.execute(
             items.order_by(DisclosureItem.due_by, DisclosureItem.id).limit(LIMIT))),
         failed_batches=list(session.scalars(failed.order_by(DisclosureBatch.created_at))),
-        totals={"proposals": _count(proposals), "revocations": _count(revocations),
+        totals={"objections": _count(objections), "proposals": _count(proposals),
+                "revocations": _count(revocations),
                 "requests": _count(requests),
                 "due_items": _count(items)},
         status_counts=counts,

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.models import AuditEvent, EnforcementRecord, Listing, RestorationRequest, Revocation, Unit
+from app.models import (
+    AuditEvent,
+    EnforcementRecord,
+    Listing,
+    Objection,
+    RestorationRequest,
+    Revocation,
+    Unit,
+)
 from app.services.audit.unit_trail import ChainCheck, check_one, unit_events
 from app.services.casework.records import disclosure_states, records_of
 from app.services.casework.units import get_unit
@@ -15,6 +23,7 @@ from app.services.credit.restoration import RestorationSteps, steps_of
 from app.services.credit.revocations import revocations_in
 from app.services.credit.status import active_listing
 from app.services.credit.triggers import TriggerState, trigger_states
+from app.services.online.objections import Contestable, contestable, objections_of
 from app.workflows.facts import Actor
 
 
@@ -30,6 +39,8 @@ class UnitPage:
     steps: RestorationSteps | None  # the listing's restoration checklist
     proposals: list[Listing]  # listing proposals awaiting a decision
     revocations: list[Revocation]  # revocation proposals awaiting a decision
+    objections: list[Objection]  # every objection of the unit, newest first
+    contestable: list[Contestable]  # what the public sees of it, which may be contested
     triggers: list[TriggerState]  # for the viewer
     events: list[AuditEvent]  # newest first
     chain: ChainCheck
@@ -49,6 +60,8 @@ def unit_page(uscc: str, viewer: Actor, lang: str = "zh") -> UnitPage:
         steps=steps_of(unit, listing) if listing else None,
         proposals=proposals_of(unit.id),
         revocations=revocations_in(unit_id=unit.id),
+        objections=objections_of(unit.id),
+        contestable=contestable(unit),
         triggers=trigger_states(unit, viewer, lang),
         events=list(reversed(unit_events(unit.id))),
         chain=check_one(unit.id),

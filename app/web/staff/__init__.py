@@ -9,6 +9,7 @@ from app.web.staff import (
     disclosure,
     imports,
     listings,
+    objections,
     records,
     restoration,
     revocations,
@@ -17,5 +18,5 @@ from app.web.staff import (
 )
 from app.web.staff.blueprint import bp
 
-__all__ = ["admin", "bp", "disclosure", "imports", "listings", "records", "restoration",
-           "revocations", "statistics", "units"]
+__all__ = ["admin", "bp", "disclosure", "imports", "listings", "objections", "records",
+           "restoration", "revocations", "statistics", "units"]

@@ -1,0 +1,45 @@
+"""Whether an item is marked "异议处理中" (under objection): the one place the public page and
+every disclosure item ask. An objection is marked when it was filed (``OBJECTION_MARK`` and
+``OBJECTION_MARK_CATEGORIES`` of that day decide) and stays marked while it is open."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from app.models import Objection
+from app.services.base.context import setting
+from app.workflows.vocabulary import OPEN_OBJECTIONS
+
+
+def mark_applies(category: str) -> bool:
+    """Whether an objection to an item of ``category`` ("listing" for a listing) marks it."""
+    return bool(setting("OBJECTION_MARK")) and category in setting("OBJECTION_MARK_CATEGORIES")
+
+
+_OPEN_MARKED = and_(Objection.status.in_(OPEN_OBJECTIONS), Objection.marked.is_(True))
+
+
+def marked_records(session: Session, record_ids: list[int]) -> set[int]:
+    """Of these records, the ones under an open, marked objection."""
+    if not record_ids:
+        return set()
+    return set(session.scalars(select(Objection.record_id).where(
+        _OPEN_MARKED, Objection.record_id.in_(record_ids))))
+
+
+def listing_marked(session: Session, listing_id: int | None) -> bool:
+    """Whether the listing is under an open, marked objection."""
+    if listing_id is None:
+        return False
+    return session.scalar(select(Objection.id).where(
+        _OPEN_MARKED, Objection.listing_id == listing_id).limit(1)) is not None
+
+
+def under_objection(session: Session, record_id: int, listing_id: int | None) -> bool:
+    """Whether a disclosure item of the record (carrying ``listing_id``) is marked: the record
+    or the listing it carries is under an open, marked objection."""
+    target = Objection.record_id == record_id
+    if listing_id is not None:
+        target = or_(target, Objection.listing_id == listing_id)
+    return session.scalar(select(Objection.id).where(_OPEN_MARKED, target).limit(1)) is not None

@@ -1,0 +1,148 @@
+"""Objections (异议) for staff: the queue of open ones, each objection with the item it
+contests, and the answer: take it up, uphold with a reason, correct the record, or propose
+the revocation (the revocation path); staff also file an objection received on paper or by
+telephone, and withdraw one for the unit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.errors import DomainError
+from app.services.casework import units
+from app.services.casework.record_rules import CORRECTABLE
+from app.services.online import objections
+from app.web.forms import CorrectionForm, ReasonForm, VersionForm
+from app.web.forms_unit import ObjectionForm
+from app.web.pages import apply_error, form_page, received_files, send_upload
+from app.web.security import WORKERS, current_actor, staff_page
+from app.web.staff.blueprint import bp
+from app.workflows.vocabulary import OBJECTION_STATUSES, OPEN_OBJECTIONS
+
+ID = "<int(max=2147483647):objection_id>"
+
+
+@bp.route("/objections")
+@staff_page()
+def objection_list() -> Any:
+    """Open objections, the nearest deadline first; the decided ones below."""
+    status = request.args.get("status", "")
+    chosen = (status,) if status in OBJECTION_STATUSES else OPEN_OBJECTIONS
+    return render_template("staff/objections.html", items=objections.objections_in(chosen),
+                           status=status if status in OBJECTION_STATUSES else "")
+
+
+@bp.route("/units/<uscc>/objections/new", methods=["GET", "POST"])
+@staff_page(*WORKERS)
+def objection_new(uscc: str) -> Any:
+    """File an objection the unit made on paper or by telephone, for it."""
+    unit = units.get_unit(uscc)
+    target = request.args.get("target", "record")
+    item = objections.contested_item(unit, target, request.args.get("id", type=int))
+    form = ObjectionForm()
+    if form.validate_on_submit():
+        try:
+            objection = objections.file_objection(
+                current_actor(), unit.id, item.target, item.id, form.claim.data or "",
+                form.expected.data, form.contact_name.data or "", form.contact_phone.data or "",
+                received_files(), "staff")
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("异议已登记，应于 %(due)s 前答复。", due=objection.due_on.isoformat()),
+                  "success")
+            return redirect(url_for("staff.objection_page", objection_id=objection.id))
+    return form_page("objection_new.html", form, unit=unit, item=item, who="staff",
+                     due=objections.deadline_if_filed_today(), **upload_limits())
+
+
+def upload_limits() -> dict[str, int]:
+    return {"max_mb": current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
+            "max_files": current_app.config["UPLOAD_MAX_FILES"]}
+
+
+@bp.route(f"/objections/{ID}")
+@staff_page()
+def objection_page(objection_id: int) -> Any:
+    """The objection, what it contests, and the answers open to this member of staff."""
+    return _page(objections.get_objection(objection_id))
+
+
+def _page(objection: Any, uphold: ReasonForm | None = None,
+          correction: CorrectionForm | None = None, withdraw: ReasonForm | None = None) -> Any:
+    record = objection.record
+    if correction is None:
+        correction = CorrectionForm(obj=record, formdata=None) if record else CorrectionForm()
+    return form_page(
+        "staff/objection.html", correction, objection=objection, unit=objection.unit,
+        record=record, uphold=uphold or ReasonForm(formdata=None), correction=correction,
+        withdraw=withdraw or ReasonForm(formdata=None), button=VersionForm(),
+        correctable=CORRECTABLE.get(record.category, ()) if record else (),
+        involved=current_actor().id in (objection.filed_by,
+                                        record.created_by if record
+                                        else objection.listing.proposed_by))
+
+
+def _done(objection_id: int, action: Any, form: Any, which: str, message: str) -> Any:
+    if form is None or form.validate_on_submit():
+        try:
+            action()
+        except DomainError as exc:
+            apply_error(form, exc)
+        else:
+            flash(message, "success")
+            return redirect(url_for("staff.objection_page", objection_id=objection_id))
+    return _page(objections.get_objection(objection_id), **{which: form})
+
+
+@bp.route(f"/objections/{ID}/review", methods=["POST"])
+@staff_page(*WORKERS)
+def objection_review(objection_id: int) -> Any:
+    """Take the objection up (核查中)."""
+    form = VersionForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("staff.objection_page", objection_id=objection_id))
+    return _done(objection_id, lambda: objections.start_review(current_actor(), objection_id),
+                 None, "uphold", _("已开始核查。"))
+
+
+@bp.route(f"/objections/{ID}/uphold", methods=["POST"])
+@staff_page(*WORKERS)
+def objection_uphold(objection_id: int) -> Any:
+    """The record stands: answered with the reason."""
+    form = ReasonForm()
+    return _done(objection_id, lambda: objections.uphold(current_actor(), objection_id,
+                                                         form.reason.data or ""),
+                 form, "uphold", _("已答复：维持原信息。"))
+
+
+@bp.route(f"/objections/{ID}/correct", methods=["POST"])
+@staff_page(*WORKERS)
+def objection_correct(objection_id: int) -> Any:
+    """The record was wrong: corrected, and the correction published."""
+    objection = objections.get_objection(objection_id)
+    form = CorrectionForm()
+    fields = CORRECTABLE.get(objection.record.category, ()) if objection.record else ()
+    changes = {name: form[name].data for name in fields}
+    return _done(objection_id, lambda: objections.correct(current_actor(), objection_id,
+                                                          changes, form.reason.data or ""),
+                 form, "correction", _("已更正，更正信息将在3个工作日内公示。"))
+
+
+@bp.route(f"/objections/{ID}/withdraw", methods=["POST"])
+@staff_page(*WORKERS)
+def objection_withdraw(objection_id: int) -> Any:
+    """The unit withdrew its objection (by telephone, at the window): recorded for it."""
+    form = ReasonForm()
+    return _done(objection_id, lambda: objections.withdraw(current_actor(), objection_id,
+                                                           reason=form.reason.data),
+                 form, "withdraw", _("已代单位撤回异议。"))
+
+
+@bp.route(f"/objections/{ID}/files/<int(max=2147483647):file_id>")
+@staff_page()
+def objection_file(objection_id: int, file_id: int) -> Any:
+    """A proof filed with the objection."""
+    return send_upload(objections.get_file(objection_id, file_id))
