@@ -59,6 +59,16 @@ class CreditOut(ma.Schema):
     disclosed_late = f.Integer()
     withdrawals = f.Integer()
     withdrawals_on_time = f.Integer()
+    objections_received = f.Integer(metadata={"description": "objections (异议) filed"})
+    objections_decided = f.Integer(metadata={"description": "objections answered"})
+    objections_on_time = f.Integer(metadata={"description": "answered by their deadline"})
+    objections_upheld = f.Integer()
+    objections_corrected = f.Integer()
+    objections_revoked = f.Integer()
+    objections_withdrawn = f.Integer()
+    objections_by_category = f.Dict(keys=Text(), values=f.Dict(keys=Text(), values=f.Integer()),
+                                    metadata={"description": "the same by category contested "
+                                                             "(listing: a listing)"})
 
 
 class FiguresOut(ma.Schema):

@@ -92,6 +92,11 @@ LABELS = {
         "disclosed": _l("已推送公示信息（条）"), "disclosed_on_time": _l("其中按期推送（条）"),
         "disclosed_late": _l("其中逾期推送（条）"), "withdrawals": _l("撤下已公示信息（条）"),
         "withdrawals_on_time": _l("其中按期撤下（条）"),
+        "objections_received": _l("收到异议（件）"), "objections_decided": _l("答复异议（件）"),
+        "objections_on_time": _l("其中按期答复（件）"),
+        "objections_upheld": _l("其中维持原信息（件）"),
+        "objections_corrected": _l("其中更正（件）"), "objections_revoked": _l("其中撤销（件）"),
+        "objections_withdrawn": _l("撤回或终结（件）"),
     },
     "run_status": {
         "waiting": _l("等待调度程序"), "running": _l("执行中"), "done": _l("已完成"),

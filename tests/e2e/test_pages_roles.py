@@ -29,11 +29,16 @@ ACCESS = {
     "staff.import_page": WORKERS, "staff.import_confirm": WORKERS, "staff.import_template": ANY,
     "staff.user_list": ADMIN, "staff.user_edit": ADMIN, "staff.calendar_page": ADMIN,
     "staff.settings_page": ADMIN, "staff.admin_trail_page": ADMIN, "auth.password": ANY,
+    "staff.objection_list": ANY, "staff.objection_page": ANY, "staff.objection_file": ANY,
+    "staff.objection_new": WORKERS, "staff.objection_review": WORKERS,
+    "staff.objection_uphold": WORKERS, "staff.objection_correct": WORKERS,
+    "staff.objection_withdraw": WORKERS,
 }
 ROLES = ("officer", "supervisor", "admin")
 # Pages of things the world does not have yet: the world's request is still under review, so
 # its decision sheet is "not found" to those who may see it (and refused to the others).
-ALLOWED_STATUS = {"staff.restoration_decision": 404}
+# The objection form names its item in the query (?target=…&id=…): without one, not found.
+ALLOWED_STATUS = {"staff.restoration_decision": 404, "staff.objection_new": 404}
 
 
 @pytest.fixture
@@ -57,12 +62,28 @@ def world(app, tmp_path):
         batch, _ = claim_batch("penalty", 100)
         file_id = attach_proof(request)
         note_id = failed_reminder(unit.id)
-        return {
+        world = {
             "uscc": unit.uscc, "record_id": record.id, "listing_id": proposal.id,
             "request_id": request.id, "batch_id": batch.id, "user_id": people["officer"].id,
             "fmt": "jsonl", "file_id": file_id, "revocation_id": revocation.id,
             "note_id": note_id, "what": "records",
         }
+        world["objection_id"], world["proof_id"] = contested(people["officer"])
+        return world
+
+
+def contested(officer):  # type: ignore[no-untyped-def]
+    """A published penalty under objection, with a proof."""
+    from app.services.online import objections
+    from app.services.online.uploads import Upload
+    from app.workflows.facts import Actor
+    from tests.selfservice import PDF
+
+    unit, record = b.public_penalty(officer)
+    objection = objections.file_objection(
+        Actor(None, unit.name, "unit"), unit.id, "record", record.id, "金额有误", None, "王明",
+        "022-24390000", [Upload("proof.pdf", PDF)], "self_service")
+    return objection.id, objection.files[0].id
 
 
 def failed_reminder(unit_id: int) -> int:

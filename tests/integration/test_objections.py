@@ -202,3 +202,21 @@ def test_the_answer_is_mailed_to_the_unit(world):
         Notification.kind == "objection_decided")).one()
     assert note.objection_id == objection.id and note.recipient == "unit@example.cn"
     assert json.dumps(note.params) == '{"status": "upheld"}'
+
+
+def test_the_figures_count_objections_received_answered_on_time_and_by_outcome(world):
+    from app.services.reporting.statistics import figures, year_period
+
+    first = file(world)
+    objections.uphold(world["checker"], first.id, "核查无误")
+    second = file(world, claim="日期录错")
+    objections.correct(world["checker"], second.id, {"facts": "消防设施未保持完好有效（更正）"},
+                       "违法事实表述更正")
+    file(world, claim="仍在核查")
+    credit = figures(year_period(b.today_local().year))["credit"]
+    assert (credit["objections_received"], credit["objections_decided"],
+            credit["objections_on_time"]) == (3, 2, 2)
+    assert (credit["objections_upheld"], credit["objections_corrected"]) == (1, 1)
+    assert credit["objections_by_category"] == {"penalty": {
+        "received": 3, "decided": 2, "on_time": 2, "upheld": 1, "corrected": 1, "revoked": 0,
+        "withdrawn": 0}}

@@ -23,7 +23,7 @@ from app.extensions import db
 from app.models import EnforcementRecord, Listing, Unit
 from app.services.base.context import setting
 from app.services.casework.units import units_query
-from app.services.reporting.statistics import ENFORCEMENT, Period, figures
+from app.services.reporting.statistics import CREDIT_FIGURES, ENFORCEMENT, Period, figures
 from app.workflows.vocabulary import (
     CATEGORIES,
     CREDIT_STATUSES,
@@ -147,7 +147,7 @@ def statistics_workbook(period: Period, street: str | None,
     _sheet(book, "执法工作", ("项目", period.label, period.previous().label), (
         (names.get(k, k), _figure(now["enforcement"][k]), _figure(before["enforcement"][k]))
         for k in keys))
-    credit = [k for k in now["credit"] if k != "listed_by_level"]
+    credit = CREDIT_FIGURES
     _sheet(book, "信用管理", ("项目", period.label, period.previous().label), (
         (names.get(k, k), now["credit"][k], before["credit"][k]) for k in credit))
     return _saved(book)

@@ -20,7 +20,14 @@ from sqlalchemy import String, and_, cast, distinct, func, or_, select
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import N_
-from app.models import DisclosureBatch, DisclosureItem, EnforcementRecord, Listing, Unit
+from app.models import (
+    DisclosureBatch,
+    DisclosureItem,
+    EnforcementRecord,
+    Listing,
+    Objection,
+    Unit,
+)
 from app.models.listings import RestorationRequest
 from app.services.base.context import setting
 from app.workflows.vocabulary import DECIDED_LISTINGS, STOP_ORDERS
@@ -194,6 +201,45 @@ def credit(period: Period, street: str | None) -> dict[str, Any]:
         "disclosed_late": len(delivered) - len(on_time),
         "withdrawals": len(withdrawals),
         "withdrawals_on_time": sum(1 for d in withdrawals if d in on_time),
+        **objection_figures(period, scoped),
+    }
+
+
+# The credit work's single figures, in the order pages, exports and the report show them.
+CREDIT_FIGURES = (
+    "listed", "restored_listings", "restored_records", "restorations_rejected",
+    "median_days_to_decision", "disclosed", "disclosed_on_time", "disclosed_late",
+    "withdrawals", "withdrawals_on_time", "objections_received", "objections_decided",
+    "objections_on_time", "objections_upheld", "objections_corrected", "objections_revoked",
+    "objections_withdrawn",
+)
+OUTCOMES = ("upheld", "corrected", "revoked", "withdrawn")
+
+
+def objection_figures(period: Period, scoped: Any) -> dict[str, Any]:
+    """Objections received in the period, and those answered in it: on time (by their
+    deadline) and by outcome; each also by the category contested ("listing": a listing)."""
+    received = dict(db.session.execute(scoped(
+        select(Objection.category, func.count())
+        .where(Objection.filed_on.between(period.start, period.end))
+        .group_by(Objection.category), Objection.unit_id)).all())
+    answered = db.session.execute(scoped(
+        select(Objection.category, Objection.status, Objection.decided_on, Objection.due_on)
+        .where(Objection.decided_on.between(period.start, period.end),
+               Objection.status.in_(OUTCOMES)), Objection.unit_id)).all()
+    by_category: dict[str, dict[str, int]] = {}
+    for category in sorted({*received, *(a.category for a in answered)}):
+        mine = [a for a in answered if a.category == category]
+        by_category[category] = {
+            "received": int(received.get(category, 0)), "decided": len(mine),
+            "on_time": sum(1 for a in mine if a.decided_on <= a.due_on),
+            **{o: sum(1 for a in mine if a.status == o) for o in OUTCOMES}}
+    return {
+        "objections_received": sum(int(n) for n in received.values()),
+        "objections_decided": len(answered),
+        "objections_on_time": sum(1 for a in answered if a.decided_on <= a.due_on),
+        **{f"objections_{o}": sum(1 for a in answered if a.status == o) for o in OUTCOMES},
+        "objections_by_category": by_category,
     }
 
 

@@ -70,42 +70,42 @@ def objection_page(objection_id: int) -> Any:
     return _page(objections.get_objection(objection_id))
 
 
-def _page(objection: Any, uphold: ReasonForm | None = None,
-          correction: CorrectionForm | None = None, withdraw: ReasonForm | None = None) -> Any:
+def _page(objection: Any) -> Any:
     record = objection.record
-    if correction is None:
-        correction = CorrectionForm(obj=record, formdata=None) if record else CorrectionForm()
-    return form_page(
-        "staff/objection.html", correction, objection=objection, unit=objection.unit,
-        record=record, uphold=uphold or ReasonForm(formdata=None), correction=correction,
-        withdraw=withdraw or ReasonForm(formdata=None), button=VersionForm(),
+    correction = CorrectionForm(obj=record, formdata=None) if record else CorrectionForm()
+    return render_template(
+        "staff/objection.html", objection=objection, unit=objection.unit,
+        record=record, uphold=ReasonForm(formdata=None), correction=correction,
+        withdraw=ReasonForm(formdata=None), button=VersionForm(),
         correctable=CORRECTABLE.get(record.category, ()) if record else (),
         involved=current_actor().id in (objection.filed_by,
                                         record.created_by if record
                                         else objection.listing.proposed_by))
 
 
-def _done(objection_id: int, action: Any, form: Any, which: str, message: str) -> Any:
-    if form is None or form.validate_on_submit():
+def _done(objection_id: int, action: Any, form: Any, message: str) -> Any:
+    """Run the answer; either way back to the objection (refusals shown above it)."""
+    if form is not None and not form.validate_on_submit():
+        for name, errors in form.errors.items():
+            label = form[name].label.text if name in form else ""
+            for error in errors:
+                flash(f"{label}：{error}" if label else str(error), "error")
+    else:
         try:
             action()
         except DomainError as exc:
-            apply_error(form, exc)
+            apply_error(None, exc)
         else:
             flash(message, "success")
-            return redirect(url_for("staff.objection_page", objection_id=objection_id))
-    return _page(objections.get_objection(objection_id), **{which: form})
+    return redirect(url_for("staff.objection_page", objection_id=objection_id))
 
 
 @bp.route(f"/objections/{ID}/review", methods=["POST"])
 @staff_page(*WORKERS)
 def objection_review(objection_id: int) -> Any:
     """Take the objection up (核查中)."""
-    form = VersionForm()
-    if not form.validate_on_submit():
-        return redirect(url_for("staff.objection_page", objection_id=objection_id))
     return _done(objection_id, lambda: objections.start_review(current_actor(), objection_id),
-                 None, "uphold", _("已开始核查。"))
+                 VersionForm(), _("已开始核查。"))
 
 
 @bp.route(f"/objections/{ID}/uphold", methods=["POST"])
@@ -115,7 +115,7 @@ def objection_uphold(objection_id: int) -> Any:
     form = ReasonForm()
     return _done(objection_id, lambda: objections.uphold(current_actor(), objection_id,
                                                          form.reason.data or ""),
-                 form, "uphold", _("已答复：维持原信息。"))
+                 form, _("已答复：维持原信息。"))
 
 
 @bp.route(f"/objections/{ID}/correct", methods=["POST"])
@@ -125,10 +125,12 @@ def objection_correct(objection_id: int) -> Any:
     objection = objections.get_objection(objection_id)
     form = CorrectionForm()
     fields = CORRECTABLE.get(objection.record.category, ()) if objection.record else ()
+    for name in set(form._fields) - {*fields, "reason", "csrf_token", "category"}:
+        del form[name]  # only the category's correctable fields are checked
     changes = {name: form[name].data for name in fields}
     return _done(objection_id, lambda: objections.correct(current_actor(), objection_id,
                                                           changes, form.reason.data or ""),
-                 form, "correction", _("已更正，更正信息将在3个工作日内公示。"))
+                 form, _("已更正，更正信息将在3个工作日内公示。"))
 
 
 @bp.route(f"/objections/{ID}/withdraw", methods=["POST"])
@@ -138,11 +140,11 @@ def objection_withdraw(objection_id: int) -> Any:
     form = ReasonForm()
     return _done(objection_id, lambda: objections.withdraw(current_actor(), objection_id,
                                                            reason=form.reason.data),
-                 form, "withdraw", _("已代单位撤回异议。"))
+                 form, _("已代单位撤回异议。"))
 
 
-@bp.route(f"/objections/{ID}/files/<int(max=2147483647):file_id>")
+@bp.route(f"/objections/{ID}/files/<int(max=2147483647):proof_id>")
 @staff_page()
-def objection_file(objection_id: int, file_id: int) -> Any:
+def objection_file(objection_id: int, proof_id: int) -> Any:
     """A proof filed with the objection."""
-    return send_upload(objections.get_file(objection_id, file_id))
+    return send_upload(objections.get_file(objection_id, proof_id))

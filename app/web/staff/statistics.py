@@ -20,9 +20,6 @@ from app.web.security import staff_page
 from app.web.staff.blueprint import bp
 from app.workflows.vocabulary import CATEGORIES
 
-CREDIT_SHOWN = ("listed", "restored_listings", "restored_records", "restorations_rejected",
-                "median_days_to_decision", "disclosed", "disclosed_on_time", "disclosed_late",
-                "withdrawals", "withdrawals_on_time")
 CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'"  # an SVG image: its own styles
 
 
@@ -74,7 +71,7 @@ def statistics_page() -> Any:
     now, before = statistics.figures(period, street), statistics.figures(period.previous(),
                                                                          street)
     rows = [(key, now["enforcement"][key], before["enforcement"][key]) for key, _ in ENFORCEMENT]
-    credit = [(key, now["credit"][key], before["credit"][key]) for key in CREDIT_SHOWN]
+    credit = [(key, now["credit"][key], before["credit"][key]) for key in statistics.CREDIT_FIGURES]
     query = {k: v for k, v in request.args.items() if v}
     return render_template("staff/statistics.html", period=period, previous=period.previous(),
                            rows=rows, credit=credit, street=street, args=request.args,
