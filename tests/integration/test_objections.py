@@ -23,11 +23,11 @@ from app.models import (
     Unit,
 )
 from app.services.audit.unit_trail import check_all
+from app.services.base.context import forget_calendar
 from app.services.credit.objection_ends import close_ended
 from app.services.disclosure.pipeline import run_disclosure
 from app.services.online import objections, public
 from app.services.online.uploads import Upload
-from app.services.base.context import forget_calendar
 from app.services.staff.holidays import ScheduleDay, set_year_schedule
 from app.workflows.facts import Actor
 from tests import builders as b
@@ -49,7 +49,8 @@ def world(ctx, tmp_path):  # type: ignore[no-untyped-def]
 
 def file(world, **kw):  # type: ignore[no-untyped-def]
     args = {"actor": Actor(None, world["name"], "unit"), "unit_id": world["unit_id"],
-            "target": "record", "target_id": world["record_id"], "claim": "罚款金额录错，应为3000元",
+            "target": "record", "target_id": world["record_id"],
+            "claim": "罚款金额录错，应为3000元",
             "expected": "罚款3000元", "contact_name": "王明", "contact_phone": "022-24390000",
             "files": [Upload("收据.pdf", PDF)], "channel": "self_service"}
     args.update(kw)
