@@ -221,3 +221,20 @@ def test_the_figures_count_objections_received_answered_on_time_and_by_outcome(w
     assert credit["objections_by_category"] == {"penalty": {
         "received": 3, "decided": 2, "on_time": 2, "upheld": 1, "corrected": 1, "revoked": 0,
         "withdrawn": 0}}
+
+
+def test_objections_nearing_their_deadline_reach_the_staff_mailbox_once(world, ctx):
+    from app.services.notifications.mail_texts import render
+    from app.services.notifications.reminders import scan_reminders
+
+    ctx.config.update(STAFF_EMAIL="xfz@example.cn", REMINDER_DUE_WORKDAYS=10)
+    objection = file(world)
+    assert scan_reminders()["objection_due"] == 1
+    assert scan_reminders()["objection_due"] == 0  # once
+    note = db.session.scalars(select(Notification).where(
+        Notification.kind == "objection_due")).one()
+    message = render(note)
+    assert message is not None and note.recipient == "xfz@example.cn"
+    assert f"异议 {objection.id}" in str(message["Subject"])
+    objections.uphold(world["checker"], objection.id, "核查无误")
+    assert render(note) is None  # answered meanwhile: not sent

@@ -81,8 +81,9 @@ def test_eligible_reminder_is_written_once_and_sent_once(mail_app, smtp):
     code = eligible_unit("anquan@unit.example.cn")
     officer, supervisor = b.staff("officer"), b.staff("supervisor")
     b.listed_unit(officer, supervisor, days_ago=10)  # not yet eligible, and no email anyway
-    assert scan_reminders() == {"eligible": 1, "record_eligible": 0, "due_soon": 0}
-    again = {"eligible": 0, "record_eligible": 0, "due_soon": 0}
+    assert scan_reminders() == {"eligible": 1, "record_eligible": 0, "due_soon": 0,
+                               "objection_due": 0}
+    again = {"eligible": 0, "record_eligible": 0, "due_soon": 0, "objection_due": 0}
     assert scan_reminders() == again  # the same day again: nothing new
     assert send_pending() == {"sent": 1, "failed": 0, "cancelled": 0}
     assert send_pending() == {"sent": 0, "failed": 0, "cancelled": 0}
@@ -101,7 +102,8 @@ def test_decision_and_due_date_reminders(mail_app, smtp):
     unit, _, _ = b.listed_unit(officer, supervisor, contact_email="Anquan@Unit.Example.CN")
     assert unit.contact_email == "Anquan@unit.example.cn"  # normalised domain
     request_ = restoration.file_request(officer, unit.uscc, True)
-    applied = {"eligible": 0, "record_eligible": 0, "due_soon": 1}
+    applied = {"eligible": 0, "record_eligible": 0, "due_soon": 1,
+               "objection_due": 0}
     assert scan_reminders() == applied  # applied: no eligible reminder
     assert send_pending()["sent"] == 1
     restoration.reject_request(other, request_.id, "罚款尚未缴清")
