@@ -11,7 +11,17 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from app import responders
-from app.api import actions, disclosure, errors, imports, public, revocations, statistics, units
+from app.api import (
+    actions,
+    disclosure,
+    errors,
+    imports,
+    objections,
+    public,
+    revocations,
+    statistics,
+    units,
+)
 from app.api.schemas import ErrorOut
 
 DOCS_ASSETS = "/api/docs/assets/"
@@ -54,6 +64,7 @@ def init_api(app: Flask) -> None:
     api.register_blueprint(units.blp)
     api.register_blueprint(actions.blp)
     api.register_blueprint(revocations.blp)
+    api.register_blueprint(objections.blp)
     api.register_blueprint(disclosure.blp)
     api.register_blueprint(public.blp)
     api.register_blueprint(statistics.blp)

@@ -55,3 +55,42 @@ def test_the_public_form_files_refuses_empty_input_and_floods(app, tmp_path):
     assert "待答复的异议" in queue and "(2)" in queue
     english = Session(app, "wang", lang="en").text(f"/staff/objections/{objection.id}")
     assert "Under objection" in english and "You entered the contested record" in english
+    metrics = client.get("/metrics").get_data(as_text=True)
+    assert 'creditflow_objections{category="penalty",status="filed"} 2.0' in metrics
+    assert 'creditflow_objections_overdue{category="penalty"} 0.0' in metrics
+
+
+def test_the_staff_api_files_lists_and_answers_objections(app, tmp_path):
+    app.config.update(OUTBOX_DIR=str(tmp_path / "outbox"))
+    with app.app_context():
+        entered = b.staff("officer", "wang")
+        unit, record = b.public_penalty(entered)
+        code, record_id = unit.uscc, record.id
+        tokens = {who: b.token(b.staff("officer", who)) for who in ("li", "zhao")}
+        tokens["wang"] = b.token(entered)
+    client = app.test_client()
+
+    def call(who: str, path: str, body: dict | None = None, method: str = "post"):  # type: ignore[no-untyped-def]
+        return getattr(client, method)(f"/api/v1{path}", json=body,
+                                       headers={"Authorization": f"Bearer {tokens[who]}"})
+
+    body = {"target": "record", "record_id": record_id, "claim": "日期录错",
+            "expected": "2026-05-01", "contact_name": "王明", "contact_phone": "022-24390000"}
+    assert call("li", f"/units/{code}/objections", {**body, "claim": ""}).status_code == 422
+    filed = call("li", f"/units/{code}/objections", body)
+    assert filed.status_code == 201 and filed.get_json()["channel"] == "staff"
+    objection_id = filed.get_json()["id"]
+    assert call("zhao", f"/units/{code}/objections", body).status_code == 409  # one open
+    listed = call("zhao", "/objections", method="get").get_json()
+    assert [o["id"] for o in listed] == [objection_id]
+    assert call("li", f"/objections/{objection_id}/uphold",
+                {"reason": "无误"}).status_code == 409  # filed it: cannot answer
+    assert call("wang", f"/objections/{objection_id}/uphold",
+                {"reason": "无误"}).status_code == 409  # entered the record
+    refused = call("zhao", f"/objections/{objection_id}/correct",
+                   {"changes": {"tier": "serious"}, "reason": "x"})
+    assert refused.status_code == 422  # not a correctable field
+    done = call("zhao", f"/objections/{objection_id}/correct",
+                {"changes": {"facts": "消防设施未保持完好有效（已更正）"}, "reason": "表述更正"})
+    assert done.status_code == 200 and done.get_json()["status"] == "corrected", done.get_json()
+    assert call("zhao", "/objections/2147483647", method="get").status_code == 404

@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -62,6 +64,20 @@ def items_of(record_id: int) -> list[DisclosureItem]:
         DisclosureItem.record_id == record_id).order_by(DisclosureItem.id)))
 
 
+def published_remarks(world) -> list[str]:  # type: ignore[no-untyped-def]
+    """The 备注 of the record in every batch file the file publisher wrote, oldest first."""
+    folder = Path(current_app.config["OUTBOX_DIR"]) / "penalty"
+    batches = sorted(folder.iterdir(), key=lambda p: json.loads(
+        (p / "manifest.json").read_text(encoding="utf-8"))["created_at"])
+    remarks = []
+    for batch in batches:
+        for line in (batch / "items.jsonl").read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            if item["record_id"] == world["record_id"]:
+                remarks.append(item["fields"]["备注"])
+    return remarks
+
+
 def shown(world) -> dict:  # type: ignore[no-untyped-def]
     page = public.unit_page(world["uscc"])
     return next(r for r in page["records"] if r["record_id"] == world["record_id"])
@@ -75,6 +91,7 @@ def test_upheld_marks_the_item_while_checked_and_answers_with_the_reason(world):
     assert update.op == "update" and update.payload["备注"].startswith("异议处理中")
     objection_id = objection.id
     assert run_disclosure("penalty").delivered == {"penalty": 1}  # the mark goes out
+    assert "异议处理中" in published_remarks(world)[-1]  # in the file the platform collects
     objections.start_review(world["checker"], objection_id)
     with pytest.raises(InvalidTransition):  # the officer who entered the record
         objections.uphold(world["officer"], objection_id, "核查无误")
@@ -85,6 +102,8 @@ def test_upheld_marks_the_item_while_checked_and_answers_with_the_reason(world):
     assert shown(world)["objection"] is False
     last = items_of(world["record_id"])[-1]
     assert last.op == "update" and "异议处理中" not in last.payload["备注"]
+    run_disclosure("penalty")
+    assert "异议处理中" not in published_remarks(world)[-1]  # and out of it again
     triggers = [e.trigger for e in db.session.scalars(select(AuditEvent).where(
         AuditEvent.unit_id == world["unit_id"]).order_by(AuditEvent.seq))]
     assert triggers[-3:] == ["objection_filed", "review_objection", "uphold_objection"]
