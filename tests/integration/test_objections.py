@@ -257,3 +257,29 @@ def test_objections_nearing_their_deadline_reach_the_staff_mailbox_once(world, c
     assert f"异议 {objection.id}" in str(message["Subject"])
     objections.uphold(world["checker"], objection.id, "核查无误")
     assert render(note) is None  # answered meanwhile: not sent
+
+
+def test_two_officers_answer_the_same_objection_at_once(app, tmp_path):
+    from tests.integration.test_concurrency import race
+
+    app.config.update(OUTBOX_DIR=str(tmp_path / "outbox"))
+    with app.app_context():
+        officer, one, two = b.staff("officer"), b.staff("officer"), b.staff("supervisor")
+        unit, record = b.public_penalty(officer)
+        objection = file({"name": unit.name, "unit_id": unit.id, "record_id": record.id})
+        objection_id = objection.id
+        events_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+        db.session.remove()
+    outcomes = race(app, [lambda: objections.uphold(one, objection_id, "核查无误"),
+                          lambda: objections.correct(two, objection_id,
+                                                     {"fine_amount": "3000.00"}, "金额有误")])
+    winners = [o for o in outcomes if not isinstance(o, Exception)]
+    assert len(winners) == 1, outcomes
+    assert all(isinstance(o, InvalidTransition) for o in outcomes if o not in winners)
+    with app.app_context():
+        done = db.session.get_one(Objection, objection_id)
+        assert done.status in ("upheld", "corrected") and done.decided_by in (one.id, two.id)
+        events = db.session.scalar(select(func.count()).select_from(AuditEvent))
+        # one answer: the step, and a correction's own event when it was the correction
+        assert events == events_before + (2 if done.status == "corrected" else 1)
+        assert all(c.valid for c in check_all())
