@@ -10,7 +10,6 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
-    Integer,
     String,
     Text,
     text,
@@ -18,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import UTCDateTime, utcnow
+from app.models._types import StoredFile, UTCDateTime, utcnow
 from app.workflows import vocabulary
 
 LISTING_STATUSES = vocabulary.LISTING_STATUSES.values
@@ -156,7 +155,7 @@ class RestorationRequest(db.Model):  # type: ignore[name-defined]
     )
 
 
-class RestorationFile(db.Model):  # type: ignore[name-defined]
+class RestorationFile(StoredFile, db.Model):  # type: ignore[name-defined]
     """A proof uploaded with an application, stored outside the web root under a random name."""
 
     __tablename__ = "restoration_files"
@@ -164,12 +163,6 @@ class RestorationFile(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("restoration_requests.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
-    original_name: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(40))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when the file was deleted after its application ended without restoration.
     removed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 

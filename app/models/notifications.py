@@ -25,8 +25,8 @@ class Notification(db.Model):  # type: ignore[name-defined]
 
     __tablename__ = "notifications"
     __table_args__ = (
-        CheckConstraint("kind IN ('eligible','decision','due_soon','objection_decided',"
-                        "'objection_due')", name="kind"),
+        CheckConstraint("kind IN (" + ",".join(f"'{k}'" for k in NOTIFICATION_KINDS) + ")",
+                        name="kind"),
         CheckConstraint("status IN ('pending','sent','failed','cancelled')", name="status"),
         Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at"),
     )

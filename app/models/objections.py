@@ -10,7 +10,6 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
-    Integer,
     String,
     Text,
     text,
@@ -18,10 +17,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import UTCDateTime, utcnow
+from app.models._types import StoredFile, UTCDateTime, utcnow
 from app.workflows import vocabulary
 
-OPEN = "status IN ('filed','under_review')"
+OPEN = "status IN (" + ",".join(f"'{s}'" for s in vocabulary.OPEN_OBJECTIONS) + ")"
 
 
 class Objection(db.Model):  # type: ignore[name-defined]
@@ -83,8 +82,13 @@ class Objection(db.Model):  # type: ignore[name-defined]
     files: Mapped[list[ObjectionFile]] = relationship(
         back_populates="objection", order_by="ObjectionFile.id", lazy="selectin")
 
+    @property
+    def is_open(self) -> bool:
+        """Filed or under review: not answered yet (the vocabulary's ``OPEN_OBJECTIONS``)."""
+        return self.status in vocabulary.OPEN_OBJECTIONS
 
-class ObjectionFile(db.Model):  # type: ignore[name-defined]
+
+class ObjectionFile(StoredFile, db.Model):  # type: ignore[name-defined]
     """A proof filed with an objection (the self-service's upload rules), stored outside the
     web root under a random name."""
 
@@ -93,11 +97,5 @@ class ObjectionFile(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     objection_id: Mapped[int] = mapped_column(ForeignKey("objections.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
-    original_name: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(40))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     objection: Mapped[Objection] = relationship(back_populates="files")

@@ -182,6 +182,12 @@ def received_files() -> list[uploads.Upload]:
             for f in request.files.getlist("proofs") if f and f.filename]
 
 
+def upload_limits() -> dict[str, int]:
+    """What a proofs field's hint tells: the most files and megabytes per file."""
+    return {"max_mb": int(current_app.config["UPLOAD_MAX_BYTES"]) // (1024 * 1024),
+            "max_files": int(current_app.config["UPLOAD_MAX_FILES"])}
+
+
 def page_count(total: int, per_page: int) -> int:
     """How many pages ``total`` rows fill (at least one, so an empty list still has a page)."""
     return max(1, -(-total // per_page))

@@ -38,6 +38,7 @@ from app.web.pages import (
     page_args,
     page_count,
     received_files,
+    upload_limits,
 )
 from app.workflows.facts import Actor
 
@@ -98,9 +99,7 @@ def objection(uscc: str) -> Any:
                     n=current_app.config["OBJECTION_WORKDAYS"]), "success")
             return redirect(url_for("public.unit", uscc=unit.uscc))
     return form_page("objection_new.html", form, unit=unit, item=item, who="public",
-                     due=objections.deadline_if_filed_today(),
-                     max_mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
-                     max_files=current_app.config["UPLOAD_MAX_FILES"])
+                     due=objections.deadline_if_filed_today(), **upload_limits())
 
 
 def _scope() -> str:

@@ -32,6 +32,7 @@ from app.web.pages import (
     fresh_session,
     received_files,
     send_upload,
+    upload_limits,
 )
 
 bp = Blueprint("self", __name__, url_prefix="/self")
@@ -171,9 +172,7 @@ def apply(unit: Unit) -> Any:
                   "success")
             return redirect(url_for("self.home"))
     view = selfservice.overview(unit.id, lang())
-    return form_page("self/apply.html", form, view=view, steps=view.steps,
-                     max_mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
-                     max_files=current_app.config["UPLOAD_MAX_FILES"])
+    return form_page("self/apply.html", form, view=view, steps=view.steps, **upload_limits())
 
 
 @bp.route(f"/records/{ID}/apply", methods=["GET", "POST"])
@@ -199,9 +198,7 @@ def apply_record(unit: Unit, item_id: int) -> Any:
             return redirect(url_for("self.home"))
     steps = record_restoration.steps_of(item_id, selfservice.unit_actor(unit), unit.id, lang())
     return form_page("self/apply.html", form, view=selfservice.overview(unit.id, lang()),
-                     steps=steps, record=True,
-                     max_mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
-                     max_files=current_app.config["UPLOAD_MAX_FILES"])
+                     steps=steps, record=True, **upload_limits())
 
 
 @bp.route("/objections/new", methods=["GET", "POST"])
@@ -231,9 +228,7 @@ def objection_new(unit: Unit) -> Any:
                   "success")
             return redirect(url_for("self.home", _anchor="objections"))
     return form_page("objection_new.html", form, unit=unit, item=item, who="self",
-                     due=objections.deadline_if_filed_today(),
-                     max_mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
-                     max_files=current_app.config["UPLOAD_MAX_FILES"])
+                     due=objections.deadline_if_filed_today(), **upload_limits())
 
 
 @bp.route(f"/objections/{ID}/withdraw", methods=["POST"])

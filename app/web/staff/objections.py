@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.errors import DomainError
@@ -16,7 +16,7 @@ from app.services.casework.record_rules import CORRECTABLE
 from app.services.online import objections
 from app.web.forms import CorrectionForm, ReasonForm, VersionForm
 from app.web.forms_unit import ObjectionForm
-from app.web.pages import apply_error, form_page, received_files, send_upload
+from app.web.pages import apply_error, form_page, received_files, send_upload, upload_limits
 from app.web.security import WORKERS, current_actor, staff_page
 from app.web.staff.blueprint import bp
 from app.workflows.vocabulary import OBJECTION_STATUSES, OPEN_OBJECTIONS
@@ -56,11 +56,6 @@ def objection_new(uscc: str) -> Any:
             return redirect(url_for("staff.objection_page", objection_id=objection.id))
     return form_page("objection_new.html", form, unit=unit, item=item, who="staff",
                      due=objections.deadline_if_filed_today(), **upload_limits())
-
-
-def upload_limits() -> dict[str, int]:
-    return {"max_mb": current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
-            "max_files": current_app.config["UPLOAD_MAX_FILES"]}
 
 
 @bp.route(f"/objections/{ID}")
