@@ -54,13 +54,18 @@ def unit_of_work() -> Iterator[Session]:
     running under ``fenced`` checks its fences in the same transaction, just before the commit.
     """
     session = db.session()
+    if "locked_units" in session.info:
+        # Entered inside another: rolling back here would discard the outer writes, and
+        # committing would commit them half done. A use case that needs another's writes
+        # calls its in-transaction function (one that takes the session) instead.
+        raise NestedUnitOfWork("a unit of work is already open in this session")
     if session.in_transaction():
         # A read earlier in the request opened a deferred transaction: end it so the write
         # transaction starts fresh (and, on SQLite, takes the write lock up front).
         session.rollback()
-    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
     session.info["locked_units"] = set()
     try:
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         yield session
         for check in g.get("write_fences", ()):
             check(session)
@@ -70,6 +75,11 @@ def unit_of_work() -> Iterator[Session]:
         raise
     finally:
         session.info.pop("locked_units", None)
+
+
+class NestedUnitOfWork(RuntimeError):
+    """A unit of work entered while another is open in the same session: a programming
+    error, refused before anything is discarded."""
 
 
 @contextmanager
