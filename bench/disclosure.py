@@ -65,7 +65,10 @@ def prepare(url: str) -> dict[str, int]:
             "inspection": {"hazards_found": 2, "hazards_rectified": 1},
             "penalty": {"tier": "general", "penalty_types": ["fine"], "fine_amount": "5000",
                         "facts": "消防设施未保持完好有效", "legal_basis": "消防法第六十条"},
-            "coercive_measure": {"measure_type": "seal_up", "started_on": day},
+            # A seal-up is a decision reserved for collective deliberation.
+            "coercive_measure": {"measure_type": "seal_up", "started_on": day,
+                                 "deliberation_ref": "东消集议〔2026〕1号",
+                                 "deliberation_on": day},
             "licensing": {"licence_type": "verification", "licence_no": "L-1",
                           "valid_from": day, "valid_to": day.replace(year=2029)},
         }
