@@ -17,8 +17,8 @@ from marshmallow import validate as v
 from app.api.auth import current_actor, staff_required
 from app.api.schemas import ID, ReasonIn, RecordIn, Strict, Text
 from app.services.casework import units
-from app.services.casework.record_rules import CORRECTABLE
 from app.services.online import objections
+from app.workflows import record_kinds
 from app.workflows.vocabulary import (
     OBJECTION_CHANNELS,
     OBJECTION_STATUSES,
@@ -29,7 +29,8 @@ from app.workflows.vocabulary import (
 blp = Blueprint("objections", __name__, url_prefix="/api/v1",
                 description="Objections (异议): a unit contests a published record or listing")
 
-CORRECTABLE_FIELDS = tuple(sorted({name for names in CORRECTABLE.values() for name in names}))
+CORRECTABLE_FIELDS = tuple(sorted({f.name for k in record_kinds.KINDS.values()
+                                   for f in k.fields if f.correctable}))
 
 
 class ObjectionQuery(Strict):

@@ -12,10 +12,11 @@ from marshmallow import validate as v
 from app.models.records import CATEGORIES, TIERS
 from app.models.units import CREDIT_STATUSES
 from app.publishers.fields import mask_id
+from app.workflows import record_kinds
 from app.workflows.credit import TRIGGERS
 from app.workflows.publicity import STATES as PUBLICITY_STATES
 from app.workflows.publicity import TRIGGERS as RECORD_TRIGGERS
-from app.workflows.vocabulary import ID_TYPES, LICENCE_TYPES, MEASURE_TYPES, PENALTY_TYPES
+from app.workflows.vocabulary import ID_TYPES
 
 NO_NUL = "^[^\\u0000]*$"
 
@@ -159,93 +160,82 @@ class UnitPageOut(ma.Schema):
     per_page = f.Integer()
 
 
-class RecordIn(Strict):
-    category = Text(required=True, validate=v.OneOf(CATEGORIES))
-    document_no = Text(required=True, validate=v.Length(min=1, max=100))
-    decided_on = f.Date(required=True)
-    facts = Text(load_default=None, validate=v.Length(max=5000))
-    legal_basis = Text(load_default=None, validate=v.Length(max=2000))
-    tier = Text(load_default=None, validate=v.OneOf(TIERS))
-    penalty_types = f.List(Text(validate=v.OneOf(PENALTY_TYPES.offered)), load_default=None)
-    fine_amount = money_in(load_default=None, allow_none=True)
-    confiscation_amount = money_in(load_default=None, allow_none=True,
-                                   description="yuan; required with confiscation")
-    licence_affected = Text(load_default=None, validate=v.Length(max=500), metadata={
-        "description": "the licence suspended or revoked, its name and number"})
-    effective_until = f.Date(load_default=None, metadata={
-        "description": "处罚有效期: until when it is in effect (empty: the decision date)"})
-    hazards_found = f.Integer(load_default=None, strict=True, validate=COUNT)
-    hazards_rectified = f.Integer(load_default=None, strict=True, validate=COUNT)
-    correction_notice_no = Text(load_default=None, validate=v.Length(max=100), metadata={
-        "description": "inspection: the 《责令改正通知书》 issued (with its date)"})
-    correction_notice_on = f.Date(load_default=None)
-    major_hazard = f.Boolean(load_default=None, metadata={
-        "description": "inspection: a 重大火灾隐患 was found"})
-    major_hazard_listed_on = f.Date(load_default=None, metadata={"description": "挂牌督办"})
-    major_hazard_closed_on = f.Date(load_default=None, metadata={"description": "销案"})
-    deliberation_ref = Text(load_default=None, validate=v.Length(max=100), metadata={
-        "description": "the collective deliberation (集体讨论) of a decision that needs one: "
-                       "fines from DELIBERATION_FINE_THRESHOLD, the 三停, 临时查封, 强制执行"})
-    deliberation_on = f.Date(load_default=None)
-    measure_type = Text(load_default=None, validate=v.OneOf(MEASURE_TYPES.offered))
-    started_on = f.Date(load_default=None)
-    lifted_on = f.Date(load_default=None)
-    licence_type = Text(load_default=None, validate=v.OneOf(LICENCE_TYPES.offered))
-    licence_no = Text(load_default=None, validate=v.Length(max=100))
-    valid_from = f.Date(load_default=None)
-    valid_to = f.Date(load_default=None)
-    certificate_name = Text(load_default=None, validate=v.Length(max=200),
-                            metadata={"description": "许可证书名称"})
-    person_name = Text(load_default=None, validate=v.Length(max=100), metadata={
-        "description": "penalty or licensing of a natural person (行政相对人 自然人): the name"})
-    person_id_type = Text(load_default=None, validate=v.OneOf(ID_TYPES.offered))
-    person_id_number = Text(load_default=None, validate=v.Length(max=40),
-                            metadata={"description": "kept in full, published masked"})
+_IN_TYPES: dict[str, Any] = {
+    record_kinds.DATE: lambda **kw: f.Date(**kw),
+    record_kinds.COUNT: lambda **kw: f.Integer(strict=True, validate=COUNT, **kw),
+    record_kinds.MONEY: lambda **kw: money_in(**kw),
+    record_kinds.FLAG: lambda **kw: f.Boolean(**kw),
+}
 
 
-class RecordOut(ma.Schema):
-    id = f.Integer()
-    unit_id = f.Integer()
-    category = Text()
-    document_no = Text()
-    decided_on = f.Date()
-    publish_by = f.Date(metadata={"description": "statutory disclosure deadline"})
-    publish_by_provisional = f.Boolean()
-    status = Text()
-    disclosure_state = Text(metadata={"description": "pending, claimed or delivered"})
-    facts = Text(allow_none=True)
-    legal_basis = Text(allow_none=True)
-    tier = Text(allow_none=True)
-    penalty_types = f.List(Text(), allow_none=True)
-    fine_amount = money_out(allow_none=True)
-    paid_amount = money_out()
-    hazards_found = f.Integer(allow_none=True)
-    hazards_rectified = f.Integer(allow_none=True)
-    correction_notice_no = Text(allow_none=True)
-    correction_notice_on = f.Date(allow_none=True)
-    major_hazard = f.Boolean()
-    major_hazard_listed_on = f.Date(allow_none=True)
-    major_hazard_closed_on = f.Date(allow_none=True)
-    deliberation_ref = Text(allow_none=True)
-    deliberation_on = f.Date(allow_none=True)
-    measure_type = Text(allow_none=True)
-    started_on = f.Date(allow_none=True)
-    lifted_on = f.Date(allow_none=True)
-    licence_type = Text(allow_none=True)
-    licence_no = Text(allow_none=True)
-    valid_from = f.Date(allow_none=True)
-    valid_to = f.Date(allow_none=True)
-    certificate_name = Text(allow_none=True)
-    person_name = Text(allow_none=True)
-    person_id_type = Text(allow_none=True)
-    person_id_number = f.Function(lambda r: mask_id(_value(r, "person_id_number")),
-                                  metadata={"description": "masked"})
-    confiscation_amount = money_out(allow_none=True)
-    licence_affected = Text(allow_none=True)
-    effective_until = f.Date(allow_none=True)
-    revoked_reason = Text(allow_none=True)
-    publicity_status = Text(allow_none=True, metadata={
-        "description": "a penalty's own publicity: " + ", ".join(PUBLICITY_STATES)})
+def _field_in(declared: record_kinds.Field) -> f.Field:
+    """The API's input field of a declared record field (checked again by the entry rules)."""
+    kw: dict[str, Any] = {"load_default": None}
+    if declared.help and declared.type == record_kinds.MONEY:
+        kw["description"] = declared.help
+    elif declared.help:
+        kw["metadata"] = {"description": declared.help}
+    if declared.type in (record_kinds.TEXT, record_kinds.LONG_TEXT):
+        return Text(validate=v.Length(max=declared.size) if declared.size else None, **kw)
+    words = declared.words.offered if declared.words else ()
+    if declared.type == record_kinds.CHOICE:
+        return Text(validate=v.OneOf(words), **kw)
+    if declared.type == record_kinds.CHOICES:
+        return f.List(Text(validate=v.OneOf(words)), **kw)
+    if declared.type == record_kinds.MONEY:
+        kw["allow_none"] = True
+    return _IN_TYPES[declared.type](**kw)
+
+
+def record_in_schema() -> type[ma.Schema]:
+    """A record as the API takes it: the category and every declared field offered through
+    the API (``record_kinds``); the fields every kind requires are required."""
+    fields: dict[str, f.Field] = {
+        "category": Text(required=True, validate=v.OneOf(tuple(record_kinds.KINDS)))}
+    for declared in record_kinds.all_fields(record_kinds.API):
+        field = _field_in(declared)
+        if all(k.has(declared.name) and k.field(declared.name).required_always
+               for k in record_kinds.KINDS.values()):
+            field.required, field.load_default = True, ma.missing
+            if declared.type == record_kinds.TEXT:
+                field.validators.append(v.Length(min=1))
+        fields[declared.name] = field
+    return type("RecordIn", (Strict,), fields)
+
+
+def _field_out(declared: record_kinds.Field) -> f.Field:
+    if declared.masked:
+        name = declared.name
+        return f.Function(lambda r: mask_id(_value(r, name)), metadata={"description": "masked"})
+    if declared.type == record_kinds.MONEY:
+        return money_out(allow_none=True)
+    if declared.type == record_kinds.CHOICES:
+        return f.List(Text(), allow_none=True)
+    out = {record_kinds.DATE: f.Date, record_kinds.COUNT: f.Integer,
+           record_kinds.FLAG: f.Boolean}.get(declared.type, Text)
+    return out(allow_none=True)
+
+
+def record_out_schema() -> type[ma.Schema]:
+    """A record as the API returns it: its bookkeeping and every declared field kept on it."""
+    fields: dict[str, f.Field] = {
+        "id": f.Integer(), "unit_id": f.Integer(), "category": Text(),
+        "publish_by": f.Date(metadata={"description": "statutory disclosure deadline"}),
+        "publish_by_provisional": f.Boolean(), "status": Text(),
+        "disclosure_state": Text(metadata={"description": "pending, claimed or delivered"}),
+        "paid_amount": money_out(),
+        "revoked_reason": Text(allow_none=True),
+        "publicity_status": Text(allow_none=True, metadata={
+            "description": "a penalty's own publicity: " + ", ".join(PUBLICITY_STATES)}),
+    }
+    for declared in record_kinds.all_fields():
+        if declared.stored == record_kinds.RECORD:
+            fields[declared.name] = _field_out(declared)
+    return type("RecordOut", (ma.Schema,), fields)
+
+
+RecordIn = record_in_schema()
+RecordOut = record_out_schema()
 
 
 class RecordQuery(Strict):

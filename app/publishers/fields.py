@@ -8,14 +8,15 @@ Personal ID numbers and mobile numbers in free text are masked.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
+from app.workflows import record_kinds
+from app.workflows.record_kinds import Field
 from app.workflows.vocabulary import (
     ID_TYPES,
     LICENCE_TYPES,
-    MEASURE_TYPES,
     PENALTY_TYPES,
     TIERS,
     UNDER_OBJECTION,
@@ -25,27 +26,23 @@ SUBJECT = ["行政相对人名称", "行政相对人类别", "行政相对人代
            "法定代表人证件类型", "法定代表人证件号码", "证件类型", "证件号码"]
 SOURCE = ["数据来源单位", "数据来源单位统一社会信用代码", "备注"]
 
-FIELDS: dict[str, list[str]] = {
-    "penalty": SUBJECT + [
-        "行政处罚决定书文号", "违法行为类型", "违法事实", "处罚依据", "处罚类别", "处罚内容",
-        "罚款金额（万元）", "没收违法所得、没收非法财物的金额（万元）", "暂扣或吊销证照名称及编号",
-        "处罚决定日期", "处罚有效期", "公示截止期", "处罚机关",
-        "处罚机关统一社会信用代码",
-    ] + SOURCE,
-    "licensing": SUBJECT + [
-        "行政许可决定文书名称", "行政许可决定文书号", "许可类别", "许可证书名称", "许可编号",
-        "许可内容",
-        "许可决定日期", "有效期自", "有效期至", "许可机关", "许可机关统一社会信用代码", "当前状态",
-    ] + SOURCE,
-    "inspection": SUBJECT + [
-        "检查文书号", "检查类别", "检查日期", "检查结果", "检查依据", "发现隐患数",
-        "已整改隐患数", "检查机关", "检查机关统一社会信用代码",
-    ] + SOURCE,
-    "coercive_measure": SUBJECT + [
-        "行政强制决定书文号", "强制措施种类", "违法事实", "实施依据", "决定日期", "措施开始日期",
-        "措施解除日期", "实施机关", "实施机关统一社会信用代码",
-    ] + SOURCE,
-}
+
+
+class _FieldSets(Mapping[str, list[str]]):
+    """Each category's published columns: the subject's, the kind's (as declared in
+    ``app/workflows/record_kinds.py``, in the standard's order) and the source's."""
+
+    def __getitem__(self, category: str) -> list[str]:
+        return SUBJECT + list(record_kinds.kind(category).published_columns) + SOURCE
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(record_kinds.KINDS)
+
+    def __len__(self) -> int:
+        return len(record_kinds.KINDS)
+
+
+FIELDS: Mapping[str, list[str]] = _FieldSets()
 
 # Digit runs in free text, with single spaces or dashes between digits allowed ("110101 1990
 # 0307 1234", "138-1234-5678") and an ID's check character X; letters around them do not
@@ -168,15 +165,9 @@ def _penalty(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
     parts = [name for code, name in kinds if code != "2"]
     if p.get("fine_amount"):
         parts.append(f"罚款人民币{p['fine_amount']}元")
-    content = "；".join(parts)
     return {
-        "行政处罚决定书文号": p["document_no"], "违法行为类型": "消防安全违法行为",
-        "违法事实": mask(p.get("facts")), "处罚依据": mask(p.get("legal_basis")),
-        "处罚类别": ";".join(sorted({code for code, _ in kinds})), "处罚内容": content,
-        "罚款金额（万元）": _wan(p.get("fine_amount")),
-        "没收违法所得、没收非法财物的金额（万元）": _wan(p.get("confiscation_amount")),
-        "暂扣或吊销证照名称及编号": mask(p.get("licence_affected")),
-        "处罚决定日期": p["decided_on"],
+        "违法行为类型": "消防安全违法行为",
+        "处罚类别": ";".join(sorted({code for code, _ in kinds})), "处罚内容": "；".join(parts),
         # In effect until then (a one-off penalty: its decision date); not its publicity.
         "处罚有效期": p.get("effective_until") or p["decided_on"],
         "公示截止期": p.get("publicity_until") or "",
@@ -187,13 +178,8 @@ def _penalty(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
 def _licensing(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
     return {
         "行政许可决定文书名称": "公众聚集场所投入使用、营业前消防安全检查合格证",
-        "行政许可决定文书号": p["document_no"],
         "许可类别": LICENCE_TYPES.code(p["licence_type"]) if p.get("licence_type") else "",
-        "许可证书名称": p.get("certificate_name") or "",
-        "许可编号": p.get("licence_no") or "", "许可内容": mask(p.get("facts")),
-        "许可决定日期": p["decided_on"], "有效期自": p.get("valid_from") or "",
-        "有效期至": p.get("valid_to") or "", "许可机关": a["name"],
-        "许可机关统一社会信用代码": a["uscc"],
+        "许可机关": a["name"], "许可机关统一社会信用代码": a["uscc"],
         "当前状态": licence_state(p),
     }
 
@@ -206,34 +192,47 @@ def licence_state(p: dict[str, Any]) -> str:
     return "过期" if valid_to and as_of and str(valid_to) < str(as_of) else "有效"
 
 
-def _inspection(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
-    return {
-        "检查文书号": p["document_no"], "检查类别": "消防监督检查", "检查日期": p["decided_on"],
-        "检查结果": mask(p.get("facts")), "检查依据": mask(p.get("legal_basis")),
-        "发现隐患数": str(p.get("hazards_found") or 0),
-        "已整改隐患数": str(p.get("hazards_rectified") or 0),
-        "检查机关": a["name"], "检查机关统一社会信用代码": a["uscc"],
-    }
+def _inspection(_p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
+    return {"检查类别": "消防监督检查", "检查机关": a["name"],
+            "检查机关统一社会信用代码": a["uscc"]}
 
 
-def _coercive(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
-    return {
-        "行政强制决定书文号": p["document_no"],
-        "强制措施种类": MEASURE_TYPES.zh(p["measure_type"]) if p.get("measure_type") else "",
-        "违法事实": mask(p.get("facts")), "实施依据": mask(p.get("legal_basis")),
-        "决定日期": p["decided_on"], "措施开始日期": p.get("started_on") or "",
-        "措施解除日期": p.get("lifted_on") or "", "实施机关": a["name"],
-        "实施机关统一社会信用代码": a["uscc"],
-    }
+def _coercive(_p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
+    return {"实施机关": a["name"], "实施机关统一社会信用代码": a["uscc"]}
 
 
-_BY_CATEGORY: dict[str, Callable[[dict[str, Any], dict[str, str]], dict[str, str]]] = {
+# The columns the publisher computes (from several fields, the authority, the item's date);
+# the columns a field feeds as it is are written by ``_declared``.
+_COMPUTED: dict[str, Callable[[dict[str, Any], dict[str, str]], dict[str, str]]] = {
     "penalty": _penalty, "licensing": _licensing, "inspection": _inspection,
     "coercive_measure": _coercive,
 }
 
 
+def _as_published(declared: Field, value: Any) -> str:
+    """A field's value as its 双公示 column writes it (``Field.publish_as``)."""
+    how = declared.publish_as
+    if how == "masked":
+        return mask(value)
+    if how == "wan":
+        return _wan(value)
+    if how == "count":
+        return str(value or 0)
+    if how == "zh" and declared.words is not None:
+        return declared.words.zh(value) if value else ""
+    if isinstance(value, list):
+        return "、".join(declared.words.zh(v) for v in value) if declared.words else ""
+    return "" if value is None else str(value)
+
+
+def _declared(category: str, p: dict[str, Any]) -> dict[str, str]:
+    return {f.published: _as_published(f, p.get(f.name))
+            for f in record_kinds.kind(category).fields if f.published}
+
+
 def public_fields(category: str, payload: dict[str, Any]) -> dict[str, str]:
     """The item's public fields, in the category's field order."""
-    values = {**_common(payload), **_BY_CATEGORY[category](payload, payload["authority"])}
+    computed = _COMPUTED.get(category)
+    values = {**_common(payload), **_declared(category, payload),
+              **(computed(payload, payload["authority"]) if computed else {})}
     return {name: values.get(name, "") for name in FIELDS[category]}

@@ -34,14 +34,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app import uscc as uscc_codes
 from app.errors import ValidationFailed
-from app.models.records import CATEGORIES, TIERS
+from app.models.records import TIERS
 from app.services.casework.record_rules import money
 from app.web.i18n import LABELS, tr
 from app.workflows.vocabulary import (
     ID_TYPES,
-    LICENCE_TYPES,
-    MEASURE_TYPES,
-    PENALTY_TYPES,
     REVOCATION_GROUNDS,
 )
 
@@ -142,62 +139,6 @@ class UnitForm(FlaskForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.legal_rep_id_type.choices = [NONE_CHOSEN, *choices("id_type", ID_TYPES.offered)]
-
-
-class RecordForm(FlaskForm):
-    """One form for the four categories; the page shows the fields of the chosen one."""
-
-    category = SelectField(_l("类别"), validators=[required()])
-    document_no = text(_l("文书编号"), 100, needed=True)
-    decided_on = day(_l("决定日期"), needed=True)
-    facts = TextAreaField(_l("违法事实 / 检查情况"), validators=[Optional(), Length(max=5000)])
-    legal_basis = TextAreaField(_l("依据"), validators=[Optional(), Length(max=2000)])
-    tier = SelectField(_l("公示等级"), validators=[Optional()])
-    penalty_types = MultiCheckboxField(_l("处罚种类"), validators=[Optional()])
-    fine_amount = StringField(_l("罚款金额（元）"), validators=[Optional(), amount_in_yuan])
-    confiscation_amount = StringField(_l("没收违法所得、非法财物金额（元）"),
-                                      validators=[Optional(), amount_in_yuan])
-    licence_affected = text(_l("暂扣或吊销证照名称及编号"), 500)
-    effective_until = day(_l("处罚有效期至（默认决定日期）"))
-    hazards_found = IntegerField(_l("发现隐患数"), validators=[Optional(), NumberRange(0, 100000)])
-    hazards_rectified = IntegerField(_l("当场整改数"),
-                                     validators=[Optional(), NumberRange(0, 100000)])
-    correction_notice_no = text(_l("责令改正通知书文号"), 100)
-    correction_notice_on = day(_l("责令改正通知书日期"))
-    major_hazard = BooleanField(_l("发现重大火灾隐患"))
-    major_hazard_listed_on = day(_l("挂牌督办日期"))
-    major_hazard_closed_on = day(_l("整改销案日期"))
-    deliberation_ref = text(_l("集体讨论记录编号"), 100)
-    deliberation_on = day(_l("集体讨论日期"))
-    measure_type = SelectField(_l("强制措施种类"), validators=[Optional()])
-    started_on = day(_l("措施开始日期"))
-    lifted_on = day(_l("措施解除日期"))
-    licence_type = SelectField(_l("许可类别"), validators=[Optional()])
-    licence_no = text(_l("许可编号"), 100)
-    valid_from = day(_l("有效期自"))
-    valid_to = day(_l("有效期至"))
-    certificate_name = text(_l("许可证书名称"), 200)
-    person_name = text(_l("自然人姓名"), 100)
-    person_id_type = SelectField(_l("证件类型"), validators=[Optional()])
-    person_id_number = text(_l("证件号码（公示时遮蔽）"), 40)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.category.choices = choices("category", CATEGORIES)
-        self.tier.choices = [NONE_CHOSEN, *choices("tier", TIERS)]
-        self.penalty_types.choices = choices("penalty_type", PENALTY_TYPES.offered)
-        self.measure_type.choices = [NONE_CHOSEN, *choices("measure_type", MEASURE_TYPES.offered)]
-        self.licence_type.choices = [NONE_CHOSEN, *choices("licence_type", LICENCE_TYPES.offered)]
-        self.person_id_type.choices = [NONE_CHOSEN, *choices("id_type", ID_TYPES.offered)]
-
-
-class CorrectionForm(RecordForm):
-    """An objection answered by correcting the record: the record's form (only the fields
-    that may be corrected are shown) and the explanation."""
-
-    category = HiddenField()
-    reason = TextAreaField(_l("更正说明（答复单位）"), validators=[
-        required(), Length(max=2000, message=_l("内容过长。"))])
 
 
 class ReasonForm(FlaskForm):

@@ -13,11 +13,11 @@ from werkzeug.wrappers import Response
 
 from app import responders
 from app.services.base.context import today
-from app.web import auth, i18n, printing, public, selfservice
+from app.web import auth, forms_record, i18n, printing, public, selfservice
 from app.web.pages import error_page, safe_next
 from app.web.security import csrf, login_manager
 from app.web.staff import bp as staff
-from app.workflows import publicity
+from app.workflows import publicity, record_kinds
 
 # The pages' blueprints: CSRF protects their forms, and only theirs (the API uses tokens).
 PAGES = (auth.bp, staff, selfservice.bp, public.bp)
@@ -43,6 +43,8 @@ def init_web(app: Flask) -> None:
     app.add_template_filter(_localtime, "localtime")
     app.add_template_filter(i18n.tr, "tr")  # a service message in the page's language
     app.jinja_env.globals["label"] = i18n.label  # a global: macros see it too
+    app.jinja_env.globals["record_details"] = forms_record.record_details
+    app.jinja_env.globals["record_categories"] = tuple(record_kinds.KINDS)
     app.jinja_env.globals["self_service_url"] = printing.self_service_url
     app.jinja_env.globals["qr_svg"] = printing.qr_svg
     # A penalty's own publicity moves in the unit's audit chain under these triggers.

@@ -14,7 +14,7 @@ from app.publishers.fields import public_fields
 from app.services.audit.unit_trail import unit_events, verify_chain
 from app.services.casework import records
 from app.services.disclosure.pipeline import run_disclosure
-from app.web.forms import RecordForm
+from app.web.forms_record import record_form_class
 from app.workflows.facts import Actor
 from app.workflows.vocabulary import MEASURE_TYPES, PENALTY_TYPES
 from tests import builders as b
@@ -24,7 +24,7 @@ SYSTEM = Actor(None, "creditflow", "system")
 
 def test_the_form_offers_what_is_published_under_the_same_name(app):
     with app.test_request_context("/"):
-        form = RecordForm()
+        form = record_form_class()()
         offered = {c.value: str(c.label) for c in form.penalty_types.choices}
     assert set(offered) == set(PENALTY_TYPES.offered) and "stop_order" not in offered
     for value, label in offered.items():

@@ -19,10 +19,9 @@ import io
 import re
 import secrets
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -35,24 +34,16 @@ from app.database import bulk_insert, reserve_ids, unit_of_work
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import N_
-from app.models import DisclosureItem, EnforcementRecord, Unit
+from app.models import EnforcementRecord, Unit
 from app.models._types import utcnow
 from app.services.audit.unit_trail import append_events
-from app.services.base.context import calendar, setting, today
+from app.services.base.context import setting, today
 from app.services.base.files import area
-from app.services.casework.record_rules import CATEGORY_FIELDS, COMMON_FIELDS, clean_record
-from app.services.credit import record_publicity
-from app.services.disclosure.outbox import public_payload, workdays_for
-from app.workflows import publicity
+from app.services.casework.record_rules import clean_record
+from app.services.casework.writer import write_records
+from app.workflows import record_kinds
 from app.workflows.facts import Actor
-from app.workflows.vocabulary import (
-    CATEGORIES,
-    LICENCE_TYPES,
-    MEASURE_TYPES,
-    PENALTY_TYPES,
-    TIERS,
-    Vocabulary,
-)
+from app.workflows.vocabulary import CATEGORIES, Vocabulary
 
 MAX_PROBLEMS = 1000  # reported one by one; beyond that only counted
 
@@ -68,59 +59,54 @@ class Column:
 
 
 UNIT_CODE = Column("统一社会信用代码", "uscc", "uscc", True, "91120110MA05ABCD0M")
-SHEETS: dict[str, tuple[str, tuple[Column, ...]]] = {
-    "单位": ("units", (
-        UNIT_CODE, Column("单位名称", "name", required=True, example="天津东丽物流有限公司"),
-        Column("所属街道", "street", example="金钟街道"),
-        Column("地址", "address", example="天津市东丽区金钟街道100号"),
-        Column("法定代表人", "legal_representative", example="王明"),
-        Column("联系电话", "contact_phone", example="022-24390000"))),
-    "监督检查": ("inspection", (
-        UNIT_CODE, Column("检查文书号", "document_no", required=True,
-                          example="津东消监检字〔2023〕第00001号"),
-        Column("检查日期", "decided_on", "date", True, dt.date(2023, 3, 1)),
-        Column("检查情况", "facts", example="消防监督检查"),
-        Column("发现隐患数", "hazards_found", "int", example=2),
-        Column("已整改隐患数", "hazards_rectified", "int", example=1),
-        Column("责令改正通知书文号", "correction_notice_no", example="津东消改字〔2023〕第00001号"),
-        Column("责令改正通知书日期", "correction_notice_on", "date", example=dt.date(2023, 3, 1)),
-        Column("重大火灾隐患", "major_hazard", "bool", example="否"),
-        Column("挂牌督办日期", "major_hazard_listed_on", "date"),
-        Column("整改销案日期", "major_hazard_closed_on", "date"))),
-    "行政处罚": ("penalty", (
-        UNIT_CODE, Column("行政处罚决定书文号", "document_no", required=True,
-                          example="津东消行罚决字〔2023〕0001号"),
-        Column("处罚决定日期", "decided_on", "date", True, dt.date(2023, 3, 10)),
-        Column("公示等级", "tier", "choice", True, "一般", TIERS),
-        Column("处罚种类", "penalty_types", "choices", True, "罚款", PENALTY_TYPES),
-        Column("罚款金额（元）", "fine_amount", "money", example="10000.00"),
-        Column("违法事实", "facts", required=True, example="消防设施、器材未保持完好有效"),
-        Column("处罚依据", "legal_basis", required=True,
-               example="《中华人民共和国消防法》第六十条第一款第一项"),
-        Column("集体讨论记录编号", "deliberation_ref"),
-        Column("集体讨论日期", "deliberation_on", "date"))),
-    "行政强制": ("coercive_measure", (
-        UNIT_CODE, Column("文书号", "document_no", required=True,
-                          example="津东消强字〔2023〕0001号"),
-        Column("决定日期", "decided_on", "date", True, dt.date(2023, 4, 1)),
-        Column("强制措施种类", "measure_type", "choice", True, "临时查封", MEASURE_TYPES),
-        Column("措施开始日期", "started_on", "date", True, dt.date(2023, 4, 1)),
-        Column("措施解除日期", "lifted_on", "date"),
-        Column("事实", "facts", example="存在严重威胁公共安全的火灾隐患"),
-        Column("依据", "legal_basis", example="《中华人民共和国消防法》第五十四条"),
-        Column("集体讨论记录编号", "deliberation_ref", example="东消集议〔2023〕强0001号"),
-        Column("集体讨论日期", "deliberation_on", "date", example=dt.date(2023, 3, 31)))),
-    "行政许可": ("licensing", (
-        UNIT_CODE, Column("许可决定书文号", "document_no", required=True,
-                          example="津东消许字〔2023〕0001号"),
-        Column("许可决定日期", "decided_on", "date", True, dt.date(2023, 5, 1)),
-        Column("许可类别", "licence_type", "choice", True, "核准", LICENCE_TYPES),
-        Column("许可编号", "licence_no", required=True, example="DLXF2023-0001"),
-        Column("有效期自", "valid_from", "date", True, dt.date(2023, 5, 1)),
-        Column("有效期至", "valid_to", "date", True, dt.date(2026, 4, 30)),
-        Column("许可证书名称", "certificate_name"),
-        Column("许可内容", "facts", example="公众聚集场所投入使用、营业前消防安全检查合格"))),
-}
+UNIT_SHEET = "单位"
+UNIT_COLUMNS = (
+    UNIT_CODE, Column("单位名称", "name", required=True, example="天津东丽物流有限公司"),
+    Column("所属街道", "street", example="金钟街道"),
+    Column("地址", "address", example="天津市东丽区金钟街道100号"),
+    Column("法定代表人", "legal_representative", example="王明"),
+    Column("联系电话", "contact_phone", example="022-24390000"))
+# How a declared field's type is read from a cell.
+_READ_AS = {record_kinds.TEXT: "text", record_kinds.LONG_TEXT: "text", record_kinds.DATE: "date",
+            record_kinds.COUNT: "int", record_kinds.MONEY: "money", record_kinds.FLAG: "bool",
+            record_kinds.CHOICE: "choice", record_kinds.CHOICES: "choices"}
+
+
+def column_of(declared: record_kinds.Field) -> Column:
+    """The template's column of a declared field."""
+    return Column(declared.header, declared.name, _READ_AS[declared.type],
+                  declared.required_always, declared.example, declared.words)
+
+
+class _Sheets(Mapping[str, tuple[str, tuple[Column, ...]]]):
+    """The template's sheets: the units', and one per kind of record with the unit's code
+    and the columns of the fields its kind offers for import (``record_kinds``), named by the
+    category's official name."""
+
+    _built: tuple[tuple[int, ...], dict[str, tuple[str, tuple[Column, ...]]]] = ((), {})
+
+    def _all(self) -> dict[str, tuple[str, tuple[Column, ...]]]:
+        key = tuple(id(k) for k in record_kinds.KINDS.values())  # built again when they change
+        if self._built[0] == key:
+            return self._built[1]
+        sheets: dict[str, tuple[str, tuple[Column, ...]]] = {UNIT_SHEET: ("units", UNIT_COLUMNS)}
+        for category, kind in record_kinds.KINDS.items():
+            sheets[kind.label] = (category, (UNIT_CODE, *(
+                column_of(f) for f in kind.offered(record_kinds.IMPORT))))
+        self._built = (key, sheets)
+        return sheets
+
+    def __getitem__(self, sheet: str) -> tuple[str, tuple[Column, ...]]:
+        return self._all()[sheet]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(record_kinds.KINDS) + 1
+
+
+SHEETS: Mapping[str, tuple[str, tuple[Column, ...]]] = _Sheets()
 YES, NO = ("是", "Y", "y", "yes", "true", "1"), ("否", "N", "n", "no", "false", "0", "")
 
 
@@ -388,17 +374,55 @@ def _value(column: Column, value: Any) -> Any:
     if column.kind in ("choice", "choices"):
         assert column.words is not None
         by_name = {column.words.zh(v): v for v in column.words.offered}
-        names = [n.strip() for n in re.split(r"[、,，;；]", str(value)) if n.strip()]
-        found = [by_name.get(n) for n in names]
-        if not names or None in found:
-            raise ValueError(N_("应为 %(choices)s 之一。", choices="、".join(by_name)))
-        return found if column.kind == "choices" else found[0]
+        if column.kind == "choice":
+            if str(value) not in by_name:
+                raise ValueError(N_("应为 %(choices)s 之一。", choices="；".join(by_name)))
+            return by_name[str(value)]
+        found = _words(str(value), by_name)
+        if not found:
+            raise ValueError(N_("应为 %(choices)s 之一。", choices="；".join(by_name)))
+        return found
     if column.kind == "uscc":
         return uscc_codes.normalise(str(value))
     text = str(value)
     if len(text) > 2000:
         raise ValueError(N_("内容过长。"))
     return text
+
+
+def cell_value(column: Column, value: Any) -> Any:
+    """A stored value as this column writes it in a spreadsheet (an export), so that the
+    file reads back as the same value: official names for words (several separated by ；),
+    是 or 否 for a flag."""
+    if value is None:
+        return None
+    if column.kind == "bool":
+        return "是" if value else "否"
+    if column.kind == "choice" and column.words is not None:
+        return column.words.zh(value)
+    if column.kind == "choices" and column.words is not None:
+        return "；".join(column.words.zh(v) for v in value)
+    return value
+
+
+def _words(text: str, by_name: dict[str, str]) -> list[str] | None:
+    """Several official names in one cell, separated by ；;，, or 、 (None if one is not a
+    name): an official name that itself contains 、 (没收违法所得、没收非法财物) is one name, so
+    the pieces between 、 are joined back, longest first, where they make one."""
+    found: list[str] = []
+    for piece in (p.strip() for p in re.split(r"[,，;；]", text)):
+        parts = [p.strip() for p in piece.split("、") if p.strip()]
+        start = 0
+        while start < len(parts):
+            for end in range(len(parts), start, -1):
+                name = "、".join(parts[start:end])
+                if name in by_name:
+                    found.append(by_name[name])
+                    start = end
+                    break
+            else:
+                return None
+    return found or None
 
 
 def _check_unit(sheet: str, number: int, row: dict[str, Any], streets: set[str],
@@ -539,8 +563,7 @@ def prune_staged() -> int:
     return len(old)
 
 
-UNIT_FIELDS = ("uscc", "name", "street", "address", "legal_representative", "contact_phone")
-COLUMNS_OF = {category: (*COMMON_FIELDS, *fields) for category, fields in CATEGORY_FIELDS.items()}
+UNIT_FIELDS = tuple(c.field for c in UNIT_COLUMNS)
 
 
 def _write(actor: Actor, parsed: Parsed) -> None:
@@ -563,75 +586,12 @@ def _write(actor: Actor, parsed: Parsed) -> None:
         for start in range(0, len(missing), 1000):
             ids.update(dict(session.execute(select(Unit.uscc, Unit.id).where(
                 Unit.uscc.in_(missing[start:start + 1000]))).all()))
-        if parsed.records:
-            _write_records(session, actor, parsed.records, ids, now)
+        memo: dict[Any, Any] = {}  # deadlines, across chunks
+        for start in range(0, len(parsed.records), CHUNK):  # memory stays bounded
+            write_records(session, actor, [
+                (ids[code], fields) for code, fields in parsed.records[start:start + CHUNK]],
+                refs={"import": True}, memo=memo)
         parsed.records.clear()
 
 
 CHUNK = 5000  # rows built and written at a time, inside the one transaction
-
-
-def _write_records(session: Any, actor: Actor, records: list[tuple[str, dict[str, Any]]],
-                   ids: dict[str, int], now: dt.datetime) -> None:
-    """The records a chunk at a time (memory stays bounded), each chunk with one INSERT per
-    table and its audit events; all in the caller's one transaction."""
-    deadlines: dict[tuple[dt.date, int], Any] = {}  # a district's year has few distinct days
-
-    def due(on: dt.date, workdays: int) -> Any:
-        if (on, workdays) not in deadlines:
-            deadlines[(on, workdays)] = calendar().add_workdays(on, workdays)
-        return deadlines[(on, workdays)]
-
-    workdays = {category: workdays_for("add", category) for category in CATEGORIES}
-    for start in range(0, len(records), CHUNK):
-        _write_chunk(session, actor, records[start:start + CHUNK], ids, now, due, workdays)
-
-
-def _write_chunk(session: Any, actor: Actor, records: list[tuple[str, dict[str, Any]]],
-                 ids: dict[str, int], now: dt.datetime, due: Any,
-                 workdays_of: dict[str, int]) -> None:
-    rows: list[dict[str, Any]] = []
-    shown: list[bool] = []
-    for code, fields in records:
-        category = fields["category"]
-        workdays = workdays_of[category]
-        deadline = due(fields["decided_on"], workdays)
-        visible = record_publicity.published(category, fields.get("tier"))
-        shown.append(visible)
-        row = {c: fields.get(c) for c in COLUMNS_OF[category]}
-        if category == "inspection":
-            row["major_hazard"] = bool(row.get("major_hazard"))
-        rows.append({**row, "unit_id": ids[code], "publish_by": deadline.day,
-                     "publish_by_provisional": deadline.provisional, "status": "active",
-                     "created_by": actor.id, "created_at": now,
-                     "publicity_status": publicity.initial_state(category, visible),
-                     "_workdays": workdays})
-    table = EnforcementRecord.__table__
-    made = reserve_ids(session, table, len(rows))
-    for record_id, row in zip(made, rows, strict=True):
-        row["id"] = record_id
-    for category in CATEGORIES:  # one statement per category: only its own columns
-        bulk_insert(session, table, [{k: v for k, v in r.items() if k != "_workdays"}
-                                     for r in rows if r["category"] == category])
-    units = {u.id: u for u in session.execute(select(
-        Unit.id, Unit.uscc, Unit.name, Unit.legal_representative, Unit.legal_rep_id_type,
-        Unit.legal_rep_id_number).where(Unit.id.in_({r["unit_id"] for r in rows}))).all()}
-    items, as_of = [], today()
-    for record_id, row, visible in zip(made, rows, shown, strict=True):
-        if not visible:
-            continue
-        record = SimpleNamespace(**{c.name: row.get(c.name) for c in table.columns})
-        record.id, record.unit = record_id, units[row["unit_id"]]
-        deadline = due(row["decided_on"], row["_workdays"])
-        items.append({"category": row["category"], "op": "add", "record_id": record_id,
-                      "unit_id": row["unit_id"], "listing_id": None,
-                      "payload": public_payload("add", record, None,  # type: ignore[arg-type]
-                                                 as_of=as_of, objection=False),
-                      "due_by": deadline.day, "due_from": row["decided_on"],
-                      "due_workdays": row["_workdays"], "due_provisional": deadline.provisional,
-                      "status": "pending", "batch_id": None, "created_at": now})
-    bulk_insert(session, DisclosureItem.__table__, items)
-    append_events(session, [
-        {"unit_id": row["unit_id"], "trigger": "record_added",
-         "refs": {"record_id": record_id, "category": row["category"], "import": True}}
-        for record_id, row in zip(made, rows, strict=True)], actor)

@@ -1,8 +1,14 @@
-"""Rules an enforcement record must satisfy, per category. Pure: no database."""
+"""Rules an enforcement record must satisfy. Pure: no database.
+
+What each field is, and when it is required, is declared with its kind
+(``app/workflows/record_kinds.py``): ``clean_record`` checks every declared field by its type
+and declaration, then the rules between fields that a kind has (dates in order, the
+deliberation a decision needs, a natural person's ID, a register's payment)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -10,41 +16,15 @@ from stdnum.cn import ric
 
 from app.errors import ValidationFailed
 from app.i18n import N_
-from app.models.records import CATEGORIES, TIERS
+from app.workflows import record_kinds as kinds
+from app.workflows.record_kinds import Field
 from app.workflows.vocabulary import (
+    CATEGORIES,
     DELIBERATED_MEASURES,
     DELIBERATED_PENALTIES,
     ID_TYPES,
-    LICENCE_TYPES,
-    MEASURE_TYPES,
-    PENALTY_TYPES,
 )
 
-DELIBERATION = ("deliberation_ref", "deliberation_on")
-CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {
-    "penalty": ("tier", "penalty_types", "fine_amount", "confiscation_amount",
-                "licence_affected", "effective_until", "person_name", "person_id_type",
-                "person_id_number", *DELIBERATION),
-    "inspection": ("hazards_found", "hazards_rectified", "correction_notice_no",
-                   "correction_notice_on", "major_hazard", "major_hazard_listed_on",
-                   "major_hazard_closed_on"),
-    "coercive_measure": ("measure_type", "started_on", "lifted_on", *DELIBERATION),
-    "licensing": ("licence_type", "licence_no", "valid_from", "valid_to", "certificate_name",
-                  "person_name", "person_id_type", "person_id_number"),
-}
-COMMON_FIELDS = ("category", "document_no", "decided_on", "facts", "legal_basis")
-# What a correction (更正, after an objection) may change: what was misread or mistyped. Not
-# the category, the unit or the penalty's tier: a wrong one is revoked and entered anew.
-CORRECTABLE: dict[str, tuple[str, ...]] = {
-    "penalty": ("document_no", "decided_on", "facts", "legal_basis", "penalty_types",
-                "fine_amount", "confiscation_amount", "licence_affected", "effective_until"),
-    "inspection": ("document_no", "decided_on", "facts", "legal_basis", "hazards_found",
-                   "hazards_rectified"),
-    "coercive_measure": ("document_no", "decided_on", "facts", "legal_basis", "measure_type",
-                         "started_on", "lifted_on"),
-    "licensing": ("document_no", "decided_on", "facts", "legal_basis", "licence_no",
-                  "valid_from", "valid_to", "certificate_name"),
-}
 # Dates outside this range are typing errors, not records (the service keeps 2000-2099).
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2099, 12, 31)
@@ -132,96 +112,153 @@ def money(value: Any, field: str = "fine_amount") -> Decimal:
 
 def clean_record(data: dict[str, Any], today: dt.date,
                  deliberation_fine: Decimal = Decimal("30000")) -> dict[str, Any]:
-    """Validate a new record's fields; return them cleaned, or raise with every field error.
-    ``deliberation_fine``: a fine from which the decision needs collective deliberation."""
+    """Validate a new record's fields; return them cleaned (``category`` and every field of
+    its kind), or raise with every field error. ``deliberation_fine``: a fine from which the
+    decision needs collective deliberation."""
     errors = _Errors()
     category = data.get("category")
-    if category not in CATEGORIES:
-        raise ValidationFailed.on("category", one_of("category", CATEGORIES))
-    allowed = set(COMMON_FIELDS) | set(CATEGORY_FIELDS[category])
-    for field in sorted(set(data) - allowed):
-        if data[field] not in (None, "", []):
-            errors.add(field, N_("不适用于类别 %(category)s。", category=category))
-    out = {k: data.get(k) for k in allowed}
-    out["document_no"] = (out.get("document_no") or "").strip()
-    if not out["document_no"]:
-        errors.add("document_no", N_("文书编号不能为空。"))
+    if category not in kinds.KINDS:
+        raise ValidationFailed.on("category", one_of("category", CATEGORIES.values))
+    kind = kinds.kind(category)
+    for name in sorted(set(data) - {"category", *kind.names}):
+        if data[name] not in (None, "", []):
+            errors.add(name, N_("不适用于类别 %(category)s。", category=category))
+    out: dict[str, Any] = {"category": category}
+    for each in kind.fields:
+        out[each.name] = _clean_field(each, data.get(each.name), errors)
+    for each in kind.fields:
+        _check_required(each, out, errors)
     decided = out.get("decided_on")
-    if not isinstance(decided, dt.date):
-        errors.add("decided_on", N_("请填写决定日期。"))
-    elif decided > today:
+    if isinstance(decided, dt.date) and decided > today:
         errors.add("decided_on", N_("决定日期不能晚于今天。"))
-    for text in ("facts", "legal_basis"):
-        out[text] = (out.get(text) or "").strip() or None
-    _CHECKS[category](out, errors)
-    if category == "inspection":
-        _check_inspection_steps(out, errors, today)
-    if "deliberation_ref" in CATEGORY_FIELDS[category]:
+    check = _CHECKS.get(category)
+    if check is not None:
+        check(out, errors, today)
+    if kind.has("deliberation_ref"):
         _check_deliberation(out, errors, deliberation_fine)
-    if "person_name" in CATEGORY_FIELDS[category]:
+    if kind.has("person_name"):
         _check_person(out, errors)
-    if "detention" in (out.get("penalty_types") or []) and not out.get("person_name"):
-        errors.add("person_name", N_("行政拘留的行政相对人是自然人，请填写其姓名和证件。"))
-    for field in ("decided_on", "started_on", "lifted_on", "valid_from", "valid_to",
-                  "effective_until", "correction_notice_on", "major_hazard_listed_on",
-                  "major_hazard_closed_on", "deliberation_on"):
-        check_date(field, out.get(field), errors)
+    if kind.has("paid_amount"):
+        _check_payment(out, errors, today)
     if errors:
         raise ValidationFailed(N_("记录内容有误，请按提示修改。"), dict(errors))
     return out
 
 
-def _check_penalty(out: dict[str, Any], errors: _Errors) -> None:
-    if out.get("tier") not in TIERS:
-        errors.add("tier", one_of("tier", TIERS))
-    types = out.get("penalty_types") or []
-    unknown = [t for t in types if t not in PENALTY_TYPES.offered]
-    if not types or unknown:
-        errors.add("penalty_types", N_("处罚种类须从 %(choices)s 中选择。",
-                                           choices=", ".join(PENALTY_TYPES.offered)))
-    if out.get("fine_amount") not in (None, ""):
-        try:
-            out["fine_amount"] = money(out["fine_amount"])
-        except ValidationFailed as exc:
-            errors.add("fine_amount", exc.message)
-    else:
-        out["fine_amount"] = None
-    if "fine" in types and not out.get("fine_amount"):
-        errors.add("fine_amount", N_("处罚种类含罚款时须填写罚款金额（大于零）。"))
-    _check_penalty_details(out, types, errors)
-    for text in ("facts", "legal_basis"):
-        if not out.get(text):
-            errors.add(text, N_("行政处罚须填写违法事实和处罚依据。"))
+def _with_choices(message: str, declared: Field) -> str:
+    """A declared message, with the values its field accepts where it names them."""
+    if "%(choices)s" in message and declared.words is not None:
+        return N_(message, choices=", ".join(declared.words.offered))
+    return message
 
 
-def _check_penalty_details(out: dict[str, Any], types: list[str], errors: _Errors) -> None:
-    """The 双公示 details a penalty's types call for: the amount confiscated, the licence
-    suspended or revoked, and how long the penalty is in effect."""
-    if out.get("confiscation_amount") not in (None, ""):
+def _clean_field(declared: Field, value: Any, errors: _Errors) -> Any:
+    """One value by its declared type: text stripped (empty: None), a date in range, a
+    count, an amount in yuan, a flag, a word (or words) of the field's vocabulary."""
+    name, kind = declared.name, declared.type
+    if isinstance(value, str) and kind not in (kinds.TEXT, kinds.LONG_TEXT):
+        value = value.strip()
+    if kind == kinds.FLAG:
+        return bool(value)
+    if kind == kinds.CHOICES:
+        values = list(value or [])
+        assert declared.words is not None
+        if any(v not in declared.words.offered for v in values):
+            errors.add(name, _with_choices(declared.invalid or ONE_OF_WORDS, declared))
+        return values
+    if value in (None, ""):
+        return None
+    if kind in (kinds.TEXT, kinds.LONG_TEXT):
+        text = str(value).strip()
+        if declared.size and len(text) > declared.size:
+            errors.add(name, TOO_LONG)
+        return text or None
+    if kind == kinds.DATE:
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            errors.add(name, N_("日期格式应为 2023-03-01。"))
+            return None
+        check_date(name, value, errors)
+        return value
+    if kind == kinds.COUNT:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+            errors.add(name, N_("应为非负整数。"))
+            return None
+        return value
+    if kind == kinds.MONEY:
         try:
-            out["confiscation_amount"] = money(out["confiscation_amount"], "confiscation_amount")
+            return money(value, name)
         except ValidationFailed as exc:
-            errors.add("confiscation_amount", exc.message)
-    else:
-        out["confiscation_amount"] = None
-    if "confiscation" in types and not out.get("confiscation_amount"):
-        errors.add("confiscation_amount", N_("处罚种类含没收时须填写没收金额（大于零）。"))
-    out["licence_affected"] = (out.get("licence_affected") or "").strip() or None
-    if {"licence_suspension", "licence_revocation"} & set(types) and not out["licence_affected"]:
-        errors.add("licence_affected", N_("暂扣或吊销许可证件时须填写证照名称及编号。"))
+            errors.add(name, exc.message)
+            return None
+    if kind == kinds.CHOICE:
+        assert declared.words is not None
+        if value not in declared.words.offered:
+            errors.add(name, _with_choices(declared.invalid or ONE_OF_WORDS, declared))
+            return None
+    return value
+
+
+def _check_required(declared: Field, out: dict[str, Any], errors: _Errors) -> None:
+    """A field required always, or when another field holds one of some values."""
+    name = declared.name
+    if name in errors:
+        return
+    empty = out.get(name) in (None, "", [])
+    if declared.required and empty:
+        errors.add(name, _with_choices(declared.required, declared))
+        return
+    when = declared.required_when
+    if when is not None and not out.get(name):  # an amount of zero is no amount
+        other = out.get(when.field)
+        held = set(other) if isinstance(other, list) else {other}
+        if held & when.values:
+            errors.add(name, when.message)
+
+
+MAX_COUNT = 1_000_000
+TOO_LONG = N_("内容过长。")
+ONE_OF_WORDS = N_("应为 %(choices)s 之一。")
+Check = Callable[[dict[str, Any], "_Errors", dt.date], None]
+
+
+def _check_penalty(out: dict[str, Any], errors: _Errors, _today: dt.date) -> None:
+    """A penalty's period in effect starts with the decision; a detention has a person."""
     until, decided = out.get("effective_until"), out.get("decided_on")
     if isinstance(until, dt.date) and isinstance(decided, dt.date) and until < decided:
         errors.add("effective_until", N_("处罚有效期不能早于决定日期。"))
+    if "detention" in (out.get("penalty_types") or []) and not out.get("person_name"):
+        errors.add("person_name", N_("行政拘留的行政相对人是自然人，请填写其姓名和证件。"))
 
 
-def _check_inspection(out: dict[str, Any], errors: _Errors) -> None:
+def _check_inspection(out: dict[str, Any], errors: _Errors, today: dt.date) -> None:
+    """Hazards found and rectified (none given: none), then the inspection's steps."""
     found, fixed = out.get("hazards_found"), out.get("hazards_rectified")
     out["hazards_found"] = found = 0 if found is None else found
     out["hazards_rectified"] = fixed = 0 if fixed is None else fixed
-    if not isinstance(found, int) or found < 0:
-        errors.add("hazards_found", N_("发现隐患数须为非负整数。"))
-    elif not isinstance(fixed, int) or fixed < 0 or fixed > found:
+    if "hazards_found" not in errors and "hazards_rectified" not in errors and fixed > found:
         errors.add("hazards_rectified", N_("已整改隐患数须在 0 与发现隐患数之间。"))
+    _check_inspection_steps(out, errors, today)
+
+
+def _check_payment(out: dict[str, Any], errors: _Errors, today: dt.date) -> None:
+    """A register's payment of the fine: an amount above zero and up to the fine, paid on a
+    day between the decision and today (a receipt number only with a payment)."""
+    paid, on = out.get("paid_amount"), out.get("paid_on")
+    if paid is None:
+        if on is not None or out.get("receipt_no"):
+            errors.add("paid_amount", N_("填写缴款日期或票据号时须填写已缴罚款金额。"))
+        return
+    if paid <= 0:
+        errors.add("paid_amount", N_("缴款金额须大于零。"))
+    elif not out.get("fine_amount") or paid > out["fine_amount"]:
+        errors.add("paid_amount", N_("已缴金额不能超过罚款金额。"))
+    decided = out.get("decided_on")
+    if not isinstance(on, dt.date):
+        errors.add("paid_on", N_("填写已缴罚款金额时须填写缴款日期。"))
+    elif on > today:
+        errors.add("paid_on", N_("日期不能晚于今天。"))
+    elif isinstance(decided, dt.date) and on < decided:
+        errors.add("paid_on", N_("缴款日期不能早于处罚决定日期。"))
 
 
 def _check_inspection_steps(out: dict[str, Any], errors: _Errors, today: dt.date) -> None:
@@ -274,35 +311,19 @@ def _check_deliberation(out: dict[str, Any], errors: _Errors, threshold: Decimal
         errors.add("deliberation_on", N_("集体讨论日期不能晚于决定日期。"))
 
 
-def _check_coercive_measure(out: dict[str, Any], errors: _Errors) -> None:
-    if out.get("measure_type") not in MEASURE_TYPES.offered:
-        errors.add("measure_type", N_("强制措施种类须为 %(choices)s 之一（责令停止施工、停止使用、"
-                                      "停产停业是行政处罚，请登记为行政处罚）。",
-                                      choices=", ".join(MEASURE_TYPES.offered)))
+def _check_coercive_measure(out: dict[str, Any], errors: _Errors, _today: dt.date) -> None:
     started, lifted = out.get("started_on"), out.get("lifted_on")
-    if not isinstance(started, dt.date):
-        errors.add("started_on", N_("请填写措施开始日期。"))
-    elif lifted is not None and lifted < started:
+    if isinstance(started, dt.date) and isinstance(lifted, dt.date) and lifted < started:
         errors.add("lifted_on", N_("解除日期不能早于开始日期。"))
 
 
-def _check_licensing(out: dict[str, Any], errors: _Errors) -> None:
-    if out.get("licence_type") not in LICENCE_TYPES.offered:
-        errors.add("licence_type", one_of("licence_type", LICENCE_TYPES.offered))
-    out["licence_no"] = (out.get("licence_no") or "").strip() or None
-    out["certificate_name"] = (out.get("certificate_name") or "").strip() or None
-    if not out["licence_no"]:
-        errors.add("licence_no", N_("请填写许可编号。"))
+def _check_licensing(out: dict[str, Any], errors: _Errors, _today: dt.date) -> None:
     start, end = out.get("valid_from"), out.get("valid_to")
-    if not isinstance(start, dt.date):
-        errors.add("valid_from", N_("请填写有效期起始日期。"))
-    if not isinstance(end, dt.date):
-        errors.add("valid_to", N_("请填写有效期截止日期。"))
-    elif isinstance(start, dt.date) and end < start:
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
         errors.add("valid_to", N_("有效期截止日期不能早于起始日期。"))
 
 
-_CHECKS = {
+_CHECKS: dict[str, Check] = {
     "penalty": _check_penalty,
     "inspection": _check_inspection,
     "coercive_measure": _check_coercive_measure,

@@ -17,11 +17,8 @@ from app.i18n import N_
 from app.models import DisclosureItem, EnforcementRecord, FinePayment, HazardRectification
 from app.models.records import CATEGORIES
 from app.services.audit.unit_trail import append_event
-from app.services.base.context import calendar, setting, today
+from app.services.base.context import setting, today
 from app.services.casework.record_rules import (
-    CATEGORY_FIELDS,
-    COMMON_FIELDS,
-    CORRECTABLE,
     EARLIEST,
     check_date,
     clean_record,
@@ -29,12 +26,13 @@ from app.services.casework.record_rules import (
     one_of,
 )
 from app.services.casework.units import get_unit
+from app.services.casework.writer import write_records
 from app.services.credit import record_publicity
 from app.services.credit.listings import end_listing_without_basis
 from app.services.credit.record_publicity import record_facts
 from app.services.credit.record_restoration import close_record_request
 from app.services.disclosure import outbox
-from app.workflows import publicity
+from app.workflows import publicity, record_kinds
 from app.workflows.facts import Actor
 
 
@@ -46,12 +44,10 @@ def _duplicate(category: str, document_no: str) -> Duplicate:
 
 
 def add_record(actor: Actor, uscc: str, data: dict[str, Any]) -> EnforcementRecord:
-    """Record a decision for a unit, with its disclosure deadline and an ``add`` item (none for
-    a minor penalty, which is not published unless ``PUBLISH_MINOR_PENALTIES``)."""
+    """Record a decision for a unit (by hand or through the API), with its disclosure
+    deadline and an ``add`` item (none for a minor penalty, which is not published unless
+    ``PUBLISH_MINOR_PENALTIES``): checked by the entry rules, written by the one writer."""
     fields = clean_record(data, today(), Decimal(setting("DELIBERATION_FINE_THRESHOLD")))
-    days = int(setting("DISCLOSURE_WORKDAYS")[fields["category"]])
-    deadline = calendar().add_workdays(fields["decided_on"], days)
-    shown = record_publicity.published(fields["category"], fields.get("tier"))
     try:
         with unit_of_work() as session:
             unit = get_unit(uscc, lock=True)
@@ -61,26 +57,10 @@ def add_record(actor: Actor, uscc: str, data: dict[str, Any]) -> EnforcementReco
             )
             if session.scalar(taken) is not None:
                 raise _duplicate(fields["category"], fields["document_no"])
-            record = EnforcementRecord(
-                unit_id=unit.id,
-                publish_by=deadline.day,
-                publish_by_provisional=deadline.provisional,
-                created_by=actor.id,
-                status="active",
-                publicity_status=publicity.initial_state(fields["category"], shown),
-                **fields,
-            )
-            session.add(record)
-            session.flush()
-            if shown:
-                outbox.enqueue(session, "add", record, fields["decided_on"])
-            append_event(
-                session, unit.id, "record_added", unit.credit_status, unit.credit_status,
-                actor, refs={"record_id": record.id, "category": record.category},
-            )
+            (record_id,) = write_records(session, actor, [(unit.id, fields)])
     except IntegrityError as exc:
         raise _duplicate(fields["category"], fields["document_no"]) from exc
-    return record
+    return get_record(record_id)
 
 
 def get_record(record_id: int) -> EnforcementRecord:
@@ -262,12 +242,12 @@ def correct_record(
     correction of published information, 行政处罚法 第48条 by analogy; 备注 "更正：…").
     Returns the changed fields as {field: {"from": old, "to": new}}."""
     _active(record)
-    allowed = CORRECTABLE[record.category]
+    kind = record_kinds.kind(record.category)
+    allowed = kind.correctable
     unknown = sorted(set(changes) - set(allowed))
     if unknown:
         raise ValidationFailed.on(unknown[0], N_("该项不能更正。"))
-    current = {f: getattr(record, f) for f in (*COMMON_FIELDS[1:],
-                                                *CATEGORY_FIELDS[record.category])}
+    current = {f: getattr(record, f) for f in kind.columns}
     cleaned = clean_record({**current, **changes, "category": record.category}, today(),
                            Decimal(setting("DELIBERATION_FINE_THRESHOLD")))
     changed = {f: {"from": current[f], "to": cleaned[f]} for f in allowed
@@ -286,7 +266,7 @@ def correct_record(
         setattr(record, name, values["to"])
     session.flush()
     if record_publicity.on_platform(record):
-        names = "、".join(CORRECTED_FIELDS.get(f, f) for f in changed)
+        names = "、".join(kind.field(f).named() for f in changed)
         outbox.enqueue(session, "update", record, today(), correction=True,
                        note=N_(CORRECTED, fields=names))
     status = record.unit.credit_status
@@ -294,18 +274,6 @@ def correct_record(
     append_event(session, record.unit_id, "record_corrected", status, status, actor,
                  reason=reason, refs={"record_id": record.id, "changes": trail, **refs})
     return changed
-
-
-# The names of correctable fields as the published 备注 says them (Chinese: it is published).
-CORRECTED_FIELDS = {
-    "document_no": "文书号", "decided_on": "决定日期", "facts": "违法事实或检查情况",
-    "legal_basis": "依据", "penalty_types": "处罚种类", "fine_amount": "罚款金额",
-    "confiscation_amount": "没收金额", "licence_affected": "暂扣或吊销证照",
-    "effective_until": "处罚有效期", "hazards_found": "发现隐患数",
-    "hazards_rectified": "已整改隐患数", "measure_type": "强制措施种类",
-    "started_on": "措施开始日期", "lifted_on": "措施解除日期", "licence_no": "许可编号",
-    "valid_from": "有效期自", "valid_to": "有效期至", "certificate_name": "许可证书名称",
-}
 
 
 def _plain(value: Any) -> Any:

@@ -50,14 +50,19 @@ _NOT_APPLICABLE = {
 
 
 def window(record: EnforcementRecord) -> tuple[dt.date, dt.date] | None:
-    """The record's own publicity window, from its decision date by its tier
+    """The record's own publicity window (``window_of`` its category, tier and decision)."""
+    return window_of(record.category, record.tier, record.decided_on)
+
+
+def window_of(category: str, tier: str | None,
+              decided_on: dt.date) -> tuple[dt.date, dt.date] | None:
+    """A penalty's own publicity window, from its decision date by its tier
     (``PUBLICITY_MONTHS``; 民法典 第201-202条: a period in months ends on the corresponding
     day of the last month, or its last day); None when the record has none."""
-    if record.category != "penalty" or record.tier is None:
+    if category != "penalty" or tier is None:
         return None
-    low, high = (int(m) for m in setting("PUBLICITY_MONTHS")[record.tier])
-    return (record.decided_on + relativedelta(months=low),
-            record.decided_on + relativedelta(months=high))
+    low, high = (int(m) for m in setting("PUBLICITY_MONTHS")[tier])
+    return decided_on + relativedelta(months=low), decided_on + relativedelta(months=high)
 
 
 def published(category: str, tier: str | None) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert
@@ -14,15 +16,17 @@ from app.models._types import utcnow
 from app.publishers.fields import public_fields
 from app.services.base.context import calendar, setting, today
 from app.services.credit.objection_marks import under_objection
-from app.services.credit.record_publicity import window
+from app.services.credit.record_publicity import window_of
+from app.workflows import record_kinds
 
-PUBLIC_RECORD_FIELDS = (
-    "document_no", "decided_on", "facts", "legal_basis", "tier", "penalty_types",
-    "fine_amount", "hazards_found", "hazards_rectified", "measure_type", "started_on",
-    "lifted_on", "licence_type", "licence_no", "valid_from", "valid_to", "status",
-    "publicity_status", "revoked_reason", "revoked_on", "confiscation_amount",
-    "licence_affected", "effective_until", "certificate_name",
-)
+# What an item snapshots besides the fields its kind declares (record_kinds).
+BOOKKEEPING = ("status", "publicity_status", "revoked_reason", "revoked_on")
+
+
+def snapshot_columns() -> tuple[str, ...]:
+    """The record columns a snapshot reads: every declared field kept on the record, and the
+    record's state."""
+    return (*record_kinds.stored_columns(), *BOOKKEEPING)
 
 
 _INSERT_ITEM = insert(DisclosureItem.__table__)  # Core: no ORM bulk machinery per row
@@ -44,10 +48,22 @@ def snapshot(record: EnforcementRecord, listing: Listing | None = None,
     """The public fields of a record (and of the listing based on it) at this moment
     (``as_of``: today, given once by a caller that snapshots many records; ``objection``:
     whether it is under objection, given by a caller that knows, else read)."""
-    unit = record.unit
+    values = {name: getattr(record, name) for name in snapshot_columns()}
+    values.update(id=record.id, category=record.category,
+                  publicity_blocked_on=record.publicity_blocked_on)
+    if objection is None:
+        objection = under_objection(db.session(), record.id, listing.id if listing else None)
+    return snapshot_of(values, record.unit, listing, as_of, objection)
+
+
+def snapshot_of(values: Mapping[str, Any], unit: Any, listing: Listing | None,
+                as_of: dt.date | None, objection: bool) -> dict[str, Any]:
+    """A snapshot from a record's column values (``id``, ``category`` and
+    ``snapshot_columns()``) and its unit's (``uscc``, ``name``, the legal representative):
+    what ``snapshot`` takes from a row, and the writer of new records from what it inserts."""
     data: dict[str, Any] = {
-        "record_id": record.id,
-        "category": record.category,
+        "record_id": values["id"],
+        "category": values["category"],
         "unit": {
             "uscc": unit.uscc,
             "name": unit.name,
@@ -56,17 +72,19 @@ def snapshot(record: EnforcementRecord, listing: Listing | None = None,
             "id_number": unit.legal_rep_id_number,  # masked by the field set, never stored
         },
         "as_of": (as_of or today()).isoformat(),
-        "person": {"name": record.person_name, "id_type": record.person_id_type,
-                   "id_number": record.person_id_number} if record.person_name else None,
+        "person": {"name": values.get("person_name"), "id_type": values.get("person_id_type"),
+                   "id_number": values.get("person_id_number")}
+        if values.get("person_name") else None,
         "authority": {"name": setting("AUTHORITY_NAME"), "uscc": setting("AUTHORITY_USCC")},
     }
-    for name in PUBLIC_RECORD_FIELDS:
-        value = getattr(record, name)
+    for name in snapshot_columns():
+        value = values.get(name)
         data[name] = value if value is None or type(value) in _PLAIN else _jsonable(value)
-    data["publicity_until"] = _jsonable(publicity_until(record, listing))
-    data["extended"] = record.publicity_blocked_on is not None
-    data["objection"] = objection if objection is not None else under_objection(
-        db.session(), record.id, listing.id if listing else None)
+    span = window_of(values["category"], values.get("tier"), values["decided_on"])
+    blocked = values.get("publicity_blocked_on") is not None
+    data["publicity_until"] = span[1].isoformat() if span and not blocked else None
+    data["extended"] = blocked
+    data["objection"] = objection
     if listing is not None:
         data["listing"] = {
             "id": listing.id,
@@ -91,12 +109,22 @@ def public_payload(
                          {"op": op, "note": note, **snapshot(record, listing, as_of, objection)})
 
 
-def publicity_until(record: EnforcementRecord, listing: Listing | None = None) -> dt.date | None:
-    """Until when a penalty stays public (公示截止期): the end of its own window, counted from
-    its decision date by its tier (a listing based on it never moves that date); None once
-    the window passed with the fine unpaid (public until it is paid)."""
-    span = window(record)
-    return span[1] if span and record.publicity_blocked_on is None else None
+def payload_of(op: str, values: Mapping[str, Any], unit: Any, as_of: dt.date) -> dict[str, str]:
+    """What an item of a new record stores, from the values its writer inserts (a new record
+    has no listing, no objection and no remark)."""
+    return public_fields(values["category"],
+                         {"op": op, "note": None, **snapshot_of(values, unit, None, as_of,
+                                                                False)})
+
+
+@dataclass(frozen=True)
+class Due:
+    """When a disclosure item is due: ``workdays`` working days after ``start``."""
+
+    day: dt.date
+    provisional: bool
+    start: dt.date
+    workdays: int
 
 
 def workdays_for(op: str, category: str, correction: bool = False) -> int:
@@ -105,6 +133,32 @@ def workdays_for(op: str, category: str, correction: bool = False) -> int:
     if op == "withdraw" or correction:
         return int(setting("WITHDRAWAL_WORKDAYS"))
     return int(setting("DISCLOSURE_WORKDAYS")[category])
+
+
+def due(op: str, category: str, on: dt.date, correction: bool = False,
+        memo: dict[tuple[dt.date, int], Due] | None = None) -> Due:
+    """The one disclosure deadline: of an item of ``op`` reporting a change of ``on``, and of
+    a new record (its ``publish_by`` is the deadline of its ``add``). ``memo``: a cache kept by
+    a caller that dates many items (a district's year has few distinct days)."""
+    workdays = workdays_for(op, category, correction)
+    if memo is not None and (on, workdays) in memo:
+        return memo[(on, workdays)]
+    deadline = calendar().add_workdays(on, workdays)
+    found = Due(deadline.day, deadline.provisional, on, workdays)
+    if memo is not None:
+        memo[(on, workdays)] = found
+    return found
+
+
+def item_row(op: str, category: str, record_id: int, unit_id: int, payload: dict[str, str],
+             when: Due, listing_id: int | None = None) -> dict[str, Any]:
+    """A pending disclosure item as its table takes it (one writer for ``enqueue`` and the
+    bulk writer of records)."""
+    return {"category": category, "op": op, "record_id": record_id, "unit_id": unit_id,
+            "listing_id": listing_id, "payload": payload, "due_by": when.day,
+            "due_from": when.start, "due_workdays": when.workdays,
+            "due_provisional": when.provisional, "status": "pending", "batch_id": None,
+            "created_at": utcnow()}
 
 
 def enqueue(
@@ -119,23 +173,7 @@ def enqueue(
     """Add one disclosure item for ``record`` to the caller's transaction, due the right number
     of working days after ``on`` (kept with the item, so that a year's official schedule
     re-dates it when it arrives)."""
-    workdays = workdays_for(op, record.category, correction)
-    due = calendar().add_workdays(on, workdays)
-    session.execute(
-        _INSERT_ITEM,
-        {
-            "category": record.category,
-            "op": op,
-            "record_id": record.id,
-            "unit_id": record.unit_id,
-            "listing_id": listing.id if listing else None,
-            "payload": public_payload(op, record, listing, note),
-            "due_by": due.day,
-            "due_from": on,
-            "due_workdays": workdays,
-            "due_provisional": due.provisional,
-            "status": "pending",
-            "batch_id": None,
-            "created_at": utcnow(),
-        },
-    )
+    when = due(op, record.category, on, correction)
+    session.execute(_INSERT_ITEM, item_row(op, record.category, record.id, record.unit_id,
+                                           public_payload(op, record, listing, note), when,
+                                           listing.id if listing else None))

@@ -17,20 +17,20 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import EnforcementRecord, Listing, Unit
+from app.models import EnforcementRecord, FinePayment, Listing, Unit
 from app.services.base.context import setting
+from app.services.casework import importing
 from app.services.casework.units import units_query
 from app.services.reporting.statistics import CREDIT_FIGURES, ENFORCEMENT, Period, figures
+from app.workflows import record_kinds
 from app.workflows.vocabulary import (
     CATEGORIES,
     CREDIT_STATUSES,
     DECIDED_LISTINGS,
     LISTING_STATUSES,
-    MEASURE_TYPES,
-    PENALTY_TYPES,
     RECORD_STATUSES,
     TIERS,
 )
@@ -41,9 +41,7 @@ BOLD = Font(bold=True)
 
 UNIT_COLUMNS = ("统一社会信用代码", "单位名称", "所属街道", "地址", "法定代表人", "联系电话",
                 "信用状态", "登记时间")
-RECORD_COLUMNS = ("统一社会信用代码", "单位名称", "类别", "文书编号", "决定日期", "状态",
-                  "处罚种类", "罚款金额（元）", "发现隐患数", "已整改隐患数", "责令改正通知书文号",
-                  "重大火灾隐患", "销案日期", "强制措施种类", "集体讨论记录编号", "公示期限")
+OVERVIEW_COLUMNS = ("统一社会信用代码", "单位名称", "类别", "文书编号", "决定日期", "状态")
 LISTING_COLUMNS = ("统一社会信用代码", "单位名称", "失信等级", "列入决定文号", "决定日期",
                    "最短公示期至", "最长公示期至", "状态", "移出日期")
 
@@ -95,29 +93,68 @@ def units_workbook(q: str | None, status: str | None, street: str | None) -> byt
 
 
 def records_workbook(period: Period, category: str | None, street: str | None) -> bytes:
-    """The records decided in the period (one category, one street when asked)."""
+    """The records decided in the period (one category, one street when asked): an overview
+    of every kind on the first sheet, then a sheet per kind in the import template's layout
+    (every field its kind declares for export), so that the file can be imported elsewhere."""
+    book = Workbook(write_only=True)
+    shown = record_kinds.overview()
+    r = EnforcementRecord.__table__.c
+    query = _period_records(select(Unit.uscc, Unit.name, r.category, r.document_no,
+                                   r.decided_on, r.status, *(r[f.name] for f in shown),
+                                   r.publish_by), period, category, street)
+    _sheet(book, "执法记录", (*OVERVIEW_COLUMNS, *(f.header for f in shown), "公示期限"), (
+        (x.uscc, x.name, CATEGORIES.zh(x.category), x.document_no, x.decided_on,
+         RECORD_STATUSES.zh(x.status), *(_overview(f, x[6 + i]) for i, f in enumerate(shown)),
+         x.publish_by) for x in _stream(query)))
+    for kind in record_kinds.KINDS.values():
+        if category in (None, kind.category):
+            _kind_sheet(book, kind, period, street)
+    return _saved(book)
+
+
+def _overview(declared: record_kinds.Field, value: Any) -> Any:
+    if declared.type == record_kinds.CHOICES:
+        return "、".join(declared.words.zh(v) for v in value or []) if declared.words else None
+    if declared.type == record_kinds.CHOICE and declared.words is not None:
+        return declared.words.zh(value) if value else None
+    if declared.type == record_kinds.FLAG:
+        return "是" if value else ""
+    return value
+
+
+def _period_records(query: Any, period: Period, category: str | None,
+                    street: str | None) -> Any:
     r = EnforcementRecord
-    query = (select(Unit.uscc, Unit.name, r.category, r.document_no, r.decided_on, r.status,
-                    r.penalty_types, r.fine_amount, r.hazards_found, r.hazards_rectified,
-                    r.correction_notice_no, r.major_hazard, r.major_hazard_closed_on,
-                    r.measure_type, r.deliberation_ref, r.publish_by)
-             .join(Unit, Unit.id == r.unit_id)
-             .where(r.decided_on.between(period.start, period.end))
-             .order_by(r.decided_on, r.id))
+    query = (query.join(Unit, Unit.id == r.unit_id)
+             .where(r.decided_on.between(period.start, period.end)).order_by(r.decided_on, r.id))
     if category:
         query = query.where(r.category == category)
-    if street:
-        query = query.where(Unit.street == street)
-    book = Workbook(write_only=True)
-    _sheet(book, "执法记录", RECORD_COLUMNS, (
-        (x.uscc, x.name, CATEGORIES.zh(x.category), x.document_no, x.decided_on,
-         RECORD_STATUSES.zh(x.status),
-         "、".join(PENALTY_TYPES.zh(t) for t in (x.penalty_types or [])), x.fine_amount,
-         x.hazards_found, x.hazards_rectified, x.correction_notice_no,
-         "是" if x.major_hazard else "", x.major_hazard_closed_on,
-         MEASURE_TYPES.zh(x.measure_type) if x.measure_type else None, x.deliberation_ref,
-         x.publish_by) for x in _stream(query)))
-    return _saved(book)
+    return query.where(Unit.street == street) if street else query
+
+
+def _kind_sheet(book: Workbook, kind: record_kinds.Kind, period: Period,
+                street: str | None) -> None:
+    """A kind's records as its import sheet has them (the unit's code, then each column)."""
+    sheet_kind, columns = importing.SHEETS[kind.label]
+    fields = {f.name: f for f in kind.offered(record_kinds.EXPORT)}
+    wanted = [c for c in columns[1:] if c.field in fields]
+    query = _period_records(select(Unit.uscc, *(_source(fields[c.field]) for c in wanted)),
+                            period, sheet_kind, street)
+    _sheet(book, kind.label, [columns[0].header, *(c.header for c in wanted)], (
+        (x[0], *(importing.cell_value(c, v) for c, v in zip(wanted, x[1:], strict=True)))
+        for x in _stream(query)))
+
+
+def _source(declared: record_kinds.Field) -> Any:
+    """Where a field's value is read: its column, or the record's fine payments (the sum
+    paid, and the day of the last payment)."""
+    r = EnforcementRecord
+    if declared.stored == record_kinds.RECORD:
+        return EnforcementRecord.__table__.c[declared.name]
+    paid: dict[str, Any] = {"paid_amount": func.sum(FinePayment.amount),
+                            "paid_on": func.max(FinePayment.paid_on)}
+    return (select(paid[declared.name]).where(FinePayment.record_id == r.id)
+            .scalar_subquery().label(declared.name))
 
 
 def listings_workbook(period: Period, street: str | None) -> bytes:

@@ -12,13 +12,14 @@ from flask_babel import gettext as _
 
 from app.errors import DomainError
 from app.services.casework import units
-from app.services.casework.record_rules import CORRECTABLE
 from app.services.online import objections
-from app.web.forms import CorrectionForm, ReasonForm, VersionForm
+from app.web.forms import ReasonForm, VersionForm
+from app.web.forms_record import correction_form_class
 from app.web.forms_unit import ObjectionForm
 from app.web.pages import apply_error, form_page, received_files, send_upload, upload_limits
 from app.web.security import WORKERS, current_actor, staff_page
 from app.web.staff.blueprint import bp
+from app.workflows import record_kinds
 from app.workflows.vocabulary import OBJECTION_STATUSES, OPEN_OBJECTIONS
 
 ID = "<int(max=2147483647):objection_id>"
@@ -67,12 +68,13 @@ def objection_page(objection_id: int) -> Any:
 
 def _page(objection: Any) -> Any:
     record = objection.record
-    correction = CorrectionForm(obj=record, formdata=None) if record else CorrectionForm()
+    form_class = correction_form_class()
+    correction = form_class(obj=record, formdata=None) if record else form_class()
     return render_template(
         "staff/objection.html", objection=objection, unit=objection.unit,
         record=record, uphold=ReasonForm(formdata=None), correction=correction,
         withdraw=ReasonForm(formdata=None), button=VersionForm(),
-        correctable=CORRECTABLE.get(record.category, ()) if record else (),
+        correctable=record_kinds.kind(record.category).correctable if record else (),
         involved=current_actor().id in (objection.filed_by,
                                         record.created_by if record
                                         else objection.listing.proposed_by))
@@ -118,8 +120,9 @@ def objection_uphold(objection_id: int) -> Any:
 def objection_correct(objection_id: int) -> Any:
     """The record was wrong: corrected, and the correction published."""
     objection = objections.get_objection(objection_id)
-    form = CorrectionForm()
-    fields = CORRECTABLE.get(objection.record.category, ()) if objection.record else ()
+    form = correction_form_class()()
+    fields = (record_kinds.kind(objection.record.category).correctable if objection.record
+              else ())
     for name in set(form._fields) - {*fields, "reason", "csrf_token", "category"}:
         del form[name]  # only the category's correctable fields are checked
     changes = {name: form[name].data for name in fields}

@@ -8,11 +8,12 @@ from flask import current_app, redirect, request, url_for
 from flask_babel import gettext as _
 
 from app.services.casework import records, units
-from app.services.casework.record_rules import CATEGORY_FIELDS, COMMON_FIELDS
-from app.web.forms import PaymentForm, RecordForm, RectificationForm
+from app.web.forms import PaymentForm, RectificationForm
+from app.web.forms_record import record_form_class, record_layout
 from app.web.pages import form_page, safe_next, submitted
 from app.web.security import WORKERS, current_actor, staff_page
 from app.web.staff.blueprint import bp
+from app.workflows import record_kinds
 
 ID = "<int(max=2147483647):record_id>"
 
@@ -26,15 +27,17 @@ def _back(record: Any) -> Any:
 def record_new(uscc: str) -> Any:
     """Add a record; the fields follow the category (inspection, penalty, coercive, licensing)."""
     unit = units.get_unit(uscc)
-    form = RecordForm()
-    if request.method == "GET" and request.args.get("category") in CATEGORY_FIELDS:
+    form = record_form_class()()
+    if request.method == "GET" and request.args.get("category") in record_kinds.KINDS:
         form.category.data = request.args["category"]
-    names = (*COMMON_FIELDS, *CATEGORY_FIELDS.get(form.category.data or "", ()))
+    kind = record_kinds.KINDS.get(form.category.data or "")
+    names = [f.name for f in kind.offered(record_kinds.FORM)] if kind else []
     if submitted(form, lambda: records.add_record(
-            current_actor(), unit.uscc, {name: getattr(form, name).data for name in names}),
+            current_actor(), unit.uscc,
+            {"category": form.category.data, **{name: form[name].data for name in names}}),
             _("执法记录已登记，公示期限已按工作日计算。")):
         return redirect(url_for("staff.unit_page", uscc=unit.uscc, _anchor="records"))
-    return form_page("staff/record_new.html", form, unit=unit, fields=CATEGORY_FIELDS,
+    return form_page("staff/record_new.html", form, unit=unit, layout=record_layout(),
                      deliberation_fine=f"{current_app.config['DELIBERATION_FINE_THRESHOLD']:,.0f}")
 
 
