@@ -29,8 +29,7 @@ from app.workflows.vocabulary import (
 blp = Blueprint("objections", __name__, url_prefix="/api/v1",
                 description="Objections (异议): a unit contests a published record or listing")
 
-CORRECTABLE_FIELDS = tuple(sorted({f.name for k in record_kinds.KINDS.values()
-                                   for f in k.fields if f.correctable}))
+CORRECTABLE_FIELDS = record_kinds.correctable_fields()
 
 
 class ObjectionQuery(Strict):

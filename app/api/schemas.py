@@ -194,8 +194,7 @@ def record_in_schema() -> type[ma.Schema]:
         "category": Text(required=True, validate=v.OneOf(tuple(record_kinds.KINDS)))}
     for declared in record_kinds.all_fields(record_kinds.API):
         field = _field_in(declared)
-        if all(k.has(declared.name) and k.field(declared.name).required_always
-               for k in record_kinds.KINDS.values()):
+        if len(record_kinds.required_in(declared.name)) == len(record_kinds.KINDS):
             field.required, field.load_default = True, ma.missing
             if declared.type == record_kinds.TEXT:
                 field.validators.append(v.Length(min=1))

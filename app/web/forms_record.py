@@ -63,17 +63,13 @@ def _form_field(declared: Field, needed: bool) -> Any:
     return widget(label, validators=[first, *size])
 
 
-def _required_everywhere(name: str) -> bool:
-    return all(k.has(name) and k.field(name).required_always
-               for k in record_kinds.KINDS.values())
-
-
 def record_form_class() -> type[FlaskForm]:
     """The record form as the kinds declare it now."""
     fields: dict[str, Any] = {"category": SelectField(
         _l("类别"), validators=[required()], choices=choices("category", CATEGORIES.values))}
     for declared in record_kinds.all_fields(record_kinds.FORM):
-        fields[declared.name] = _form_field(declared, _required_everywhere(declared.name))
+        needed = len(record_kinds.required_in(declared.name)) == len(record_kinds.KINDS)
+        fields[declared.name] = _form_field(declared, needed)
     return type("RecordForm", (FlaskForm,), fields)
 
 
@@ -89,8 +85,7 @@ def correction_form_class() -> type[FlaskForm]:
 
 def _hint(name: str, always: bool) -> str | None:
     """Under a field shown for every category that only some require: which ones."""
-    needed = [c for c, k in record_kinds.KINDS.items()
-              if k.has(name) and k.field(name).required_always]
+    needed = record_kinds.required_in(name)
     if not always or not needed or len(needed) == len(record_kinds.KINDS):
         return None
     return _("%(kinds)s必填。", kinds="、".join(str(label("category", c)) for c in needed))

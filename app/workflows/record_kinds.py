@@ -334,6 +334,16 @@ def kinds_with(name: str) -> tuple[str, ...]:
     return tuple(c for c, k in KINDS.items() if k.has(name))
 
 
+def required_in(name: str) -> tuple[str, ...]:
+    """The categories whose records always require the field ``name``."""
+    return tuple(c for c, k in KINDS.items() if k.has(name) and k.field(name).required_always)
+
+
+def correctable_fields() -> tuple[str, ...]:
+    """Every field some kind lets an objection's answer correct (sorted)."""
+    return tuple(sorted({f.name for k in KINDS.values() for f in k.fields if f.correctable}))
+
+
 def stored_columns() -> tuple[str, ...]:
     """Every record column a kind declares (the union, in order)."""
     return tuple(f.name for f in all_fields() if f.stored == RECORD)
@@ -362,3 +372,22 @@ def form_layout() -> list[tuple[str, tuple[str, ...], tuple[Field, ...]]]:
                         members))
     out.append((NARRATIVE, every, tuple(f for f in fields if f.group == NARRATIVE)))
     return out
+
+
+def markdown() -> str:
+    """The declarations as docs/records.md shows them: a table per kind."""
+    out = []
+    for category, each in KINDS.items():
+        out += [f"### `{category}` ({each.label})", "",
+                "| field | type | required | import / export column | 双公示 column | corrected |",
+                "|---|---|---|---|---|---|"]
+        for f in each.fields:
+            required = ("always" if f.required else f"with `{f.required_when.field}` "
+                        + " or ".join(f"`{v}`" for v in sorted(f.required_when.values))
+                        if f.required_when else "")
+            where = f.header if IMPORT in f.channels else "(not imported)"
+            kind_of = f"{f.type}: {', '.join(f.words.offered)}" if f.words else f.type
+            out.append(f"| `{f.name}` {f.label} | {kind_of} | {required} | {where} | "
+                       f"{f.published or ''} | {'yes' if f.correctable else ''} |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"

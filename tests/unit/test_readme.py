@@ -28,3 +28,10 @@ def test_readme_documents_every_setting():
     missing = [name for name in DEFAULTS
                if f"`CREDITFLOW_{name}`" not in section and f"`{name}`" not in rules]
     assert missing == []
+
+
+def test_the_record_kinds_page_is_the_declaration():
+    from app.workflows.record_kinds import markdown
+
+    page = (README.parent / "docs" / "records.md").read_text(encoding="utf-8")
+    assert page.endswith(markdown()), "regenerate docs/records.md from record_kinds.markdown()"
