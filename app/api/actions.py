@@ -15,7 +15,7 @@ from app.services.credit import listings, record_restoration, restoration
 blp = Blueprint("actions", __name__, url_prefix="/api/v1", description="Decisions and changes")
 
 
-@blp.route("/records/<int(max=2147483647):record_id>/payments")
+@blp.route("/records/<id:record_id>/payments")
 class Payments(MethodView):
     @staff_required("officer", "supervisor")
     @blp.arguments(s.PaymentIn)
@@ -25,7 +25,7 @@ class Payments(MethodView):
         return records.record_payment(current_actor(), record_id, **args)
 
 
-@blp.route("/records/<int(max=2147483647):record_id>/rectifications")
+@blp.route("/records/<id:record_id>/rectifications")
 class Rectifications(MethodView):
     @staff_required("officer", "supervisor")
     @blp.arguments(s.RectificationIn)
@@ -35,7 +35,7 @@ class Rectifications(MethodView):
         return records.record_rectification(current_actor(), record_id, **args)
 
 
-@blp.route("/records/<int(max=2147483647):record_id>/restoration-steps")
+@blp.route("/records/<id:record_id>/restoration-steps")
 class RecordSteps(MethodView):
     @staff_required("officer", "supervisor", "admin")
     @blp.response(200, s.RecordStepsOut)
@@ -44,7 +44,7 @@ class RecordSteps(MethodView):
         return record_restoration.steps_of(record_id, current_actor())
 
 
-@blp.route("/records/<int(max=2147483647):record_id>/restoration-requests")
+@blp.route("/records/<id:record_id>/restoration-requests")
 class RecordRequests(MethodView):
     @staff_required("officer", "supervisor")
     @blp.arguments(s.RecordRequestIn)
@@ -56,7 +56,7 @@ class RecordRequests(MethodView):
             current_actor(), record_id, args["commitment_signed"], args["note"])
 
 
-@blp.route("/listings/<int(max=2147483647):listing_id>/approve")
+@blp.route("/listings/<id:listing_id>/approve")
 class ApproveListing(MethodView):
     @staff_required("supervisor")
     @blp.arguments(s.VersionIn)
@@ -66,7 +66,7 @@ class ApproveListing(MethodView):
         return listings.approve_listing(current_actor(), listing_id, args.get("version"))
 
 
-@blp.route("/listings/<int(max=2147483647):listing_id>/reject")
+@blp.route("/listings/<id:listing_id>/reject")
 class RejectListing(MethodView):
     @staff_required("supervisor")
     @blp.arguments(s.ReasonIn)
@@ -76,7 +76,7 @@ class RejectListing(MethodView):
         return listings.reject_listing(current_actor(), listing_id, args["reason"])
 
 
-@blp.route("/restoration-requests/<int(max=2147483647):request_id>/approve")
+@blp.route("/restoration-requests/<id:request_id>/approve")
 class ApproveRequest(MethodView):
     @staff_required("supervisor")
     @blp.arguments(s.VersionIn)
@@ -86,7 +86,7 @@ class ApproveRequest(MethodView):
         return restoration.approve_request(current_actor(), request_id, args.get("version"))
 
 
-@blp.route("/restoration-requests/<int(max=2147483647):request_id>/reject")
+@blp.route("/restoration-requests/<id:request_id>/reject")
 class RejectRequest(MethodView):
     @staff_required("supervisor")
     @blp.arguments(s.ReasonIn)
@@ -98,7 +98,7 @@ class RejectRequest(MethodView):
         )
 
 
-@blp.route("/restoration-requests/<int(max=2147483647):request_id>/withdraw")
+@blp.route("/restoration-requests/<id:request_id>/withdraw")
 class WithdrawRequest(MethodView):
     @staff_required("officer", "supervisor")
     @blp.arguments(s.VersionIn)

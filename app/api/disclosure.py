@@ -149,7 +149,7 @@ class Batches(MethodView):
         return run, 202, {"Location": url_for("disclosure.Run", run_id=run.id)}
 
 
-@blp.route("/runs/<int(max=2147483647):run_id>")
+@blp.route("/runs/<id:run_id>")
 class Run(MethodView):
     @staff_required(*STAFF)
     @blp.response(200, RunOut)

@@ -129,7 +129,7 @@ class UnitObjections(MethodView):
             args["contact_name"], args["contact_phone"], [], "staff")
 
 
-@blp.route("/objections/<int(max=2147483647):objection_id>")
+@blp.route("/objections/<id:objection_id>")
 class ObjectionOne(MethodView):
     @staff_required("officer", "supervisor", "admin")
     @blp.response(200, ObjectionOut)
@@ -138,7 +138,7 @@ class ObjectionOne(MethodView):
         return objections.get_objection(objection_id)
 
 
-@blp.route("/objections/<int(max=2147483647):objection_id>/review")
+@blp.route("/objections/<id:objection_id>/review")
 class ReviewObjection(MethodView):
     @staff_required("officer", "supervisor")
     @blp.response(200, ObjectionOut)
@@ -147,7 +147,7 @@ class ReviewObjection(MethodView):
         return objections.start_review(current_actor(), objection_id)
 
 
-@blp.route("/objections/<int(max=2147483647):objection_id>/uphold")
+@blp.route("/objections/<id:objection_id>/uphold")
 class UpholdObjection(MethodView):
     @staff_required("officer", "supervisor")
     @blp.arguments(ReasonIn)
@@ -158,7 +158,7 @@ class UpholdObjection(MethodView):
         return objections.uphold(current_actor(), objection_id, args["reason"])
 
 
-@blp.route("/objections/<int(max=2147483647):objection_id>/correct")
+@blp.route("/objections/<id:objection_id>/correct")
 class CorrectObjection(MethodView):
     @staff_required("officer", "supervisor")
     @blp.arguments(CorrectionIn)
@@ -170,7 +170,7 @@ class CorrectObjection(MethodView):
                                   args["reason"])
 
 
-@blp.route("/objections/<int(max=2147483647):objection_id>/withdraw")
+@blp.route("/objections/<id:objection_id>/withdraw")
 class WithdrawObjection(MethodView):
     @staff_required("officer", "supervisor")
     @blp.arguments(WithdrawIn)

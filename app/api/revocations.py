@@ -62,7 +62,7 @@ class RevocationOut(ma.Schema):
     decision_note = Text(allow_none=True)
 
 
-@blp.route("/records/<int(max=2147483647):record_id>/revoke")
+@blp.route("/records/<id:record_id>/revoke")
 class RevokeRecord(MethodView):
     @staff_required("officer", "supervisor")
     @blp.arguments(RecordRevokeIn)
@@ -97,7 +97,7 @@ class Revocations(MethodView):
         return revocations.revocations_in(args["status"])
 
 
-@blp.route("/revocations/<int(max=2147483647):revocation_id>")
+@blp.route("/revocations/<id:revocation_id>")
 class RevocationOne(MethodView):
     @staff_required("officer", "supervisor", "admin")
     @blp.response(200, RevocationOut)
@@ -106,7 +106,7 @@ class RevocationOne(MethodView):
         return revocations.get_revocation(revocation_id)
 
 
-@blp.route("/revocations/<int(max=2147483647):revocation_id>/approve")
+@blp.route("/revocations/<id:revocation_id>/approve")
 class ApproveRevocation(MethodView):
     @staff_required("supervisor")
     @blp.response(200, RevocationOut)
@@ -115,7 +115,7 @@ class ApproveRevocation(MethodView):
         return revocations.approve_revocation(current_actor(), revocation_id)
 
 
-@blp.route("/revocations/<int(max=2147483647):revocation_id>/reject")
+@blp.route("/revocations/<id:revocation_id>/reject")
 class RejectRevocation(MethodView):
     @staff_required("supervisor")
     @blp.arguments(ReasonIn)

@@ -12,6 +12,7 @@ from marshmallow import validate as v
 from app.models.records import CATEGORIES, TIERS
 from app.models.units import CREDIT_STATUSES
 from app.publishers.fields import mask_id
+from app.routing import MAX_ID
 from app.workflows import record_kinds
 from app.workflows.credit import TRIGGERS
 from app.workflows.publicity import STATES as PUBLICITY_STATES
@@ -29,7 +30,6 @@ class Text(f.String):
         kwargs["metadata"] = {"pattern": NO_NUL, **(kwargs.get("metadata") or {})}
         super().__init__(*args, **kwargs)
 
-MAX_ID = 2**31 - 1  # ids, versions and counts are 32-bit integers in the database
 ID = v.Range(min=1, max=MAX_ID)
 COUNT = v.Range(min=0, max=1_000_000)
 # Money is yuan with at most two decimals, returned as a decimal string ("30000.00") so that

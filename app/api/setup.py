@@ -8,6 +8,7 @@ from typing import Any
 import swagger_ui_bundle
 from flask import Blueprint, Flask, send_from_directory
 from flask_smorest import Api
+from flask_smorest.spec.plugins import integerconverter2paramschema
 from werkzeug.exceptions import HTTPException
 
 from app import responders
@@ -23,6 +24,7 @@ from app.api import (
     units,
 )
 from app.api.schemas import ErrorOut
+from app.routing import IdConverter
 
 DOCS_ASSETS = "/api/docs/assets/"
 
@@ -38,6 +40,8 @@ class CreditflowApi(Api):
 
 
 api = CreditflowApi()
+# Paths' ids are documented as what they are: integers from 0 to MAX_ID.
+api.register_converter(IdConverter, integerconverter2paramschema)
 
 
 def init_api(app: Flask) -> None:

@@ -35,6 +35,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app import uscc as uscc_codes
 from app.errors import ValidationFailed
 from app.models.records import TIERS
+from app.routing import MAX_ID
 from app.services.casework.record_rules import money
 from app.web.i18n import LABELS, tr
 from app.workflows.vocabulary import (
@@ -43,7 +44,6 @@ from app.workflows.vocabulary import (
 )
 
 REQUIRED = _l("此项必填。")
-MAX_INT = 2**31 - 1
 
 
 def choices(kind: str, values: tuple[str, ...] | list[str]) -> list[SelectChoice]:
@@ -109,7 +109,7 @@ class VersionForm(FlaskForm):
 
     def expected_version(self) -> int | None:
         raw = self.version.data or ""
-        return int(raw) if raw.isdigit() and int(raw) <= MAX_INT else None
+        return int(raw) if raw.isdigit() and int(raw) <= MAX_ID else None
 
 
 class LoginForm(FlaskForm):

@@ -38,7 +38,7 @@ from app.web.pages import (
 bp = Blueprint("self", __name__, url_prefix="/self")
 bp.register_error_handler(Exception, error_page)
 SESSION = "self_unit"
-ID = "<int(max=2147483647):item_id>"
+ID = "<id:item_id>"
 
 
 def signed_in_unit() -> Unit | None:

@@ -42,7 +42,7 @@ def user_list() -> Any:
                      locked=signin.locked_usernames())
 
 
-@bp.route("/admin/users/<int(max=2147483647):user_id>", methods=["GET", "POST"])
+@bp.route("/admin/users/<id:user_id>", methods=["GET", "POST"])
 @staff_page(*ADMIN)
 def user_edit(user_id: int) -> Any:
     """Change a user's role, name, active flag or password; saving also clears a lockout."""
@@ -108,7 +108,7 @@ def reminder_list() -> Any:
                            mail_server=bool(current_app.config["SMTP_HOST"]))
 
 
-@bp.route("/admin/reminders/<int(max=2147483647):note_id>/retry", methods=["POST"])
+@bp.route("/admin/reminders/<id:note_id>/retry", methods=["POST"])
 @staff_page(*ADMIN)
 def reminder_retry(note_id: int) -> Any:
     """Send a failed reminder again at the next send."""

@@ -20,7 +20,7 @@ from app.web.pages import apply_error, decided, form_page, submitted
 from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
 from app.web.staff.blueprint import bp
 
-ID = "<int(max=2147483647):listing_id>"
+ID = "<id:listing_id>"
 
 
 def _to_unit(uscc: str) -> Any:

@@ -22,7 +22,7 @@ from app.web.staff.blueprint import bp
 from app.workflows import record_kinds
 from app.workflows.vocabulary import OBJECTION_STATUSES, OPEN_OBJECTIONS
 
-ID = "<int(max=2147483647):objection_id>"
+ID = "<id:objection_id>"
 
 
 @bp.route("/objections")
@@ -141,7 +141,7 @@ def objection_withdraw(objection_id: int) -> Any:
                  form, _("已代单位撤回异议。"))
 
 
-@bp.route(f"/objections/{ID}/files/<int(max=2147483647):proof_id>")
+@bp.route(f"/objections/{ID}/files/<id:proof_id>")
 @staff_page()
 def objection_file(objection_id: int, proof_id: int) -> Any:
     """A proof filed with the objection."""

@@ -15,7 +15,7 @@ from app.web.security import WORKERS, current_actor, staff_page
 from app.web.staff.blueprint import bp
 from app.workflows import record_kinds
 
-ID = "<int(max=2147483647):record_id>"
+ID = "<id:record_id>"
 
 
 def _back(record: Any) -> Any:

@@ -21,7 +21,7 @@ from app.web.pages import apply_error, decided, decision_sheet, form_page, send_
 from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
 from app.web.staff.blueprint import bp
 
-ID = "<int(max=2147483647):request_id>"
+ID = "<id:request_id>"
 
 
 @bp.route("/units/<uscc>/restoration/new", methods=["GET", "POST"])
@@ -47,7 +47,7 @@ def restoration_new(uscc: str) -> Any:
                      steps=restoration.restoration_steps(unit.uscc))
 
 
-@bp.route("/records/<int(max=2147483647):record_id>/restoration/new", methods=["GET", "POST"])
+@bp.route("/records/<id:record_id>/restoration/new", methods=["GET", "POST"])
 @staff_page(*WORKERS)
 def record_restoration_new(record_id: int) -> Any:
     """Ask, on the unit's behalf, to end one penalty record's publicity early."""
@@ -126,7 +126,7 @@ def restoration_decision(request_id: int) -> Any:
     return decision_sheet(restoration.get_request(request_id), "staff/decision.html")
 
 
-@bp.route(f"/restoration-requests/{ID}/files/<int(max=2147483647):file_id>")
+@bp.route(f"/restoration-requests/{ID}/files/<id:file_id>")
 @staff_page()
 def restoration_file(request_id: int, file_id: int) -> Any:
     """A proof the unit uploaded with its application (staff only; never cached)."""

@@ -17,7 +17,7 @@ from app.web.pages import apply_error, decided, form_page
 from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
 from app.web.staff.blueprint import bp
 
-ID = "<int(max=2147483647):revocation_id>"
+ID = "<id:revocation_id>"
 
 
 def _proposed(form: Any, action: Any) -> Any:
@@ -33,7 +33,7 @@ def _proposed(form: Any, action: Any) -> Any:
     return redirect(url_for("staff.revocation_page", revocation_id=proposal.id))
 
 
-@bp.route("/records/<int(max=2147483647):record_id>/revoke", methods=["GET", "POST"])
+@bp.route("/records/<id:record_id>/revoke", methods=["GET", "POST"])
 @staff_page(*WORKERS)
 def record_revoke(record_id: int) -> Any:
     """Propose to revoke a decision; nothing is withdrawn until a second supervisor agrees."""
