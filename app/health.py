@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.extensions import db, limiter
 from app.models import SchedulerLease
 from app.models._types import utcnow
-from app.services.disclosure.lease import SCHEDULER
+from app.scheduler_lease import SCHEDULER
 
 # In an installed wheel the migrations travel inside the package (setup.py); in a checkout
 # they are `migrations/` beside it.

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.services.casework.importing import prune_staged
 from app.services.credit.expiry import sweep_expired
 from app.services.credit.objection_ends import close_ended
-from app.services.disclosure import lease
+from app import scheduler_lease as lease
 from app.services.disclosure.batches import prune_batch_files
 from app.services.disclosure.monitor import record_run
 from app.services.disclosure.pipeline import run_disclosure

@@ -25,7 +25,7 @@ from flask import Flask
 from sqlalchemy.pool import NullPool
 
 from app import jobs
-from app.services.disclosure import lease
+from app import scheduler_lease as lease
 
 log = logging.getLogger("creditflow.scheduler")
 JOB_TABLE = "apscheduler_jobs"

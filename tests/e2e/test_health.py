@@ -44,7 +44,7 @@ def test_readyz_is_false_on_a_database_not_yet_upgraded(tmp_path):
 
 
 def test_readyz_names_the_scheduler_leader(app, client):
-    from app.services.disclosure.lease import SCHEDULER, try_acquire
+    from app.scheduler_lease import SCHEDULER, try_acquire
 
     with app.app_context():
         assert try_acquire(SCHEDULER, "host-a:4242", 60)
@@ -53,7 +53,7 @@ def test_readyz_names_the_scheduler_leader(app, client):
 
 
 def test_the_health_command_answers_for_processes_without_http(app, runner):
-    from app.services.disclosure import lease
+    from app import scheduler_lease as lease
 
     ready = runner.invoke(args=["health"])
     assert ready.exit_code == 0 and '"ready": true' in ready.output

@@ -20,7 +20,7 @@ from app.config import normalise_database_url
 from app.jobs import bind, expiry_sweep
 from app.models import SchedulerLease
 from app.observability import configure_logging
-from app.services.disclosure import lease
+from app import scheduler_lease as lease
 from tests.processes import free_port, migrated_sqlite, service_env, wait_http
 
 

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import DisclosureItem, Listing
 from app.scheduler import Leadership, build_scheduler, start_jobs
 from app.services.credit.expiry import sweep_expired_listings
-from app.services.disclosure import lease
+from app import scheduler_lease as lease
 from tests import builders as b
 
 

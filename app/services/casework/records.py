@@ -27,11 +27,7 @@ from app.services.casework.record_rules import (
 )
 from app.services.casework.units import get_unit
 from app.services.casework.writer import write_records
-from app.services.credit import record_publicity
-from app.services.credit.listings import end_listing_without_basis
-from app.services.credit.record_publicity import record_facts
-from app.services.credit.record_restoration import close_record_request
-from app.services.disclosure import outbox
+from app.services.disclosure import outbox, windows
 from app.workflows import publicity, record_kinds
 from app.workflows.facts import Actor
 
@@ -185,33 +181,6 @@ def _apply_rectification(record: EnforcementRecord, on: dt.date, hazards_count: 
     raise ValidationFailed.on("record_id", N_("只有监督检查和行政强制记录可以登记整改。"))
 
 
-def revoke_decision(
-    session: Session, actor: Actor, record: EnforcementRecord, reason: str, on: dt.date,
-    refs: dict[str, Any],
-) -> None:
-    """In the caller's transaction (the approval of a revocation proposal, four eyes): the
-    decision is revoked as of ``on``, the date of the revoking decision; its public entry is
-    withdrawn, with the reason made public, within 3 working days of that date (行政处罚法
-    第48条, 第85条). A listing left without a standing basis ends with it."""
-    check_revocable(record, on)
-    record.status = "revoked"
-    record.revoked_reason = reason
-    record.revoked_on = on
-    record.revoked_at = dt.datetime.now(dt.UTC)
-    session.flush()
-    if record.publicity_status in publicity.MACHINE.sources("withdraw_record"):
-        close_record_request(session, record, actor)
-        facts = record_facts(session, record, actor, reason=reason)
-        record_publicity.transition(session, record, "withdraw_record", facts)
-    if record_publicity.on_platform(record):
-        outbox.enqueue(session, "withdraw", record, on)
-    status = record.unit.credit_status
-    append_event(session, record.unit_id, "record_revoked", status, status, actor,
-                 reason=reason, refs={"record_id": record.id, "revoked_on": on.isoformat(),
-                                      **refs})
-    end_listing_without_basis(session, actor, record, reason)
-
-
 def check_revocable(record: EnforcementRecord, on: dt.date) -> None:
     """The record is in force and ``on`` can be the date of a decision revoking it."""
     _active(record)
@@ -265,7 +234,7 @@ def correct_record(
     for name, values in changed.items():
         setattr(record, name, values["to"])
     session.flush()
-    if record_publicity.on_platform(record):
+    if windows.on_platform(record):
         names = "、".join(kind.field(f).named() for f in changed)
         outbox.enqueue(session, "update", record, today(), correction=True,
                        note=N_(CORRECTED, fields=names))

@@ -22,8 +22,7 @@ from app.models import DisclosureItem, EnforcementRecord, FinePayment, Unit
 from app.models._types import utcnow
 from app.services.audit.unit_trail import append_events
 from app.services.base.context import today
-from app.services.credit import record_publicity
-from app.services.disclosure import outbox
+from app.services.disclosure import outbox, windows
 from app.workflows import publicity, record_kinds
 from app.workflows.facts import Actor
 
@@ -42,7 +41,7 @@ def write_records(session: Session, actor: Actor, entries: Sequence[Entry],
     memo = {} if memo is None else memo
     now, as_of = utcnow(), today()
     rows = [_row(actor, unit_id, fields, now, memo) for unit_id, fields in entries]
-    shown = [record_publicity.published(r["category"], r.get("tier")) for r in rows]
+    shown = [windows.published(r["category"], r.get("tier")) for r in rows]
     ids = reserve_ids(session, EnforcementRecord.__table__, len(rows))
     for record_id, row in zip(ids, rows, strict=True):
         row["id"] = record_id
@@ -63,7 +62,7 @@ def _row(actor: Actor, unit_id: int, fields: dict[str, Any], now: dt.datetime,
     category = fields["category"]
     kind = record_kinds.kind(category)
     deadline = outbox.due("add", category, fields["decided_on"], memo=memo)
-    shown = record_publicity.published(category, fields.get("tier"))  # once per row: cheap
+    shown = windows.published(category, fields.get("tier"))  # once per row: cheap
     return {**{name: fields.get(name) for name in kind.columns}, "category": category,
             "unit_id": unit_id, "publish_by": deadline.day,
             "publish_by_provisional": deadline.provisional, "status": "active",

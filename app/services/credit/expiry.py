@@ -14,13 +14,9 @@ from app.extensions import db
 from app.models import EnforcementRecord, Listing, Unit
 from app.services.base.context import today
 from app.services.credit.listings import expire_listing, publish_basis
-from app.services.credit.record_publicity import (
-    record_facts,
-    transition,
-    window,
-    window_may_have_passed,
-)
+from app.services.credit.record_publicity import record_facts, transition
 from app.services.disclosure import outbox
+from app.services.disclosure.windows import window, window_may_have_passed
 from app.workflows import publicity
 from app.workflows.facts import SYSTEM
 

@@ -28,9 +28,9 @@ from app.services.audit.unit_trail import append_event
 from app.services.base.context import require_role, setting, today
 from app.services.casework.record_rules import check_date, one_of
 from app.services.casework.units import get_unit
-from app.services.credit.record_publicity import on_platform
 from app.services.credit.status import active_listing, listing_facts, obligations, transition
 from app.services.disclosure import outbox
+from app.services.disclosure.windows import on_platform
 from app.workflows import publicity, reversal
 from app.workflows.facts import SANCTION_CATEGORIES, SYSTEM, Actor, CreditFacts, ReversalFacts
 

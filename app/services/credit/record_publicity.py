@@ -12,8 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -22,7 +21,8 @@ from app.i18n import N_
 from app.models import EnforcementRecord, RestorationRequest
 from app.services.audit.unit_trail import append_event
 from app.services.base import firing
-from app.services.base.context import setting, today
+from app.services.base.context import today
+from app.services.disclosure.windows import window
 from app.workflows import publicity
 from app.workflows.facts import Actor, RecordFacts, RequestFacts
 from app.workflows.messages import render
@@ -47,46 +47,6 @@ _NOT_APPLICABLE = {
     "expired": N_("该处罚信息公示期已届满，已不再公示。"),
     "withdrawn": N_("该处罚决定已撤销，公示已撤回。"),
 }
-
-
-def window(record: EnforcementRecord) -> tuple[dt.date, dt.date] | None:
-    """The record's own publicity window (``window_of`` its category, tier and decision)."""
-    return window_of(record.category, record.tier, record.decided_on)
-
-
-def window_of(category: str, tier: str | None,
-              decided_on: dt.date) -> tuple[dt.date, dt.date] | None:
-    """A penalty's own publicity window, from its decision date by its tier
-    (``PUBLICITY_MONTHS``; 民法典 第201-202条: a period in months ends on the corresponding
-    day of the last month, or its last day); None when the record has none."""
-    if category != "penalty" or tier is None:
-        return None
-    low, high = (int(m) for m in setting("PUBLICITY_MONTHS")[tier])
-    return decided_on + relativedelta(months=low), decided_on + relativedelta(months=high)
-
-
-def published(category: str, tier: str | None) -> bool:
-    """Whether a decision of this category and tier goes to the platform at all."""
-    return publicity.is_published(category, tier, bool(setting("PUBLISH_MINOR_PENALTIES")))
-
-
-def on_platform(record: EnforcementRecord) -> bool:
-    """Whether the record has been put on the platform's way (an item was queued for it)."""
-    if record.category == "penalty":
-        return record.publicity_status is not None
-    return True
-
-
-def window_may_have_passed(bound: int, day: dt.date) -> Any:
-    """SQL: penalties whose window's minimum (``bound`` 0) or maximum (1) may have passed by
-    ``day``, by tier, a few days generous for month ends; ``window`` decides exactly on the few
-    rows it selects, so daily sweeps never load every public penalty."""
-    return or_(*(
-        and_(EnforcementRecord.tier == tier,
-             EnforcementRecord.decided_on
-             <= day - relativedelta(months=int(months[bound])) + dt.timedelta(days=3))
-        for tier, months in setting("PUBLICITY_MONTHS").items()
-    ))
 
 
 def open_record_request(session: Session, record_id: int) -> RestorationRequest | None:

@@ -4,7 +4,11 @@ the use cases in ``restoration`` and ``record_restoration`` add their own machin
 
 from __future__ import annotations
 
-from app.models import RestorationRequest
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from app.models import Notification, RestorationRequest, Unit
+from app.models._types import utcnow
 from app.services.base.context import calendar, setting, today
 from app.workflows.facts import Actor
 
@@ -30,3 +34,15 @@ def new_request(
         signed_name=signature[0] if signature else None,
         signed_representative=signature[1] if signature else None,
     )
+
+
+def notify_decision(session: Session, request: RestorationRequest) -> None:
+    """In the deciding transaction: tell the unit (when it gave an email address)."""
+    unit = session.get_one(Unit, request.unit_id)
+    if not unit.contact_email:
+        return
+    session.execute(insert(Notification.__table__).values(
+        kind="decision", channel="email", recipient=unit.contact_email, unit_id=unit.id,
+        request_id=request.id, params={"status": request.status},
+        dedup_key=f"decision:{request.id}", status="pending", attempts=0,
+        created_at=utcnow()))

@@ -20,7 +20,7 @@ from app.services.casework.units import get_unit
 from app.services.credit.listings import end_listing, open_request
 from app.services.credit.record_publicity import record_facts
 from app.services.credit.record_restoration import decide_record_request
-from app.services.credit.requests import new_request
+from app.services.credit.requests import new_request, notify_decision
 from app.services.credit.status import (
     active_listing,
     bar_reasons,
@@ -30,7 +30,6 @@ from app.services.credit.status import (
     request_refusals,
     transition,
 )
-from app.services.notifications.reminders import notify_decision
 from app.workflows import credit, publicity
 from app.workflows.facts import Actor, CreditFacts, RequestFacts
 from app.workflows.messages import render

@@ -25,12 +25,16 @@ from app.services.audit.unit_trail import append_event
 from app.services.base import firing
 from app.services.base.context import require_role, today
 from app.services.casework.record_rules import check_date
-from app.services.casework.records import check_revocable, revoke_decision
+from app.services.casework.records import check_revocable
 from app.services.casework.units import get_unit
-from app.services.credit.listings import revoke_active_listing
+from app.services.credit import record_publicity
+from app.services.credit.listings import end_listing_without_basis, revoke_active_listing
 from app.services.credit.objection_ends import end_revoked
+from app.services.credit.record_publicity import record_facts
+from app.services.credit.record_restoration import close_record_request
 from app.services.credit.status import active_listing, check_version, listing_facts
-from app.workflows import guards, reversal
+from app.services.disclosure import outbox, windows
+from app.workflows import guards, publicity, reversal
 from app.workflows.facts import Actor, CreditFacts, ReversalFacts
 from app.workflows.messages import render
 
@@ -203,3 +207,30 @@ def revocations_in(status: str = "proposed", unit_id: int | None = None) -> list
     if unit_id is not None:
         query = query.where(Revocation.unit_id == unit_id)
     return list(db.session.scalars(query.order_by(Revocation.proposed_at, Revocation.id)))
+
+
+def revoke_decision(
+    session: Session, actor: Actor, record: EnforcementRecord, reason: str, on: dt.date,
+    refs: dict[str, Any],
+) -> None:
+    """In the caller's transaction (the approval of a revocation proposal, four eyes): the
+    decision is revoked as of ``on``, the date of the revoking decision; its public entry is
+    withdrawn, with the reason made public, within 3 working days of that date (行政处罚法
+    第48条, 第85条). A listing left without a standing basis ends with it."""
+    check_revocable(record, on)
+    record.status = "revoked"
+    record.revoked_reason = reason
+    record.revoked_on = on
+    record.revoked_at = dt.datetime.now(dt.UTC)
+    session.flush()
+    if record.publicity_status in publicity.MACHINE.sources("withdraw_record"):
+        close_record_request(session, record, actor)
+        facts = record_facts(session, record, actor, reason=reason)
+        record_publicity.transition(session, record, "withdraw_record", facts)
+    if windows.on_platform(record):
+        outbox.enqueue(session, "withdraw", record, on)
+    status = record.unit.credit_status
+    append_event(session, record.unit_id, "record_revoked", status, status, actor,
+                 reason=reason, refs={"record_id": record.id, "revoked_on": on.isoformat(),
+                                      **refs})
+    end_listing_without_basis(session, actor, record, reason)

@@ -15,8 +15,8 @@ from app.models import DisclosureItem, EnforcementRecord, Listing
 from app.models._types import utcnow
 from app.publishers.fields import public_fields
 from app.services.base.context import calendar, setting, today
-from app.services.credit.objection_marks import under_objection
-from app.services.credit.record_publicity import window_of
+from app.services.disclosure.objection_marks import under_objection
+from app.services.disclosure.windows import window_of
 from app.workflows import record_kinds
 
 # What an item snapshots besides the fields its kind declares (record_kinds).

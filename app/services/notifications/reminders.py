@@ -16,7 +16,6 @@ import ssl
 from typing import Any
 
 from sqlalchemy import String, and_, cast, exists, insert, literal, or_, select, update
-from sqlalchemy.orm import Session
 
 from app.database import unit_of_work
 from app.extensions import db
@@ -30,9 +29,10 @@ from app.models import (
 )
 from app.models._types import utcnow
 from app.services.base.context import calendar, setting, today
-from app.services.credit.record_publicity import record_steps, window_may_have_passed
+from app.services.credit.record_publicity import record_steps
 from app.services.credit.record_restoration import bars
 from app.services.credit.status import request_refusals
+from app.services.disclosure.windows import window_may_have_passed
 from app.services.notifications.mail_texts import render
 from app.workflows.facts import Actor
 from app.workflows.vocabulary import OPEN_OBJECTIONS
@@ -40,18 +40,6 @@ from app.workflows.vocabulary import OPEN_OBJECTIONS
 log = logging.getLogger("creditflow.notify")
 NOTES = Notification.__table__
 UNIT = Actor(None, "unit", "unit")  # the reminder asks whether the unit itself may apply
-
-
-def notify_decision(session: Session, request: RestorationRequest) -> None:
-    """In the deciding transaction: tell the unit (when it gave an email address)."""
-    unit = session.get_one(Unit, request.unit_id)
-    if not unit.contact_email:
-        return
-    session.execute(insert(NOTES).values(
-        kind="decision", channel="email", recipient=unit.contact_email, unit_id=unit.id,
-        request_id=request.id, params={"status": request.status},
-        dedup_key=f"decision:{request.id}", status="pending", attempts=0,
-        created_at=utcnow()))
 
 
 def _missing(key: Any) -> Any:

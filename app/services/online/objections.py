@@ -38,12 +38,11 @@ from app.models import EnforcementRecord, Listing, Objection, ObjectionFile, Uni
 from app.services.audit.unit_trail import append_event
 from app.services.base.context import calendar, require_role, setting, today
 from app.services.casework.records import correct_record
-from app.services.credit import record_publicity
 from app.services.credit.listings import publish_basis
 from app.services.credit.objection_ends import facts_of, move, notify
-from app.services.credit.objection_marks import mark_applies
 from app.services.credit.status import active_listing
-from app.services.disclosure import outbox
+from app.services.disclosure import outbox, windows
+from app.services.disclosure.objection_marks import mark_applies
 from app.services.online import public, uploads
 from app.services.online.selfservice import check_quota
 from app.workflows import publicity
@@ -173,7 +172,7 @@ def _republish(session: Session, objection: Objection) -> None:
         return
     record = session.get_one(EnforcementRecord, objection.record_id)
     shown = record.category != "penalty" or record.publicity_status in publicity.PUBLIC
-    if record.status == "active" and shown and record_publicity.on_platform(record):
+    if record.status == "active" and shown and windows.on_platform(record):
         outbox.enqueue(session, "update", record, today(), correction=True)
 
 

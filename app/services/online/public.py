@@ -21,7 +21,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import DisclosureItem, EnforcementRecord, Listing, Unit
 from app.services.base.context import setting, today
-from app.services.credit.objection_marks import listing_marked, marked_records
+from app.services.disclosure.objection_marks import listing_marked, marked_records
 from app.workflows import publicity
 
 LISTED = ("listed", "restoration_requested")

@@ -1,0 +1,55 @@
+"""A record's own publicity window and whether it goes to the platform at all: how long a
+penalty is public, counted from its decision date by its tier. Asked by the outbox (公示截止期),
+the credit machine's guards, the sweeps and the reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import and_, or_
+
+from app.models import EnforcementRecord
+from app.services.base.context import setting
+from app.workflows import publicity
+
+
+def window(record: EnforcementRecord) -> tuple[dt.date, dt.date] | None:
+    """The record's own publicity window (``window_of`` its category, tier and decision)."""
+    return window_of(record.category, record.tier, record.decided_on)
+
+
+def window_of(category: str, tier: str | None,
+              decided_on: dt.date) -> tuple[dt.date, dt.date] | None:
+    """A penalty's own publicity window, from its decision date by its tier
+    (``PUBLICITY_MONTHS``; 民法典 第201-202条: a period in months ends on the corresponding
+    day of the last month, or its last day); None when the record has none."""
+    if category != "penalty" or tier is None:
+        return None
+    low, high = (int(m) for m in setting("PUBLICITY_MONTHS")[tier])
+    return decided_on + relativedelta(months=low), decided_on + relativedelta(months=high)
+
+
+def published(category: str, tier: str | None) -> bool:
+    """Whether a decision of this category and tier goes to the platform at all."""
+    return publicity.is_published(category, tier, bool(setting("PUBLISH_MINOR_PENALTIES")))
+
+
+def on_platform(record: EnforcementRecord) -> bool:
+    """Whether the record has been put on the platform's way (an item was queued for it)."""
+    if record.category == "penalty":
+        return record.publicity_status is not None
+    return True
+
+
+def window_may_have_passed(bound: int, day: dt.date) -> Any:
+    """SQL: penalties whose window's minimum (``bound`` 0) or maximum (1) may have passed by
+    ``day``, by tier, a few days generous for month ends; ``window`` decides exactly on the few
+    rows it selects, so daily sweeps never load every public penalty."""
+    return or_(*(
+        and_(EnforcementRecord.tier == tier,
+             EnforcementRecord.decided_on
+             <= day - relativedelta(months=int(months[bound])) + dt.timedelta(days=3))
+        for tier, months in setting("PUBLICITY_MONTHS").items()
+    ))
