@@ -28,7 +28,7 @@ from app.services.audit import admin_trail
 from app.services.audit.admin_trail import CONSOLE
 from app.services.audit.unit_trail import check_all
 from app.services.base.context import calendar
-from app.services.casework import importing
+from app.services.casework import importing, sheets
 from app.services.casework.records import reclassify_stop_orders
 from app.services.disclosure.pipeline import run_by_hand
 from app.services.reporting import statistics
@@ -287,7 +287,7 @@ def import_command(file: str | None, dry_run: bool, template_to: str | None) -> 
     on the template: all or nothing; rows already imported are skipped."""
     if template_to:
         with open(template_to, "wb") as out:
-            out.write(importing.template())
+            out.write(sheets.template())
         click.echo(f"template written to {template_to}")
         return
     if not file:

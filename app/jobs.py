@@ -15,12 +15,12 @@ from contextlib import contextmanager
 
 from flask import Flask
 
+from app import scheduler_lease as lease
 from app.database import fenced
 from app.extensions import db
 from app.services.casework.importing import prune_staged
 from app.services.credit.expiry import sweep_expired
 from app.services.credit.objection_ends import close_ended
-from app import scheduler_lease as lease
 from app.services.disclosure.batches import prune_batch_files
 from app.services.disclosure.monitor import record_run
 from app.services.disclosure.pipeline import run_disclosure

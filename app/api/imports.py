@@ -15,7 +15,7 @@ from app.api.auth import current_actor, staff_required
 from app.api.schemas import Strict, Text
 from app.errors import ValidationFailed
 from app.i18n import N_
-from app.services.casework import importing
+from app.services.casework import importing, sheets
 
 blp = Blueprint("imports", __name__, url_prefix="/api/v1/imports",
                 description="Units and records from spreadsheets (the template's sheets)")
@@ -73,4 +73,4 @@ class Template(MethodView):
     @blp.response(200, content_type=XLSX)
     def get(self) -> Response:
         """The template to fill in."""
-        return Response(importing.template(), mimetype=XLSX)
+        return Response(sheets.template(), mimetype=XLSX)

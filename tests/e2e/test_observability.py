@@ -16,11 +16,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import create_engine, select, text
 
+from app import scheduler_lease as lease
 from app.config import normalise_database_url
 from app.jobs import bind, expiry_sweep
 from app.models import SchedulerLease
 from app.observability import configure_logging
-from app import scheduler_lease as lease
 from tests.processes import free_port, migrated_sqlite, service_env, wait_http
 
 

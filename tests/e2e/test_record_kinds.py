@@ -13,7 +13,7 @@ from app.api.schemas import record_in_schema, record_out_schema
 from app.extensions import db
 from app.models import DisclosureItem
 from app.publishers.fields import FIELDS
-from app.services.casework import importing, records
+from app.services.casework import records, sheets
 from app.services.reporting.exports import records_workbook
 from app.services.reporting.statistics import year_period
 from app.web.forms_record import record_form_class
@@ -38,7 +38,7 @@ def test_a_field_declared_once_is_in_the_form_schemas_template_export_and_payloa
     assert FIELDS["penalty"][-4] == "测试附注列"  # after the kind's own, before the source's
 
     with app.app_context():
-        template = load_workbook(io.BytesIO(importing.template()), read_only=True)
+        template = load_workbook(io.BytesIO(sheets.template()), read_only=True)
         headers = next(template["行政处罚"].iter_rows(max_row=1, values_only=True))
         assert "测试附注列" in headers
         officer = b.staff("officer", "wang")

@@ -8,11 +8,11 @@ import time
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from sqlalchemy import create_engine, func, select, text
 
+from app import scheduler_lease as lease
 from app.extensions import db
 from app.models import DisclosureItem, Listing
 from app.scheduler import Leadership, build_scheduler, start_jobs
 from app.services.credit.expiry import sweep_expired_listings
-from app import scheduler_lease as lease
 from tests import builders as b
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import EnforcementRecord, FinePayment, Listing, Unit
 from app.services.base.context import setting
-from app.services.casework import importing
+from app.services.casework import sheets
 from app.services.casework.units import units_query
 from app.services.reporting.statistics import CREDIT_FIGURES, ENFORCEMENT, Period, figures
 from app.workflows import record_kinds
@@ -135,13 +135,13 @@ def _period_records(query: Any, period: Period, category: str | None,
 def _kind_sheet(book: Workbook, kind: record_kinds.Kind, period: Period,
                 street: str | None) -> None:
     """A kind's records as its import sheet has them (the unit's code, then each column)."""
-    sheet_kind, columns = importing.SHEETS[kind.label]
+    sheet_kind, columns = sheets.SHEETS[kind.label]
     fields = {f.name: f for f in kind.offered(record_kinds.EXPORT)}
     wanted = [c for c in columns[1:] if c.field in fields]
     query = _period_records(select(Unit.uscc, *(_source(fields[c.field]) for c in wanted)),
                             period, sheet_kind, street)
     _sheet(book, kind.label, [columns[0].header, *(c.header for c in wanted)], (
-        (x[0], *(importing.cell_value(c, v) for c, v in zip(wanted, x[1:], strict=True)))
+        (x[0], *(sheets.cell_value(c, v) for c, v in zip(wanted, x[1:], strict=True)))
         for x in _stream(query)))
 
 

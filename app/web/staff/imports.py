@@ -12,7 +12,7 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField
 
 from app.errors import DomainError
-from app.services.casework import importing
+from app.services.casework import importing, sheets
 from app.web.i18n import tr
 from app.web.security import WORKERS, current_actor, staff_page
 from app.web.staff.blueprint import bp
@@ -33,7 +33,7 @@ class ConfirmForm(FlaskForm):
 @staff_page()
 def import_template() -> Any:
     """The template to fill in (a sheet per kind, examples, lists to choose from)."""
-    return Response(importing.template(), mimetype=XLSX, headers={
+    return Response(sheets.template(), mimetype=XLSX, headers={
         "Content-Disposition": "attachment; filename=creditflow-template.xlsx"})
 
 
