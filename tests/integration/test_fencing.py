@@ -23,7 +23,8 @@ from app.models import DisclosureBatch, DisclosureItem, Notification, SchedulerL
 from app.models._types import utcnow
 from app.publishers.base import BatchInfo, ItemSource, Publisher, RetryableError
 from app.services.audit.admin_trail import CONSOLE
-from app.services.disclosure import claims, lease, pipeline
+from app import scheduler_lease as lease
+from app.services.disclosure import claims, pipeline
 from app.services.notifications.reminders import _failed, _finish
 from tests.conftest import PG_URL
 from tests.integration.helpers import row_counts
