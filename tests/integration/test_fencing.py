@@ -17,13 +17,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import func, insert, select, text, update
 
+from app import scheduler_lease as lease
 from app.database import fenced, unit_of_work
 from app.extensions import db
 from app.models import DisclosureBatch, DisclosureItem, Notification, SchedulerLease
 from app.models._types import utcnow
 from app.publishers.base import BatchInfo, ItemSource, Publisher, RetryableError
 from app.services.audit.admin_trail import CONSOLE
-from app import scheduler_lease as lease
 from app.services.disclosure import claims, pipeline
 from app.services.notifications.reminders import _failed, _finish
 from tests.conftest import PG_URL
