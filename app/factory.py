@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import boundary, commands, config, health, observability, routing
+from app import boundary, commands, config, health, observability
 from app.api.setup import init_api
 from app.database import configure_engine
 from app.extensions import db, limiter, migrate
@@ -33,7 +33,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
 
-    routing.install(app)  # before the routes that use it
     observability.install(app)  # first: every request has its id, refused ones too
     boundary.install(app)
     init_api(app)  # the JSON API and the pages set up independently, in either order

@@ -22,5 +22,6 @@ class IdConverter(IntegerConverter):
 
 
 def install(app: Flask) -> None:
-    """Name the converter ``id`` (before any blueprint registers its routes)."""
+    """Name the converter ``id`` (before any blueprint registers its routes); each face
+    installs it, so that either works alone and in either order."""
     app.url_map.converters["id"] = IdConverter

@@ -11,7 +11,7 @@ from flask_smorest import Api
 from flask_smorest.spec.plugins import integerconverter2paramschema
 from werkzeug.exceptions import HTTPException
 
-from app import responders
+from app import responders, routing
 from app.api import (
     actions,
     disclosure,
@@ -24,7 +24,6 @@ from app.api import (
     units,
 )
 from app.api.schemas import ErrorOut
-from app.routing import IdConverter
 
 DOCS_ASSETS = "/api/docs/assets/"
 
@@ -41,11 +40,12 @@ class CreditflowApi(Api):
 
 api = CreditflowApi()
 # Paths' ids are documented as what they are: integers from 0 to MAX_ID.
-api.register_converter(IdConverter, integerconverter2paramschema)
+api.register_converter(routing.IdConverter, integerconverter2paramschema)
 
 
 def init_api(app: Flask) -> None:
     """Bind the API, its blueprints, the docs assets and the error handlers to ``app``."""
+    routing.install(app)  # before the routes that use it
     app.config.update(
         API_TITLE="creditflow",
         API_VERSION="v1",

@@ -11,7 +11,7 @@ from flask import Flask, current_app, redirect, render_template, request, sessio
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app import responders
+from app import responders, routing
 from app.services.base.context import today
 from app.web import auth, forms_record, i18n, printing, public, selfservice
 from app.web.pages import error_page, safe_next
@@ -25,6 +25,7 @@ PAGES = (auth.bp, staff, selfservice.bp, public.bp)
 
 def init_web(app: Flask) -> None:
     """Bind Babel, CSRF and Flask-Login, register the page blueprints and the error pages."""
+    routing.install(app)  # before the routes that use it
     lifetime = int(app.config["PERMANENT_SESSION_LIFETIME"])
     app.permanent_session_lifetime = dt.timedelta(seconds=lifetime)
     i18n.babel.init_app(app, default_locale="zh", locale_selector=i18n.select_locale)

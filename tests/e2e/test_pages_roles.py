@@ -124,7 +124,7 @@ def url_of(rule, world):
     path = rule.rule
     for arg in rule.arguments:
         path = path.replace(f"<{arg}>", str(world[arg]))
-        for converter in ("int(max=2147483647)", "int", "any(figures, records, listings)"):
+        for converter in ("id", "int", "any(figures, records, listings)"):
             path = path.replace(f"<{converter}:{arg}>", str(world[arg]))
     return path
 
