@@ -15,9 +15,10 @@ column names stay Chinese: they are the template's and the national standard's w
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from functools import cached_property, wraps
+from typing import Any, TypeVar
 
 from app.i18n import N_
 from app.workflows.vocabulary import (
@@ -120,21 +121,21 @@ class Kind:
         """The fields offered through one channel (form, api, import, export)."""
         return tuple(f for f in self.fields if channel in f.channels)
 
-    @property
+    @cached_property
     def names(self) -> tuple[str, ...]:
         """Every field's name, in order."""
         return tuple(f.name for f in self.fields)
 
-    @property
+    @cached_property
     def columns(self) -> tuple[str, ...]:
         """The fields kept as columns of the record."""
         return tuple(f.name for f in self.fields if f.stored == RECORD)
 
-    @property
+    @cached_property
     def correctable(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.correctable)
 
-    @property
+    @cached_property
     def published_columns(self) -> tuple[str, ...]:
         """The kind's 双公示 columns in order (without the subject's and the source's)."""
         fed = [f.published for f in self.fields if f.published and f.published not in
@@ -313,6 +314,26 @@ KINDS: dict[str, Kind] = {k.category: k for k in (INSPECTION, PENALTY, COERCIVE_
 GROUPS = (DELIBERATION, PERSON)
 
 
+_T = TypeVar("_T")
+
+
+def _derived(fn: Callable[..., _T]) -> Callable[..., _T]:
+    """Computed once per set of declarations: built again when KINDS holds other kinds (a
+    test that declares a field), else served from memory (the import asks per row)."""
+    memo: dict[Any, tuple[tuple[Kind, ...], _T]] = {}
+
+    @wraps(fn)
+    def wrapper(*args: Any) -> _T:
+        kinds = tuple(KINDS.values())
+        seen = memo.get(args)
+        if seen is None or len(seen[0]) != len(kinds) or any(
+                a is not b for a, b in zip(seen[0], kinds, strict=True)):
+            seen = memo[args] = (kinds, fn(*args))  # the kinds held: no id is reused
+        return seen[1]
+
+    return wrapper
+
+
 def kind(category: str) -> Kind:
     """The declaration of ``category`` (KeyError for an unknown one)."""
     return KINDS[category]
@@ -321,12 +342,17 @@ def kind(category: str) -> Kind:
 def all_fields(channel: str | None = None) -> Iterator[Field]:
     """Every field of every kind once (a field several kinds have: the first declaration),
     in the kinds' order; ``channel``: only those offered through it."""
-    seen: set[str] = set()
+    return iter(_all_fields(channel))
+
+
+@_derived
+def _all_fields(channel: str | None) -> tuple[Field, ...]:
+    seen: dict[str, Field] = {}
     for each in KINDS.values():
         for f in each.fields:
             if f.name not in seen and (channel is None or channel in f.channels):
-                seen.add(f.name)
-                yield f
+                seen[f.name] = f
+    return tuple(seen.values())
 
 
 def kinds_with(name: str) -> tuple[str, ...]:
@@ -334,21 +360,25 @@ def kinds_with(name: str) -> tuple[str, ...]:
     return tuple(c for c, k in KINDS.items() if k.has(name))
 
 
+@_derived
 def required_in(name: str) -> tuple[str, ...]:
     """The categories whose records always require the field ``name``."""
     return tuple(c for c, k in KINDS.items() if k.has(name) and k.field(name).required_always)
 
 
+@_derived
 def correctable_fields() -> tuple[str, ...]:
     """Every field some kind lets an objection's answer correct (sorted)."""
     return tuple(sorted({f.name for k in KINDS.values() for f in k.fields if f.correctable}))
 
 
+@_derived
 def stored_columns() -> tuple[str, ...]:
     """Every record column a kind declares (the union, in order)."""
     return tuple(f.name for f in all_fields() if f.stored == RECORD)
 
 
+@_derived
 def overview() -> tuple[Field, ...]:
     """The fields of the exports' overview of every kind, in their place."""
     return tuple(sorted((f for f in all_fields(EXPORT) if f.overview), key=lambda f: f.overview))

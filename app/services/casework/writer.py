@@ -40,8 +40,9 @@ def write_records(session: Session, actor: Actor, entries: Sequence[Entry],
         return []
     memo = {} if memo is None else memo
     now, as_of = utcnow(), today()
-    rows = [_row(actor, unit_id, fields, now, memo) for unit_id, fields in entries]
-    shown = [windows.published(r["category"], r.get("tier")) for r in rows]
+    shown = [windows.published(f["category"], f.get("tier")) for _, f in entries]
+    rows = [_row(actor, unit_id, fields, visible, now, memo)
+            for (unit_id, fields), visible in zip(entries, shown, strict=True)]
     ids = reserve_ids(session, EnforcementRecord.__table__, len(rows))
     for record_id, row in zip(ids, rows, strict=True):
         row["id"] = record_id
@@ -57,12 +58,11 @@ def write_records(session: Session, actor: Actor, entries: Sequence[Entry],
     return ids
 
 
-def _row(actor: Actor, unit_id: int, fields: dict[str, Any], now: dt.datetime,
+def _row(actor: Actor, unit_id: int, fields: dict[str, Any], shown: bool, now: dt.datetime,
          memo: dict[Any, outbox.Due]) -> dict[str, Any]:
     category = fields["category"]
     kind = record_kinds.kind(category)
     deadline = outbox.due("add", category, fields["decided_on"], memo=memo)
-    shown = windows.published(category, fields.get("tier"))  # once per row: cheap
     return {**{name: fields.get(name) for name in kind.columns}, "category": category,
             "unit_id": unit_id, "publish_by": deadline.day,
             "publish_by_provisional": deadline.provisional, "status": "active",
@@ -98,8 +98,9 @@ def _items(session: Session, shown: list[dict[str, Any]], as_of: dt.date,
     units = {u.id: u for u in session.execute(select(
         Unit.id, Unit.uscc, Unit.name, Unit.legal_representative, Unit.legal_rep_id_type,
         Unit.legal_rep_id_number).where(Unit.id.in_({r["unit_id"] for r in shown})))}
+    authority = outbox.authority()
     bulk_insert(session, DisclosureItem.__table__, [
         outbox.item_row("add", row["category"], row["id"], row["unit_id"],
-                        outbox.payload_of("add", row, units[row["unit_id"]], as_of),
+                        outbox.payload_of("add", row, units[row["unit_id"]], as_of, authority),
                         outbox.due("add", row["category"], row["decided_on"], memo=memo))
         for row in shown])

@@ -56,8 +56,14 @@ def snapshot(record: EnforcementRecord, listing: Listing | None = None,
     return snapshot_of(values, record.unit, listing, as_of, objection)
 
 
+def authority() -> dict[str, str]:
+    """The deciding authority as every item names it (数据来源单位, 处罚机关, …)."""
+    return {"name": setting("AUTHORITY_NAME"), "uscc": setting("AUTHORITY_USCC")}
+
+
 def snapshot_of(values: Mapping[str, Any], unit: Any, listing: Listing | None,
-                as_of: dt.date | None, objection: bool) -> dict[str, Any]:
+                as_of: dt.date | None, objection: bool,
+                source: dict[str, str] | None = None) -> dict[str, Any]:
     """A snapshot from a record's column values (``id``, ``category`` and
     ``snapshot_columns()``) and its unit's (``uscc``, ``name``, the legal representative):
     what ``snapshot`` takes from a row, and the writer of new records from what it inserts."""
@@ -75,7 +81,7 @@ def snapshot_of(values: Mapping[str, Any], unit: Any, listing: Listing | None,
         "person": {"name": values.get("person_name"), "id_type": values.get("person_id_type"),
                    "id_number": values.get("person_id_number")}
         if values.get("person_name") else None,
-        "authority": {"name": setting("AUTHORITY_NAME"), "uscc": setting("AUTHORITY_USCC")},
+        "authority": source or authority(),
     }
     for name in snapshot_columns():
         value = values.get(name)
@@ -109,12 +115,13 @@ def public_payload(
                          {"op": op, "note": note, **snapshot(record, listing, as_of, objection)})
 
 
-def payload_of(op: str, values: Mapping[str, Any], unit: Any, as_of: dt.date) -> dict[str, str]:
+def payload_of(op: str, values: Mapping[str, Any], unit: Any, as_of: dt.date,
+               source: dict[str, str] | None = None) -> dict[str, str]:
     """What an item of a new record stores, from the values its writer inserts (a new record
-    has no listing, no objection and no remark)."""
-    return public_fields(values["category"],
-                         {"op": op, "note": None, **snapshot_of(values, unit, None, as_of,
-                                                                False)})
+    has no listing, no objection and no remark); ``source``: the authority, read once by a
+    caller that writes many."""
+    return public_fields(values["category"], {
+        "op": op, "note": None, **snapshot_of(values, unit, None, as_of, False, source)})
 
 
 @dataclass(frozen=True)
@@ -136,17 +143,18 @@ def workdays_for(op: str, category: str, correction: bool = False) -> int:
 
 
 def due(op: str, category: str, on: dt.date, correction: bool = False,
-        memo: dict[tuple[dt.date, int], Due] | None = None) -> Due:
+        memo: dict[Any, Due] | None = None) -> Due:
     """The one disclosure deadline: of an item of ``op`` reporting a change of ``on``, and of
     a new record (its ``publish_by`` is the deadline of its ``add``). ``memo``: a cache kept by
     a caller that dates many items (a district's year has few distinct days)."""
+    key = (op, category, on, correction)
+    if memo is not None and key in memo:
+        return memo[key]
     workdays = workdays_for(op, category, correction)
-    if memo is not None and (on, workdays) in memo:
-        return memo[(on, workdays)]
     deadline = calendar().add_workdays(on, workdays)
     found = Due(deadline.day, deadline.provisional, on, workdays)
     if memo is not None:
-        memo[(on, workdays)] = found
+        memo[key] = found
     return found
 
 
