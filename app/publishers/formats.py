@@ -48,6 +48,7 @@ def jsonl(items: Iterable[Item]) -> Iterator[bytes]:
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
 
 
 def cell(value: Any) -> Any:
@@ -73,10 +74,13 @@ def csv_lines(category: str, items: Iterable[Item]) -> Iterator[bytes]:
 
     writer.writerow(["操作", "条目编号", "记录编号", *names])
     yield BOM.encode() + flush()
+    first = _FORMULA_FIRST
     for item in items:
         fields = json.loads(item.fields_json)
-        writer.writerow([item.op, item.id, item.record_id,
-                         *(cell(fields.get(n, "")) for n in names)])
+        values = [fields.get(n, "") for n in names]
+        # ``cell`` inlined: a million items have twenty million cells.
+        writer.writerow([item.op, item.id, item.record_id, *(
+            "'" + v if isinstance(v, str) and v[:1] in first else v for v in values)])
         yield flush()
 
 
