@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import EnforcementRecord, FinePayment, Listing, Unit
+from app.publishers.formats import FORMULA_STARTS
 from app.services.base.context import setting
 from app.services.casework import sheets
 from app.services.casework.units import units_query
@@ -35,7 +36,6 @@ from app.workflows.vocabulary import (
     TIERS,
 )
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
 BOLD = Font(bold=True)
 
@@ -52,7 +52,7 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any, bold: bool = False) -> WriteOnl
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever it starts with
-        if value.startswith(FORMULA_START):
+        if value.startswith(FORMULA_STARTS):
             cell.quotePrefix = True  # and shown as text when edited
     if bold:
         cell.font = BOLD
