@@ -317,7 +317,7 @@ GROUPS = (DELIBERATION, PERSON)
 _T = TypeVar("_T")
 
 
-def _derived(fn: Callable[..., _T]) -> Callable[..., _T]:
+def derived(fn: Callable[..., _T]) -> Callable[..., _T]:
     """Computed once per set of declarations: built again when KINDS holds other kinds (a
     test that declares a field), else served from memory (the import asks per row)."""
     memo: dict[Any, tuple[tuple[Kind, ...], _T]] = {}
@@ -345,7 +345,7 @@ def all_fields(channel: str | None = None) -> Iterator[Field]:
     return iter(_all_fields(channel))
 
 
-@_derived
+@derived
 def _all_fields(channel: str | None) -> tuple[Field, ...]:
     seen: dict[str, Field] = {}
     for each in KINDS.values():
@@ -360,25 +360,25 @@ def kinds_with(name: str) -> tuple[str, ...]:
     return tuple(c for c, k in KINDS.items() if k.has(name))
 
 
-@_derived
+@derived
 def required_in(name: str) -> tuple[str, ...]:
     """The categories whose records always require the field ``name``."""
     return tuple(c for c, k in KINDS.items() if k.has(name) and k.field(name).required_always)
 
 
-@_derived
+@derived
 def correctable_fields() -> tuple[str, ...]:
     """Every field some kind lets an objection's answer correct (sorted)."""
     return tuple(sorted({f.name for k in KINDS.values() for f in k.fields if f.correctable}))
 
 
-@_derived
+@derived
 def stored_columns() -> tuple[str, ...]:
     """Every record column a kind declares (the union, in order)."""
     return tuple(f.name for f in all_fields() if f.stored == RECORD)
 
 
-@_derived
+@derived
 def overview() -> tuple[Field, ...]:
     """The fields of the exports' overview of every kind, in their place."""
     return tuple(sorted((f for f in all_fields(EXPORT) if f.overview), key=lambda f: f.overview))

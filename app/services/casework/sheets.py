@@ -56,32 +56,29 @@ def column_of(declared: record_kinds.Field) -> Column:
                   declared.required_always, declared.example, declared.words)
 
 
-class _Sheets(Mapping[str, tuple[str, tuple[Column, ...]]]):
+@record_kinds.derived
+def _sheets() -> dict[str, tuple[str, tuple[Column, ...]]]:
     """The template's sheets: the units', and one per kind of record with the unit's code
     and the columns of the fields its kind offers for import (``record_kinds``), named by the
-    category's official name."""
+    category's official name (built again when the kinds change)."""
+    sheets: dict[str, tuple[str, tuple[Column, ...]]] = {UNIT_SHEET: ("units", UNIT_COLUMNS)}
+    for category, kind in record_kinds.KINDS.items():
+        sheets[kind.label] = (category, (UNIT_CODE, *(
+            column_of(f) for f in kind.offered(record_kinds.IMPORT))))
+    return sheets
 
-    _built: tuple[tuple[int, ...], dict[str, tuple[str, tuple[Column, ...]]]] = ((), {})
 
-    def _all(self) -> dict[str, tuple[str, tuple[Column, ...]]]:
-        key = tuple(id(k) for k in record_kinds.KINDS.values())  # built again when they change
-        if self._built[0] == key:
-            return self._built[1]
-        sheets: dict[str, tuple[str, tuple[Column, ...]]] = {UNIT_SHEET: ("units", UNIT_COLUMNS)}
-        for category, kind in record_kinds.KINDS.items():
-            sheets[kind.label] = (category, (UNIT_CODE, *(
-                column_of(f) for f in kind.offered(record_kinds.IMPORT))))
-        self._built = (key, sheets)
-        return sheets
+class _Sheets(Mapping[str, tuple[str, tuple[Column, ...]]]):
+    """``SHEETS``: the sheets of the kinds declared now."""
 
     def __getitem__(self, sheet: str) -> tuple[str, tuple[Column, ...]]:
-        return self._all()[sheet]
+        return _sheets()[sheet]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
+        return iter(_sheets())
 
     def __len__(self) -> int:
-        return len(record_kinds.KINDS) + 1
+        return len(_sheets())
 
 
 SHEETS: Mapping[str, tuple[str, tuple[Column, ...]]] = _Sheets()
