@@ -109,6 +109,16 @@ def fresh(url: str | None, folder: str, name: str) -> str:
     return url.rsplit("/", 1)[0] + "/" + name
 
 
+def drop(url: str | None, name: str) -> None:
+    """Drop a bench database made by ``fresh`` (SQLite files go with their folder)."""
+    if url is None:
+        return
+    import psycopg
+
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def env_for(url: str) -> dict[str, str]:
     return {**{k: v for k, v in os.environ.items() if not k.startswith("CREDITFLOW_")},
             "CREDITFLOW_DATABASE_URL": url, "CREDITFLOW_SECRET_KEY": KEYS["SECRET_KEY"],
@@ -153,6 +163,8 @@ def main() -> None:
             raise SystemExit(run.stdout[-3000:] + run.stderr[-3000:])
         print(f"creditflow import: {seconds:.1f} s; {run.stdout.strip().splitlines()[-1]}",
               flush=True)
+        for name in (f"bench_import_base_{os.getpid()}", f"bench_import_{os.getpid()}"):
+            drop(args.pg, name)
     print(json.dumps({"records": args.records, "units": args.units,
                       "database": "postgresql" if args.pg else "sqlite",
                       "baseline_s": round(baseline, 2), "import_s": round(seconds, 2),
