@@ -33,9 +33,7 @@ LATEST = dt.date(2099, 12, 31)
 _ONE_OF = {
     "category": N_("类别须为 %(choices)s 之一。"),
     "status": N_("信用状态须为 %(choices)s 之一。"),
-    "tier": N_("公示等级须为 %(choices)s 之一。"),
     "level": N_("失信等级须为 %(choices)s 之一。"),
-    "licence_type": N_("许可类别须为 %(choices)s 之一。"),
 }
 
 
