@@ -27,7 +27,7 @@ from app.scheduler import run_forever, start_in_process
 from app.services.audit import admin_trail
 from app.services.audit.admin_trail import CONSOLE
 from app.services.audit.unit_trail import check_all
-from app.services.base.context import calendar
+from app.services.base.context import calendar, setting_int
 from app.services.casework import importing, sheets
 from app.services.casework.records import reclassify_stop_orders
 from app.services.disclosure.pipeline import run_by_hand
@@ -293,7 +293,7 @@ def import_command(file: str | None, dry_run: bool, template_to: str | None) -> 
     if not file:
         raise click.UsageError("give the FILE to import (or --template FILE)")
     with open(file, "rb") as fh:
-        data = fh.read(int(current_app.config["IMPORT_MAX_BYTES"]) + 1)
+        data = fh.read(setting_int("IMPORT_MAX_BYTES") + 1)
     try:
         report = importing.import_file(CONSOLE, data, file, dry_run=dry_run)
     except DomainError as exc:

@@ -409,7 +409,7 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
             cfg[name] = instance_secret(instance_path, name.lower())
     cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["DATABASE_URL"])
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
-        cfg["SQLALCHEMY_DATABASE_URI"], int(cfg["DB_IDLE_IN_TRANSACTION_SECONDS"]))
+        cfg["SQLALCHEMY_DATABASE_URI"], cfg["DB_IDLE_IN_TRANSACTION_SECONDS"])
     return cfg
 
 

@@ -42,11 +42,11 @@ def job_specs(app: Flask) -> list[dict[str, Any]]:
                       "args": [category], "trigger": CronTrigger(hour=hour, minute=minute,
                                                                  timezone=tz),
                       "misfire_grace_time": 7 * DAY})
-    seconds = int(app.config["URGENT_SWEEP_SECONDS"])
+    seconds = app.config["URGENT_SWEEP_SECONDS"]
     specs.append({"id": "disclose-urgent", "func": "app.jobs:urgent_sweep", "args": [],
                   "trigger": IntervalTrigger(seconds=seconds, timezone=tz),
                   "misfire_grace_time": seconds})
-    seconds = int(app.config["RUN_POLL_SECONDS"])
+    seconds = app.config["RUN_POLL_SECONDS"]
     specs.append({"id": "disclose-requested", "func": "app.jobs:requested_runs", "args": [],
                   "trigger": IntervalTrigger(seconds=seconds, timezone=tz),
                   "misfire_grace_time": seconds})
@@ -61,7 +61,7 @@ def job_specs(app: Flask) -> list[dict[str, Any]]:
     specs.append({"id": "prune-proofs", "func": "app.jobs:prune_old_proofs", "args": [],
                   "trigger": CronTrigger(hour=3, minute=0, timezone=tz),
                   "misfire_grace_time": DAY})
-    seconds = int(app.config["NOTIFY_SECONDS"])
+    seconds = app.config["NOTIFY_SECONDS"]
     specs.append({"id": "send-notifications", "func": "app.jobs:send_notifications", "args": [],
                   "trigger": IntervalTrigger(seconds=seconds, timezone=tz),
                   "misfire_grace_time": seconds})

@@ -8,7 +8,7 @@ import os
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, abort, current_app, request, url_for
+from flask import Response, abort, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields as f
@@ -24,6 +24,7 @@ from app.models._types import utcnow
 from app.models.disclosure import ATTEMPT_OUTCOMES, BATCH_STATUSES, RUN_STATUSES
 from app.models.records import CATEGORIES
 from app.observability import REGISTRY
+from app.services.base.context import setting_str
 from app.services.disclosure import batches, monitor
 from app.services.disclosure.runs import ask_for_run, get_run
 
@@ -206,7 +207,7 @@ class DueItems(MethodView):
 
 
 def _metrics_allowed() -> None:
-    networks = [n.strip() for n in str(current_app.config["METRICS_NETWORKS"]).split(",")
+    networks = [n.strip() for n in setting_str("METRICS_NETWORKS").split(",")
                 if n.strip()]
     if networks:
         try:
@@ -215,7 +216,7 @@ def _metrics_allowed() -> None:
             abort(403)
         if not any(address in ipaddress.ip_network(n, strict=False) for n in networks):
             abort(403)
-    token = str(current_app.config["METRICS_TOKEN"] or "")
+    token = setting_str("METRICS_TOKEN")
     if token:
         given = request.headers.get("Authorization", "").partition(" ")[2].strip()
         if not hmac.compare_digest(given.encode(), token.encode()):

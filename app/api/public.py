@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, current_app, jsonify
+from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields as f
@@ -14,12 +14,12 @@ from marshmallow import validate as v
 from app.api.schemas import Strict, Text
 from app.extensions import limiter
 from app.freshness import etag_of, not_modified, revalidate, unchanged
-from app.services.base.context import today
+from app.services.base.context import setting_str, today
 from app.services.online import public
 
 blp = Blueprint("public_api", __name__, url_prefix="/api/v1/public",
                 description="Public credit lookup (no token)")
-limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])(blp)
+limiter.limit(lambda: setting_str("PUBLIC_RATE_LIMIT"))(blp)
 NO_TOKEN: dict[str, Any] = {"security": []}
 
 

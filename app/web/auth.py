@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -20,6 +19,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.errors import DomainError
 from app.extensions import limiter
+from app.services.base.context import setting_str
 from app.services.staff import signin
 from app.web.forms import LoginForm, PasswordForm, VersionForm
 from app.web.pages import apply_error, error_page, fresh_session, safe_next, status_of
@@ -30,7 +30,7 @@ bp.register_error_handler(Exception, error_page)  # errors on these pages are pa
 
 
 def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
+    return setting_str("LOGIN_RATE_LIMIT")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from app import errors
 from app.i18n import N_
 from app.models import ObjectionFile, RestorationFile, RestorationRequest
+from app.services.base.context import setting_int, setting_str
 from app.services.credit import restoration
 from app.services.online import uploads
 from app.web.i18n import lang, tr
@@ -152,10 +153,10 @@ def decision_sheet(request_: RestorationRequest, template: str) -> str:
     number = restoration.decision_no(request_)
     if number is None or request_.decided_at is None:
         raise errors.NotFound(NO_DECISION)
-    decided_on = request_.decided_at.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    decided_on = request_.decided_at.astimezone(ZoneInfo(setting_str("TIMEZONE"))).date()
     return render_template(template, request_=request_, unit=request_.unit, number=number,
                            decided_on=decided_on.isoformat(),
-                           authority=current_app.config["AUTHORITY_NAME"])
+                           authority=setting_str("AUTHORITY_NAME"))
 
 
 REMOVED = N_("该文件已在保存期满后删除。")
@@ -177,15 +178,15 @@ def send_upload(item: RestorationFile | ObjectionFile) -> Response:
 def received_files() -> list[uploads.Upload]:
     """The uploaded proofs (field ``proofs``), each read up to one byte past the limit (never
     more into memory)."""
-    limit = int(current_app.config["UPLOAD_MAX_BYTES"])
+    limit = setting_int("UPLOAD_MAX_BYTES")
     return [uploads.Upload(f.filename or "", f.stream.read(limit + 1))
             for f in request.files.getlist("proofs") if f and f.filename]
 
 
 def upload_limits() -> dict[str, int]:
     """What a proofs field's hint tells: the most files and megabytes per file."""
-    return {"max_mb": int(current_app.config["UPLOAD_MAX_BYTES"]) // (1024 * 1024),
-            "max_files": int(current_app.config["UPLOAD_MAX_FILES"])}
+    return {"max_mb": setting_int("UPLOAD_MAX_BYTES") // (1024 * 1024),
+            "max_files": setting_int("UPLOAD_MAX_FILES")}
 
 
 def page_count(total: int, per_page: int) -> int:

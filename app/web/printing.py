@@ -4,15 +4,17 @@ code, drawn here as inline SVG (segno; nothing is fetched from the internet)."""
 from __future__ import annotations
 
 import segno
-from flask import current_app, url_for
+from flask import url_for
 from markupsafe import Markup
+
+from app.services.base.context import setting_str
 
 
 def self_service_url(uscc: str | None = None) -> str:
     """The self-service sign-in address under the service's public address (``BASE_URL``,
     the one reminders link to), with the unit's code filled in when given."""
     path = url_for("self.login", uscc=uscc) if uscc else url_for("self.login")
-    return str(current_app.config["BASE_URL"]).rstrip("/") + path
+    return setting_str("BASE_URL").rstrip("/") + path
 
 
 def qr_svg(text: str) -> Markup:

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -27,7 +26,7 @@ from flask_babel import gettext as _
 from app.errors import DomainError, ValidationFailed
 from app.extensions import limiter
 from app.freshness import etag_of, not_modified, revalidate, unchanged
-from app.services.base.context import today
+from app.services.base.context import setting_int, setting_str, today
 from app.services.online import objections, public
 from app.web.forms_unit import ObjectionForm
 from app.web.i18n import lang, tr
@@ -44,7 +43,7 @@ from app.workflows.facts import Actor
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 bp.register_error_handler(Exception, error_page)
-limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])(bp)
+limiter.limit(lambda: setting_str("PUBLIC_RATE_LIMIT"))(bp)
 
 
 @bp.route("/")
@@ -71,13 +70,13 @@ def unit(uscc: str) -> Any:
     etag = etag_of(data, lang(), today().isoformat())
     if unchanged(etag):
         return not_modified(etag, _scope())
-    as_of = dt.datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y-%m-%d %H:%M")
+    as_of = dt.datetime.now(ZoneInfo(setting_str("TIMEZONE"))).strftime("%Y-%m-%d %H:%M")
     page = make_response(render_template("public/unit.html", unit=data, as_of=as_of))
     return revalidate(page, etag, _scope())
 
 
 @bp.route("/units/<uscc>/objections/new", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["OBJECTION_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: setting_str("OBJECTION_RATE_LIMIT"), methods=["POST"])
 def objection(uscc: str) -> Any:
     """Anyone may contest what is published of a unit (异议), giving a name and a telephone;
     no captcha: the form is rate limited per address."""
@@ -96,7 +95,7 @@ def objection(uscc: str) -> Any:
             apply_error(form, exc)
         else:
             flash(_("异议已提交，本机关将在 %(n)s 个工作日内核查并通过您留下的电话联系答复。",
-                    n=current_app.config["OBJECTION_WORKDAYS"]), "success")
+                    n=setting_int("OBJECTION_WORKDAYS")), "success")
             return redirect(url_for("public.unit", uscc=unit.uscc))
     return form_page("objection_new.html", form, unit=unit, item=item, who="public",
                      due=objections.deadline_if_filed_today(), **upload_limits())

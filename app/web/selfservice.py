@@ -11,13 +11,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from app import uscc as uscc_codes
 from app.errors import DomainError, NotFound
 from app.extensions import db, limiter
 from app.models import Unit
+from app.services.base.context import setting_str
 from app.services.credit import record_restoration
 from app.services.online import objections, selfservice
 from app.services.online.access import authenticate_unit, end_unit_sessions, session_key
@@ -73,8 +74,8 @@ def _code_key() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["ACCESS_RATE_LIMIT"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["ACCESS_CODE_RATE_LIMIT"], key_func=_code_key,
+@limiter.limit(lambda: setting_str("ACCESS_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(lambda: setting_str("ACCESS_CODE_RATE_LIMIT"), key_func=_code_key,
                methods=["POST"])
 def login() -> Any:
     """Sign in with the 统一社会信用代码 and the access code printed on the listing notice."""
@@ -150,7 +151,7 @@ def _unit_key() -> str:
 
 
 def _apply_limit() -> str:
-    return str(current_app.config["APPLY_RATE_LIMIT"])
+    return setting_str("APPLY_RATE_LIMIT")
 
 
 @bp.route("/apply", methods=["GET", "POST"])

@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app import responders, routing
-from app.services.base.context import today
+from app.services.base.context import setting_str, today
 from app.web import auth, forms_record, i18n, printing, public, selfservice
 from app.web.pages import error_page, safe_next
 from app.web.security import csrf, login_manager
@@ -26,7 +26,7 @@ PAGES = (auth.bp, staff, selfservice.bp, public.bp)
 def init_web(app: Flask) -> None:
     """Bind Babel, CSRF and Flask-Login, register the page blueprints and the error pages."""
     routing.install(app)  # before the routes that use it
-    lifetime = int(app.config["PERMANENT_SESSION_LIFETIME"])
+    lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
     app.permanent_session_lifetime = dt.timedelta(seconds=lifetime)
     i18n.babel.init_app(app, default_locale="zh", locale_selector=i18n.select_locale)
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked below, for the pages only
@@ -64,7 +64,7 @@ _PAGE_NAMES = frozenset(blueprint.name for blueprint in PAGES)
 
 def _home() -> str:
     """The start page for everybody: look a unit up, a unit's self-service, staff sign-in."""
-    return render_template("start.html", authority=current_app.config["AUTHORITY_NAME"])
+    return render_template("start.html", authority=setting_str("AUTHORITY_NAME"))
 
 
 def _set_language(code: str) -> Response:
@@ -88,7 +88,7 @@ def _localtime(value: dt.datetime | None) -> str:
     """A stored UTC time shown in the detachment's time zone."""
     if value is None:
         return ""
-    return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y-%m-%d %H:%M")
+    return value.astimezone(ZoneInfo(setting_str("TIMEZONE"))).strftime("%Y-%m-%d %H:%M")
 
 
 def _today() -> dt.date:

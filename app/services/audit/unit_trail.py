@@ -25,7 +25,7 @@ from app.database import bulk_insert, lock_unit_row
 from app.extensions import db
 from app.models import AuditEvent, Unit
 from app.models._types import utcnow
-from app.services.base.context import setting
+from app.services.base.context import setting_str
 from app.workflows import publicity
 from app.workflows.facts import Actor
 
@@ -53,7 +53,7 @@ PUBLICITY_TRIGGERS = frozenset(publicity.TRIGGERS)
 
 def audit_key() -> bytes:
     """The key of every trail's HMACs (``AUDIT_KEY``, kept outside the database)."""
-    return str(setting("AUDIT_KEY")).encode()
+    return setting_str("AUDIT_KEY").encode()
 
 
 def keyed_hash(

@@ -30,7 +30,7 @@ from app.i18n import N_
 from app.models import EnforcementRecord, Unit
 from app.models._types import utcnow
 from app.services.audit.unit_trail import append_events
-from app.services.base.context import setting, today
+from app.services.base.context import setting, setting_decimal, setting_int, today
 from app.services.base.files import area
 from app.services.casework.record_rules import clean_record
 from app.services.casework.sheets import (
@@ -93,9 +93,9 @@ def check(data: bytes, filename: str) -> tuple[Report, Parsed]:
     columns_of: dict[str, list[Column | None]] = {}
     seen_units: dict[str, int] = {}
     seen_docs: dict[tuple[str, str], tuple[str, int]] = {}
-    limit, count = int(setting("IMPORT_MAX_ROWS")), 0
+    limit, count = setting_int("IMPORT_MAX_ROWS"), 0
     streets = set(setting("STREETS"))
-    threshold = Decimal(setting("DELIBERATION_FINE_THRESHOLD"))
+    threshold = setting_decimal("DELIBERATION_FINE_THRESHOLD")
     day = today()  # one "today" for the whole file
     for sheet, number, values in read_file(data, filename):
         if sheet not in SHEETS:
@@ -292,7 +292,7 @@ def unstage(token: str) -> None:
 def prune_staged() -> int:
     """Remove checked files never confirmed within ``IMPORT_STAGED_HOURS``; returns how many."""
     uploads = area("uploads")
-    old = uploads.older_than(STAGED, int(setting("IMPORT_STAGED_HOURS")) * 3600)
+    old = uploads.older_than(STAGED, setting_int("IMPORT_STAGED_HOURS") * 3600)
     for key in old:
         uploads.delete(key)
     return len(old)

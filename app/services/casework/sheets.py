@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from app import uscc as uscc_codes
 from app.errors import ValidationFailed
 from app.i18n import N_
-from app.services.base.context import setting
+from app.services.base.context import setting, setting_int
 from app.workflows import record_kinds
 from app.workflows.vocabulary import Vocabulary
 
@@ -130,8 +130,8 @@ TOO_LARGE = N_("文件超过 %(mb)s MB，请分成几个文件导入。")
 
 def read_file(data: bytes, filename: str) -> Iterator[tuple[str, int, list[Any]]]:
     """Every row (sheet name, row number, values) of an xlsx or csv file, header first."""
-    if len(data) > int(setting("IMPORT_MAX_BYTES")):
-        raise ValidationFailed.on("file", N_(TOO_LARGE, mb=int(setting("IMPORT_MAX_BYTES"))
+    if len(data) > setting_int("IMPORT_MAX_BYTES"):
+        raise ValidationFailed.on("file", N_(TOO_LARGE, mb=setting_int("IMPORT_MAX_BYTES")
                                              // (1024 * 1024)))
     if data[:4] == b"PK\x03\x04":
         return _xlsx(data)

@@ -38,7 +38,7 @@ from app.workflows.facts import SANCTION_CATEGORIES, SYSTEM, Actor, CreditFacts,
 def publicity_window(level: str, decided_on: dt.date) -> tuple[dt.date, dt.date]:
     """Minimum and maximum publicity end dates for a listing of ``level`` (Order No. 36)."""
     low, high = setting("PUBLICITY_MONTHS")[level]
-    return decided_on + relativedelta(months=int(low)), decided_on + relativedelta(months=int(high))
+    return decided_on + relativedelta(months=low), decided_on + relativedelta(months=high)
 
 
 def _check_proposal(

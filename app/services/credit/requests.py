@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Notification, RestorationRequest, Unit
 from app.models._types import utcnow
-from app.services.base.context import calendar, setting, today
+from app.services.base.context import calendar, setting_int, today
 from app.workflows.facts import Actor
 
 
@@ -25,7 +25,7 @@ def new_request(
     """A submitted request, due ``RESTORATION_DECISION_WORKDAYS`` working days from today
     (Order No. 36); ``filed_by`` is None when the unit filed it itself; ``signature``: the
     unit name and legal representative typed when signing the commitment online."""
-    due = calendar().add_workdays(today(), int(setting("RESTORATION_DECISION_WORKDAYS")))
+    due = calendar().add_workdays(today(), setting_int("RESTORATION_DECISION_WORKDAYS"))
     return RestorationRequest(
         unit_id=unit_id, listing_id=listing_id, record_id=record_id, status="submitted",
         commitment_signed=bool(commitment_signed), note=(note or "").strip() or None,

@@ -15,7 +15,7 @@ from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.i18n import N_
 from app.models import EnforcementRecord, Listing, RestorationRequest, Unit
-from app.services.base.context import setting, today
+from app.services.base.context import setting_str, today
 from app.services.casework.units import get_unit
 from app.services.credit.listings import end_listing, open_request
 from app.services.credit.record_publicity import record_facts
@@ -259,5 +259,5 @@ def decision_no(request: RestorationRequest) -> str | None:
     with the year of the decision in the detachment's time zone), else None."""
     if request.status != "approved" or request.decided_at is None:
         return None
-    year = request.decided_at.astimezone(ZoneInfo(setting("TIMEZONE"))).year
-    return str(setting("DECISION_NO_FORMAT")).format(year=year, id=request.id)
+    year = request.decided_at.astimezone(ZoneInfo(setting_str("TIMEZONE"))).year
+    return setting_str("DECISION_NO_FORMAT").format(year=year, id=request.id)

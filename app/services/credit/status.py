@@ -22,7 +22,7 @@ from app.i18n import N_
 from app.models import EnforcementRecord, FinePayment, Listing, Unit
 from app.services.audit.unit_trail import append_event
 from app.services.base import firing
-from app.services.base.context import setting
+from app.services.base.context import setting_int, setting_str
 from app.workflows import credit
 from app.workflows.facts import Actor, BasisRecord, CreditFacts, ListingFacts, Obligations
 from app.workflows.guards import Unmet
@@ -96,7 +96,7 @@ UNRESTORABLE_BEFORE_CUTOFF = frozenset({"suspension", "stop_order", "licence_rev
 def barred_by_cutoff(record: EnforcementRecord) -> str | None:
     """Why policy bars restoring a decision: a stop-business order or licence revocation made
     before ``RESTORATION_BAR_BEFORE`` (发改办财金〔2019〕527号 kept them unrestorable)."""
-    bar_before = setting("RESTORATION_BAR_BEFORE")
+    bar_before = setting_str("RESTORATION_BAR_BEFORE")
     if not bar_before:
         return None
     cutoff = dt.date.fromisoformat(str(bar_before))
@@ -115,13 +115,13 @@ def bar_reasons(session: Session, unit_id: int, listing: Listing, today: dt.date
     restored = select(Listing.ended_on).where(
         Listing.unit_id == unit_id, Listing.status == "restored"
     )
-    cooldown = int(setting("RESTORATION_COOLDOWN_DAYS") or 0)
+    cooldown = setting_int("RESTORATION_COOLDOWN_DAYS")
     if cooldown:
         last = session.scalar(restored.order_by(Listing.ended_on.desc()).limit(1))
         if last and (today - last).days < cooldown:
             reasons.append(N_("距上次信用修复（%(day)s）不足 %(n)s 天", day=last.isoformat(),
                               n=cooldown))
-    limit = int(setting("RESTORATION_MAX_IN_5_YEARS") or 0)
+    limit = setting_int("RESTORATION_MAX_IN_5_YEARS")
     if limit:
         since = today - relativedelta(years=5)
         count = session.scalar(

@@ -16,7 +16,7 @@ from app.i18n import N_
 from app.models import BatchAttempt, DisclosureBatch, DisclosureItem
 from app.models._types import utcnow
 from app.publishers.formats import csv_lines, jsonl
-from app.services.base.context import setting
+from app.services.base.context import setting_int
 from app.services.base.files import area
 from app.services.base.paging import page_of
 from app.services.disclosure.claims import send_again, stream_items
@@ -90,7 +90,7 @@ def prune_batch_files(limit: int = 1000) -> int:
     """Remove the file publisher's files of batches delivered more than
     ``BATCH_FILE_RETENTION_DAYS`` ago (0: keep them); the database keeps the items. Returns
     how many batches' files went."""
-    days = int(setting("BATCH_FILE_RETENTION_DAYS"))
+    days = setting_int("BATCH_FILE_RETENTION_DAYS")
     if not days:
         return 0
     due = db.session.execute(

@@ -8,13 +8,13 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Objection
-from app.services.base.context import setting
+from app.services.base.context import setting, setting_bool
 from app.workflows.vocabulary import OPEN_OBJECTIONS
 
 
 def mark_applies(category: str) -> bool:
     """Whether an objection to an item of ``category`` ("listing" for a listing) marks it."""
-    return bool(setting("OBJECTION_MARK")) and category in setting("OBJECTION_MARK_CATEGORIES")
+    return setting_bool("OBJECTION_MARK") and category in setting("OBJECTION_MARK_CATEGORIES")
 
 
 _OPEN_MARKED = and_(Objection.status.in_(OPEN_OBJECTIONS), Objection.marked.is_(True))

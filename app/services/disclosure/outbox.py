@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import DisclosureItem, EnforcementRecord, Listing
 from app.models._types import utcnow
 from app.publishers.fields import public_fields
-from app.services.base.context import calendar, setting, today
+from app.services.base.context import calendar, setting, setting_int, setting_str, today
 from app.services.disclosure.objection_marks import under_objection
 from app.services.disclosure.windows import window_of
 from app.workflows import record_kinds
@@ -58,7 +58,7 @@ def snapshot(record: EnforcementRecord, listing: Listing | None = None,
 
 def authority() -> dict[str, str]:
     """The deciding authority as every item names it (数据来源单位, 处罚机关, …)."""
-    return {"name": setting("AUTHORITY_NAME"), "uscc": setting("AUTHORITY_USCC")}
+    return {"name": setting_str("AUTHORITY_NAME"), "uscc": setting_str("AUTHORITY_USCC")}
 
 
 def snapshot_of(values: Mapping[str, Any], unit: Any, listing: Listing | None,
@@ -138,8 +138,9 @@ def workdays_for(op: str, category: str, correction: bool = False) -> int:
     """Working days an item has: 3 for a withdrawal or a correction (行政处罚法 第48条, 第85条),
     else the category's disclosure deadline (国办发〔2018〕118号)."""
     if op == "withdraw" or correction:
-        return int(setting("WITHDRAWAL_WORKDAYS"))
-    return int(setting("DISCLOSURE_WORKDAYS")[category])
+        return setting_int("WITHDRAWAL_WORKDAYS")
+    workdays: int = setting("DISCLOSURE_WORKDAYS")[category]
+    return workdays
 
 
 def due(op: str, category: str, on: dt.date, correction: bool = False,

@@ -20,7 +20,7 @@ from app.publishers.files import FilePublisher
 from app.publishers.formats import Item
 from app.publishers.http import HttpPublisher
 from app.services.audit import admin_trail
-from app.services.base.context import calendar, setting, today
+from app.services.base.context import calendar, setting_float, setting_int, setting_str, today
 from app.services.base.files import area
 from app.services.disclosure import claims
 from app.workflows.facts import Actor
@@ -48,14 +48,14 @@ class RunSummary:
 def make_publisher() -> Publisher:
     """The publisher the configuration names (checked at start): ``file`` (default), into
     the outbox storage area, or ``http``."""
-    kind = setting("PUBLISHER")
+    kind = setting_str("PUBLISHER")
     if kind == "http":
         return HttpPublisher(
-            setting("PLATFORM_URL"), setting("PLATFORM_SECRET"),
-            connect_timeout=float(setting("PLATFORM_CONNECT_TIMEOUT")),
-            read_timeout=float(setting("PLATFORM_READ_TIMEOUT")),
-            attempts=int(setting("PLATFORM_ATTEMPTS")),
-            max_wait=float(setting("PLATFORM_MAX_WAIT_SECONDS")),
+            setting_str("PLATFORM_URL"), setting_str("PLATFORM_SECRET"),
+            connect_timeout=setting_float("PLATFORM_CONNECT_TIMEOUT"),
+            read_timeout=setting_float("PLATFORM_READ_TIMEOUT"),
+            attempts=setting_int("PLATFORM_ATTEMPTS"),
+            max_wait=setting_float("PLATFORM_MAX_WAIT_SECONDS"),
         )
     return FilePublisher(area("outbox"))
 
@@ -70,7 +70,7 @@ def deliver(
 
     ``claimed``: the items as read when the batch was claimed, if this is that run.
     """
-    lease = int(setting("DELIVERY_LEASE_SECONDS"))
+    lease = setting_int("DELIVERY_LEASE_SECONDS")
     token = claims.take_lease(batch_id, lease)
     if token is None:
         return
@@ -84,10 +84,10 @@ def deliver(
     except DeliveryError as exc:
         # Doubling from RETRY_BASE_SECONDS, up to a quarter more at random (batches that
         # failed together do not retry together), never sooner than the receiver asked.
-        backoff = int(setting("RETRY_BASE_SECONDS")) * 2 ** min(attempts - 1, 8)
+        backoff = setting_int("RETRY_BASE_SECONDS") * 2 ** min(attempts - 1, 8)
         backoff = max(backoff * random.uniform(1.0, 1.25), exc.retry_after or 0.0)
-        exhausted = (attempts >= int(setting("BATCH_GIVE_UP_ATTEMPTS"))
-                     or age >= dt.timedelta(hours=int(setting("BATCH_GIVE_UP_HOURS"))))
+        exhausted = (attempts >= setting_int("BATCH_GIVE_UP_ATTEMPTS")
+                     or age >= dt.timedelta(hours=setting_int("BATCH_GIVE_UP_HOURS")))
         error = str(exc)
         if exc.retryable and exhausted:
             error = f"{exc} (gave up after {attempts} attempts in {_hours(age)} h)"
@@ -148,7 +148,7 @@ def run_disclosure(category: str | None = None, urgent_only: bool = False) -> Ru
     for batch_id in due_batches(categories):
         deliver(batch_id, publisher, summary)
     due = calendar().add_workdays(today(), 1).day if urgent_only else claims.NO_LIMIT
-    size = int(setting("BATCH_SIZE"))
+    size = setting_int("BATCH_SIZE")
     for name in categories:
         while (new := claims.claim_batch(name, size, due)) is not None:
             batch, items = new

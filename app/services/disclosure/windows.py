@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, or_
 
 from app.models import EnforcementRecord
-from app.services.base.context import setting
+from app.services.base.context import setting, setting_bool
 from app.workflows import publicity
 
 
@@ -33,7 +33,7 @@ def window_of(category: str, tier: str | None,
 
 def published(category: str, tier: str | None) -> bool:
     """Whether a decision of this category and tier goes to the platform at all."""
-    return publicity.is_published(category, tier, bool(setting("PUBLISH_MINOR_PENALTIES")))
+    return publicity.is_published(category, tier, setting_bool("PUBLISH_MINOR_PENALTIES"))
 
 
 def on_platform(record: EnforcementRecord) -> bool:
@@ -50,6 +50,6 @@ def window_may_have_passed(bound: int, day: dt.date) -> Any:
     return or_(*(
         and_(EnforcementRecord.tier == tier,
              EnforcementRecord.decided_on
-             <= day - relativedelta(months=int(months[bound])) + dt.timedelta(days=3))
+             <= day - relativedelta(months=months[bound]) + dt.timedelta(days=3))
         for tier, months in setting("PUBLICITY_MONTHS").items()
     ))

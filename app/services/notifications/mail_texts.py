@@ -6,7 +6,7 @@ from email.message import EmailMessage
 
 from app.extensions import db
 from app.models import EnforcementRecord, Notification, Objection, RestorationRequest, Unit
-from app.services.base.context import setting
+from app.services.base.context import setting_str
 from app.services.credit.status import active_listing
 from app.workflows.vocabulary import OBJECTION_STATUSES, OPEN_OBJECTIONS
 
@@ -18,7 +18,7 @@ def render(note: Notification) -> EmailMessage | None:
     session = db.session()
     unit = session.get(Unit, note.unit_id) if note.unit_id else None
     request = session.get(RestorationRequest, note.request_id) if note.request_id else None
-    base = setting("BASE_URL").rstrip("/")
+    base = setting_str("BASE_URL").rstrip("/")
     if unit is None:
         return None
     who = f"{unit.name}（统一社会信用代码 {unit.uscc}）"
@@ -67,7 +67,7 @@ def render(note: Notification) -> EmailMessage | None:
         subject, body = text
     else:
         return None
-    body += SIGNATURE.format(authority=setting("AUTHORITY_NAME"))
+    body += SIGNATURE.format(authority=setting_str("AUTHORITY_NAME"))
     return build_message(note, subject, body)
 
 
@@ -95,7 +95,7 @@ def _objection_text(note: Notification, who: str, base: str) -> tuple[str, str] 
 def build_message(note: Notification, subject: str, body: str) -> EmailMessage:
     """A plain-text UTF-8 email."""
     message = EmailMessage()
-    message["From"], message["To"] = setting("MAIL_FROM"), note.recipient
+    message["From"], message["To"] = setting_str("MAIL_FROM"), note.recipient
     message["Subject"] = subject
     # Stable per reminder: a resend after a crash carries the same id, so mail clients merge it.
     message["Message-ID"] = f"<creditflow-notification-{note.id}@{message_id_domain()}>"
@@ -105,4 +105,4 @@ def build_message(note: Notification, subject: str, body: str) -> EmailMessage:
 
 def message_id_domain() -> str:
     """The domain part of the sender, for stable message ids."""
-    return (setting("MAIL_FROM").rpartition("@")[2] or "localhost").strip("<> ")
+    return (setting_str("MAIL_FROM").rpartition("@")[2] or "localhost").strip("<> ")

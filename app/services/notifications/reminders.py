@@ -28,7 +28,14 @@ from app.models import (
     Unit,
 )
 from app.models._types import utcnow
-from app.services.base.context import calendar, setting, today
+from app.services.base.context import (
+    calendar,
+    setting_bool,
+    setting_float,
+    setting_int,
+    setting_str,
+    today,
+)
 from app.services.credit.record_publicity import record_steps
 from app.services.credit.record_restoration import bars
 from app.services.credit.status import request_refusals
@@ -57,9 +64,9 @@ def scan_reminders() -> dict[str, int]:
     with unit_of_work() as session:
         if eligible or records:
             session.execute(insert(NOTES), eligible + records)
-        staff = (setting("STAFF_EMAIL") or "").strip()
+        staff = setting_str("STAFF_EMAIL").strip()
         if staff:
-            horizon = calendar().add_workdays(day, int(setting("REMINDER_DUE_WORKDAYS"))).day
+            horizon = calendar().add_workdays(day, setting_int("REMINDER_DUE_WORKDAYS")).day
             due_key = literal("due_soon:") + cast(RestorationRequest.id, String)
             due = (
                 select(literal("due_soon"), literal("email"), literal(staff),
@@ -127,7 +134,7 @@ def _eligible_records(day: dt.date, now: dt.datetime) -> list[dict[str, Any]]:
 def send_pending(limit: int = 100) -> dict[str, int]:
     """Send what is due over one SMTP connection; failures back off, then give up."""
     result = {"sent": 0, "failed": 0, "cancelled": 0}
-    if not (setting("SMTP_HOST") or "").strip():
+    if not setting_str("SMTP_HOST").strip():
         return result  # no mail server configured: reminders wait in the outbox
     now = utcnow()
     due = db.session.scalars(
@@ -166,23 +173,23 @@ def send_pending(limit: int = 100) -> dict[str, int]:
 def _connect() -> smtplib.SMTP:
     """One connection to the mail server; TLS (implicit or STARTTLS) verifies the server's
     certificate and name: a mail server that cannot prove itself gets no reminder."""
-    host, port, timeout = setting("SMTP_HOST"), int(setting("SMTP_PORT")), float(
-        setting("SMTP_TIMEOUT"))
+    host, port = setting_str("SMTP_HOST"), setting_int("SMTP_PORT")
+    timeout = setting_float("SMTP_TIMEOUT")
     smtp: smtplib.SMTP
-    if setting("SMTP_IMPLICIT_TLS"):
+    if setting_bool("SMTP_IMPLICIT_TLS"):
         smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=_tls())
     else:
         smtp = smtplib.SMTP(host, port, timeout=timeout)
-        if setting("SMTP_STARTTLS"):
+        if setting_bool("SMTP_STARTTLS"):
             smtp.starttls(context=_tls())
-    if setting("SMTP_USER"):
-        smtp.login(setting("SMTP_USER"), setting("SMTP_PASSWORD"))
+    if setting_str("SMTP_USER"):
+        smtp.login(setting_str("SMTP_USER"), setting_str("SMTP_PASSWORD"))
     return smtp
 
 
 def _tls() -> ssl.SSLContext:
     """A verifying TLS context: the system's CAs, or ``SMTP_CA_FILE``."""
-    return ssl.create_default_context(cafile=setting("SMTP_CA_FILE") or None)
+    return ssl.create_default_context(cafile=setting_str("SMTP_CA_FILE") or None)
 
 
 def _finish(note_id: int, status: str) -> None:
@@ -196,7 +203,7 @@ def _finish(note_id: int, status: str) -> None:
 
 def _failed(ids: list[int], error: str) -> None:
     """Back off (1, 2, 4 … minutes); after ``NOTIFY_ATTEMPTS`` tries the reminder is failed."""
-    attempts = int(setting("NOTIFY_ATTEMPTS"))
+    attempts = setting_int("NOTIFY_ATTEMPTS")
     with unit_of_work() as session:
         tried = session.execute(select(NOTES.c.attempts, NOTES.c.id)
                                 .where(NOTES.c.id.in_(ids), NOTES.c.status == "pending")
@@ -217,7 +224,7 @@ def prune_reminders() -> int:
     """Reminders written more than ``REMINDER_RETENTION_DAYS`` ago and no longer waiting lose
     their address, text parameters and error (personal data); the row stays, so the same
     reminder is never written again. 0 keeps them. Returns how many were cleared."""
-    days = int(setting("REMINDER_RETENTION_DAYS"))
+    days = setting_int("REMINDER_RETENTION_DAYS")
     if not days:
         return 0
     with unit_of_work() as session:

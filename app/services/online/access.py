@@ -16,7 +16,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import Unit
 from app.services.audit.unit_trail import append_event
-from app.services.base.context import require_role, setting
+from app.services.base.context import require_role, setting_int
 from app.services.casework.units import get_unit
 from app.workflows.facts import Actor
 
@@ -102,8 +102,8 @@ def _count_failure(unit_id: int, now: dt.datetime) -> None:
 
     Core updates: the unit's ``version`` (the credit state's optimistic lock) is not touched.
     """
-    limit = int(setting("ACCESS_MAX_FAILURES"))
-    until = now + dt.timedelta(minutes=int(setting("ACCESS_LOCKOUT_MINUTES")))
+    limit = setting_int("ACCESS_MAX_FAILURES")
+    until = now + dt.timedelta(minutes=setting_int("ACCESS_LOCKOUT_MINUTES"))
     table = Unit.__table__
     with unit_of_work() as session:
         session.execute(table.update().where(table.c.id == unit_id)

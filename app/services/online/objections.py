@@ -36,7 +36,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import EnforcementRecord, Listing, Objection, ObjectionFile, Unit
 from app.services.audit.unit_trail import append_event
-from app.services.base.context import calendar, require_role, setting, today
+from app.services.base.context import calendar, require_role, setting_int, today
 from app.services.casework.records import correct_record
 from app.services.credit.listings import publish_basis
 from app.services.credit.objection_ends import facts_of, move, notify
@@ -159,7 +159,7 @@ def file_objection(
 def deadline_if_filed_today() -> Any:
     """The answer's deadline of an objection filed today: ``OBJECTION_WORKDAYS`` working days
     on the working-day calendar (``.day``, ``.provisional``)."""
-    return calendar().add_workdays(today(), int(setting("OBJECTION_WORKDAYS")))
+    return calendar().add_workdays(today(), setting_int("OBJECTION_WORKDAYS"))
 
 
 def _republish(session: Session, objection: Objection) -> None:

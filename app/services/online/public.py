@@ -20,7 +20,7 @@ from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
 from app.models import DisclosureItem, EnforcementRecord, Listing, Unit
-from app.services.base.context import setting, today
+from app.services.base.context import setting, setting_int, today
 from app.services.disclosure.objection_marks import listing_marked, marked_records
 from app.workflows import publicity
 
@@ -78,7 +78,7 @@ def search(q: str | None, page: int = 1, per_page: int = 20) -> SearchPage:
                          .op("@>")(func.creditflow_bigrams(term)), where)
     else:
         raise ValidationFailed.on("q", N_("请输入单位名称的至少两个字，或完整的统一社会信用代码。"))
-    cap = int(setting("PUBLIC_COUNT_CAP"))
+    cap = setting_int("PUBLIC_COUNT_CAP")
     if (page - 1) * per_page >= cap:
         raise ValidationFailed.on("page", N_("结果太多，请输入更完整的单位名称。"))
     # The first cap + 1 matches in registration order: found by the bigram index when they
@@ -100,7 +100,7 @@ def public_until(category: str, decided_on: dt.date, payload: dict[str, Any]) ->
     if category == "penalty":
         published = payload.get("公示截止期")
         return dt.date.fromisoformat(str(published)) if published else None
-    months = int(setting("PUBLIC_MONTHS").get(category, 36))
+    months: int = setting("PUBLIC_MONTHS").get(category, 36)
     return decided_on + relativedelta(months=months)
 
 

@@ -31,7 +31,7 @@ from app.models import (
 )
 from app.models._types import utcnow
 from app.services.audit.unit_trail import append_event
-from app.services.base.context import setting
+from app.services.base.context import setting_int
 from app.services.casework.units import clean_email
 from app.services.credit import record_restoration, restoration
 from app.services.credit.record_publicity import RecordSteps
@@ -213,14 +213,14 @@ def check_quota(unit_id: int, checked: list[uploads.Checked]) -> None:
         select(func.coalesce(func.sum(ObjectionFile.size), 0))
         .where(ObjectionFile.unit_id == unit_id)) or 0)
     db.session.rollback()
-    if kept + sum(len(c.data) for c in checked) > int(setting("UNIT_UPLOAD_QUOTA_BYTES")):
+    if kept + sum(len(c.data) for c in checked) > setting_int("UNIT_UPLOAD_QUOTA_BYTES"):
         raise ValidationFailed.on("proofs", QUOTA_FULL)
 
 
 def prune_proofs() -> int:
     """Remove the proofs of applications withdrawn, rejected or closed more than
     ``PROOF_RETENTION_DAYS`` ago: the files are deleted, their rows kept as a record."""
-    cutoff = utcnow() - dt.timedelta(days=int(setting("PROOF_RETENTION_DAYS")))
+    cutoff = utcnow() - dt.timedelta(days=setting_int("PROOF_RETENTION_DAYS"))
     due = db.session.execute(
         select(RestorationFile.id, RestorationFile.stored_name)
         .join(RestorationRequest, RestorationRequest.id == RestorationFile.request_id)

@@ -13,7 +13,7 @@ import filetype
 
 from app.errors import ValidationFailed
 from app.i18n import N_
-from app.services.base.context import setting
+from app.services.base.context import setting_int
 from app.services.base.files import area
 from app.storage import Exists
 
@@ -61,7 +61,7 @@ def clean_name(filename: str) -> str:
 
 def check_uploads(uploads: list[Upload]) -> list[Checked]:
     """Every upload checked, or ``ValidationFailed`` naming each bad file; nothing is written."""
-    limit, count = int(setting("UPLOAD_MAX_BYTES")), int(setting("UPLOAD_MAX_FILES"))
+    limit, count = setting_int("UPLOAD_MAX_BYTES"), setting_int("UPLOAD_MAX_FILES")
     if len(uploads) > count:
         raise ValidationFailed(TOO_MANY, {FIELD: [TOO_MANY]}, max_files=count)
     checked, problems = [], []

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import EnforcementRecord, FinePayment, Listing, Unit
 from app.publishers.formats import FORMULA_STARTS
-from app.services.base.context import setting
+from app.services.base.context import setting_str
 from app.services.casework import sheets
 from app.services.casework.units import units_query
 from app.services.reporting.statistics import CREDIT_FIGURES, ENFORCEMENT, Period, figures
@@ -198,4 +198,4 @@ def _naive(value: dt.datetime | None) -> dt.datetime | None:
     """Excel keeps no time zone: the detachment's local time, without it."""
     if value is None:
         return None
-    return value.astimezone(ZoneInfo(setting("TIMEZONE"))).replace(tzinfo=None)
+    return value.astimezone(ZoneInfo(setting_str("TIMEZONE"))).replace(tzinfo=None)

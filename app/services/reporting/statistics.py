@@ -29,7 +29,7 @@ from app.models import (
     Unit,
 )
 from app.models.listings import RestorationRequest
-from app.services.base.context import setting
+from app.services.base.context import setting_str
 from app.workflows.vocabulary import DECIDED_LISTINGS, STOP_ORDERS
 
 R = EnforcementRecord
@@ -170,7 +170,7 @@ def credit(period: Period, street: str | None) -> dict[str, Any]:
             Listing.status.in_(DECIDED_LISTINGS),
             Listing.decided_on.between(period.start, period.end))
         .group_by(Listing.level), Listing.unit_id)).all())
-    zone = ZoneInfo(setting("TIMEZONE"))
+    zone = ZoneInfo(setting_str("TIMEZONE"))
     start = dt.datetime.combine(period.start, dt.time(), zone)
     end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), zone)
     decided = db.session.execute(scoped(

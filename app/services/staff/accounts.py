@@ -19,7 +19,7 @@ from app.models._types import utcnow
 from app.models.users import ROLES
 from app.services.audit import admin_trail
 from app.services.audit.admin_trail import CONSOLE
-from app.services.base.context import setting
+from app.services.base.context import setting_int
 from app.services.staff.signin import check_new_password, clear_lockouts
 from app.workflows.facts import Actor
 
@@ -66,7 +66,7 @@ def create_token(
 ) -> str:
     """Issue a bearer token for a user and return it; only its hash is kept. It expires after
     ``days`` (``TOKEN_DAYS`` by default; 0: never)."""
-    days = int(setting("TOKEN_DAYS")) if days is None else days
+    days = setting_int("TOKEN_DAYS") if days is None else days
     if days < 0:
         raise ValidationFailed.on("days", N_("有效天数不能为负数。"))
     with unit_of_work() as session:

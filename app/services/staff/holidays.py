@@ -21,7 +21,7 @@ from app.i18n import N_
 from app.models import DisclosureItem, EnforcementRecord, Holiday, RestorationRequest
 from app.services.audit import admin_trail
 from app.services.audit.admin_trail import CONSOLE
-from app.services.base.context import calendar, forget_calendar, setting
+from app.services.base.context import calendar, forget_calendar, setting, setting_int, setting_str
 from app.workflows.facts import Actor
 
 
@@ -66,7 +66,7 @@ def set_year_schedule(
 def _firm_up_deadlines(session: Session) -> dict[str, int]:
     """Recompute every provisional deadline with the calendar as it now stands."""
     workdays = setting("DISCLOSURE_WORKDAYS")
-    tz = ZoneInfo(setting("TIMEZONE"))
+    tz = ZoneInfo(setting_str("TIMEZONE"))
     records = _recompute(
         session,
         EnforcementRecord.__table__,
@@ -85,7 +85,7 @@ def _firm_up_deadlines(session: Session) -> dict[str, int]:
                DisclosureItem.due_from.is_not(None), DisclosureItem.due_workdays.is_not(None)),
         lambda due_from, workdays: (due_from, int(workdays)),
     )
-    days = int(setting("RESTORATION_DECISION_WORKDAYS"))
+    days = setting_int("RESTORATION_DECISION_WORKDAYS")
     requests = _recompute(
         session,
         RestorationRequest.__table__,

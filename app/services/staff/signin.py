@@ -15,7 +15,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import SigninLockout, User
 from app.services.audit import admin_trail
-from app.services.base.context import setting
+from app.services.base.context import setting_int
 from app.workflows.facts import Actor
 
 MIN_PASSWORD = 10
@@ -56,9 +56,9 @@ def authenticate(username: str, password: str, address: str) -> User:
 def _count_failure(username: str, address: str) -> None:
     """One more failure of the pair, counted in SQL so that parallel attempts all count; at
     the limit the pair is locked and its count starts again."""
-    limit = int(setting("LOGIN_MAX_FAILURES"))
+    limit = setting_int("LOGIN_MAX_FAILURES")
     now = _now()
-    until = now + dt.timedelta(minutes=int(setting("LOGIN_LOCKOUT_MINUTES")))
+    until = now + dt.timedelta(minutes=setting_int("LOGIN_LOCKOUT_MINUTES"))
     pair = (SigninLockout.username == username, SigninLockout.address == address)
     for _attempt in range(2):
         try:

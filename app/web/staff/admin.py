@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from app.errors import DomainError
 from app.models.notifications import NOTIFICATION_STATUSES
 from app.services.audit import admin_trail
-from app.services.base.context import calendar
+from app.services.base.context import calendar, setting_str
 from app.services.notifications import mailbox
 from app.services.staff import accounts, holidays, signin
 from app.web.forms import VersionForm
@@ -105,7 +105,7 @@ def reminder_list() -> Any:
     return render_template("admin/reminders.html", rows=rows, page=page, status=status,
                            pages=page_count(total, per_page), counts=mailbox.status_counts(),
                            statuses=NOTIFICATION_STATUSES, button=VersionForm(),
-                           mail_server=bool(current_app.config["SMTP_HOST"]))
+                           mail_server=setting_str("SMTP_HOST") != "")
 
 
 @bp.route("/admin/reminders/<id:note_id>/retry", methods=["POST"])

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from app.errors import DomainError
-from app.services.base.context import setting
+from app.services.base.context import setting_str
 from app.services.casework import records, units
 from app.services.credit import listings
 from app.services.credit.restoration import restoration_steps
@@ -96,5 +96,5 @@ def listing_notice(uscc: str) -> Any:
     return render_template(
         "staff/notice.html", unit=unit, listing=listing, basis=basis, code=code, form=form,
         steps=restoration_steps(unit.uscc) if listing else None,
-        authority=setting("AUTHORITY_NAME"),
+        authority=setting_str("AUTHORITY_NAME"),
     )

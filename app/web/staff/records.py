@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_babel import gettext as _
 
+from app.services.base.context import setting_decimal
 from app.services.casework import records, units
 from app.web.forms import PaymentForm, RectificationForm
 from app.web.forms_record import record_form_class, record_layout
@@ -38,7 +39,7 @@ def record_new(uscc: str) -> Any:
             _("执法记录已登记，公示期限已按工作日计算。")):
         return redirect(url_for("staff.unit_page", uscc=unit.uscc, _anchor="records"))
     return form_page("staff/record_new.html", form, unit=unit, layout=record_layout(),
-                     deliberation_fine=f"{current_app.config['DELIBERATION_FINE_THRESHOLD']:,.0f}")
+                     deliberation_fine=f"{setting_decimal('DELIBERATION_FINE_THRESHOLD'):,.0f}")
 
 
 @bp.route(f"/records/{ID}/payment", methods=["GET", "POST"])

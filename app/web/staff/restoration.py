@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.errors import DomainError
-from app.services.base.context import setting
+from app.services.base.context import setting_str
 from app.services.casework import units
 from app.services.credit import record_restoration, restoration
 from app.services.credit.status import active_listing
@@ -87,7 +87,7 @@ def record_guide(uscc: str) -> Any:
         except DomainError as exc:
             apply_error(None, exc)
     return render_template("staff/record_guide.html", unit=unit, records=records, code=code,
-                           form=form, authority=setting("AUTHORITY_NAME"))
+                           form=form, authority=setting_str("AUTHORITY_NAME"))
 
 
 @bp.route(f"/restoration-requests/{ID}", methods=["GET", "POST"])

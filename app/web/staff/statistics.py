@@ -8,10 +8,11 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from flask import Response, current_app, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.errors import ValidationFailed
+from app.services.base.context import setting_str
 from app.services.reporting import exports, statistics
 from app.services.reporting.statistics import ENFORCEMENT, Period
 from app.web import charts
@@ -152,7 +153,7 @@ def annual_report() -> Any:
     found = statistics.figures(period)
     return render_template("staff/annual_report.html", year=year, figures=found,
                            paragraph=statistics.paragraph(found["enforcement"]),
-                           authority=current_app.config["AUTHORITY_NAME"],
+                           authority=setting_str("AUTHORITY_NAME"),
                            back=url_for("staff.statistics_page", year=year))
 
 
