@@ -209,13 +209,12 @@ class Settings(Schema):
     PLATFORM_SECRET = fields.String(load_default="")
     PLATFORM_CONNECT_TIMEOUT = fields.Float(load_default=5, validate=validate.Range(min=0.1))
     PLATFORM_READ_TIMEOUT = fields.Float(load_default=30, validate=validate.Range(min=0.1))
-    PLATFORM_ATTEMPTS = fields.Integer(load_default=5, validate=POSITIVE)
     BATCH_SIZE = fields.Integer(load_default=10000, validate=POSITIVE)
     DELIVERY_LEASE_SECONDS = fields.Integer(load_default=600, validate=POSITIVE)
+    # A delivery is one attempt (one POST, one set of files); after a retryable failure the
+    # pipeline tries again RETRY_BASE_SECONDS later, doubling with every failed attempt (up to
+    # a quarter more at random), never sooner than the platform's Retry-After asked.
     RETRY_BASE_SECONDS = fields.Integer(load_default=60, validate=POSITIVE)
-    # Within one delivery the HTTP publisher waits what the platform's Retry-After asks, up to
-    # this; a longer wait ends the delivery and the next is scheduled no sooner than asked.
-    PLATFORM_MAX_WAIT_SECONDS = fields.Float(load_default=30, validate=validate.Range(min=0))
     # A batch that keeps failing turns `failed` (shown at the head of the admins' work queue,
     # sent again only when an admin retries it) after this many attempts or hours.
     BATCH_GIVE_UP_ATTEMPTS = fields.Integer(load_default=8, validate=POSITIVE)

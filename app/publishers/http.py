@@ -3,10 +3,10 @@
 Headers: ``Idempotency-Key`` (the batch id: the receiver keeps the first delivery of a key and
 acknowledges repeats), ``X-Creditflow-Batch``, ``X-Creditflow-Sha256`` (of the body) and
 ``X-Creditflow-Signature: sha256=<HMAC-SHA256 of the body with the shared secret>``.
-Connect and read timeouts; retries with exponential backoff and jitter for timeouts, dropped
-connections, 429 and 5xx only, waiting at least what the receiver's ``Retry-After`` asks; a
-wait longer than ``max_wait`` ends this delivery, and the pipeline tries again no sooner than
-asked. Any other 4xx is permanent: the batch is marked failed and shown to staff.
+Connect and read timeouts. One delivery is one POST: a timeout, a dropped connection, a 429 or
+a 5xx is retryable (carrying the receiver's ``Retry-After``), and the pipeline, which owns
+retries and their backoff, tries again later, no sooner than asked; any other 4xx is
+permanent: the batch is marked failed and shown to staff.
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import random
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 
 import requests
@@ -42,15 +40,9 @@ class HttpPublisher(Publisher):
         secret: str,
         connect_timeout: float = 5.0,
         read_timeout: float = 30.0,
-        attempts: int = 5,
-        backoff: float = 0.5,
-        sleep: Callable[[float], None] = time.sleep,
-        max_wait: float = 30.0,
     ) -> None:
         self.url, self.secret = url, secret.encode()
         self.timeout = (connect_timeout, read_timeout)
-        self.attempts, self.backoff, self.sleep = attempts, backoff, sleep
-        self.max_wait = max_wait
 
     def signature(self, items: ItemSource) -> tuple[str, int]:
         """HMAC-SHA256 of the body and its length, computed in a streaming pass."""
@@ -70,30 +62,18 @@ class HttpPublisher(Publisher):
             "X-Creditflow-Sha256": batch.sha256,
             "X-Creditflow-Signature": signature,
         }
-        last: RetryableError | None = None
-        for attempt in range(self.attempts):
-            if attempt:
-                # Equal jitter: senders that failed together do not come back together.
-                delay = self.backoff * 2 ** (attempt - 1)
-                delay = delay / 2 + random.uniform(0, delay / 2)
-                asked = last.retry_after if last is not None and last.retry_after else 0.0
-                if asked > self.max_wait:
-                    raise last or RetryableError("no attempt made")  # the pipeline waits
-                self.sleep(max(delay, asked))
-            try:
-                response = requests.post(
-                    self.url, data=_Body(items, size), headers=headers, timeout=self.timeout
-                )
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                last = RetryableError(f"{type(exc).__name__}: {exc}")
-                continue
-            if response.status_code < 300 or response.status_code == 409:
-                return  # 409: the platform already has this idempotency key
-            message = f"HTTP {response.status_code}: {response.text[:200]}"
-            if response.status_code not in RETRYABLE_STATUS:
-                raise PermanentError(message)
-            last = RetryableError(message, retry_after(response.headers.get("Retry-After")))
-        raise last or RetryableError("no attempt made")
+        try:
+            response = requests.post(
+                self.url, data=_Body(items, size), headers=headers, timeout=self.timeout
+            )
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise RetryableError(f"{type(exc).__name__}: {exc}") from exc
+        if response.status_code < 300 or response.status_code == 409:
+            return  # 409: the platform already has this idempotency key
+        message = f"HTTP {response.status_code}: {response.text[:200]}"
+        if response.status_code not in RETRYABLE_STATUS:
+            raise PermanentError(message)
+        raise RetryableError(message, retry_after(response.headers.get("Retry-After")))
 
 
 def retry_after(value: str | None) -> float | None:

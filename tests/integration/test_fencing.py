@@ -232,7 +232,7 @@ class HoldingPlatform:
 def platform_env(database_url: str, tmp_path, platform: HoldingPlatform, **extra: str):  # type: ignore[no-untyped-def]
     return env_for(database_url, tmp_path / "outbox", CREDITFLOW_PUBLISHER="http",
                    CREDITFLOW_PLATFORM_URL=platform.url, CREDITFLOW_PLATFORM_SECRET="s",
-                   CREDITFLOW_PLATFORM_ATTEMPTS="1", CREDITFLOW_PLATFORM_READ_TIMEOUT="120",
+                   CREDITFLOW_PLATFORM_READ_TIMEOUT="120",
                    CREDITFLOW_DELIVERY_LEASE_SECONDS="2", **extra)
 
 

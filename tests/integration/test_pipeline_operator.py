@@ -60,7 +60,7 @@ def platform(ctx) -> Iterator[Scripted]:  # type: ignore[no-untyped-def]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     ctx.config.update(PUBLISHER="http", PLATFORM_SECRET="s",
                       PLATFORM_URL=f"http://127.0.0.1:{server.server_port}/batches",
-                      PLATFORM_ATTEMPTS=1, RETRY_BASE_SECONDS=60)
+                      RETRY_BASE_SECONDS=60)
     yield state
     server.shutdown()
     server.server_close()
@@ -173,17 +173,30 @@ def test_a_long_retry_after_ends_the_delivery_and_the_next_waits_as_asked(platfo
     assert (batch.next_attempt_at - started).total_seconds() >= 600
 
 
-def test_a_short_retry_after_is_waited_for_within_the_delivery(platform):
-    waits: list[float] = []
-    platform.script = [(429, {"Retry-After": "3"})]
-    publisher = HttpPublisher(pipeline.setting("PLATFORM_URL"), "s", attempts=3,
-                              backoff=0.1, sleep=waits.append, max_wait=30)
+def test_one_delivery_is_one_attempt_and_the_pipeline_retries(platform):
+    """The publisher neither loops nor sleeps: a 429 with a short Retry-After ends the
+    delivery, the pipeline schedules the next attempt (its own backoff, at least what was
+    asked), and the next run delivers the batch under the same key."""
+    platform.script = [(429, {"Retry-After": "3"}), (503, {})]
+    publisher = HttpPublisher(pipeline.setting_str("PLATFORM_URL"), "s")
     officer = b.staff("officer")
     b.inspection(officer, b.unit(officer).uscc)
     summary = pipeline.RunSummary()
     batch, items = claims.claim_batch("inspection", 10, claims.NO_LIMIT)
+    started = utcnow()
     pipeline.deliver(batch.id, publisher, summary, items)
-    assert summary.delivered == {"inspection": 1} and waits == [3.0]
+    assert summary.failed == [batch.id] and len(platform.keys) == 1
+    waiting = _batch(batch.id)
+    assert waiting.status == "retrying" and waiting.last_error.startswith("HTTP 429")
+    assert (waiting.next_attempt_at - started).total_seconds() >= 60  # RETRY_BASE_SECONDS
+    _due_now(batch.id)
+    pipeline.run_disclosure()  # one attempt: the 503
+    assert _batch(batch.id).status == "retrying" and len(platform.keys) == 2
+    _due_now(batch.id)
+    pipeline.run_disclosure()
+    assert _batch(batch.id).status == "delivered"
+    assert platform.keys == [batch.id] * 3 and list(platform.kept) == [batch.id]
+    assert [a.outcome for a in _attempts(batch.id)] == ["retrying", "retrying", "delivered"]
 
 
 def test_retry_after_is_read_as_seconds_or_a_date():

@@ -54,8 +54,6 @@ def make_publisher() -> Publisher:
             setting_str("PLATFORM_URL"), setting_str("PLATFORM_SECRET"),
             connect_timeout=setting_float("PLATFORM_CONNECT_TIMEOUT"),
             read_timeout=setting_float("PLATFORM_READ_TIMEOUT"),
-            attempts=setting_int("PLATFORM_ATTEMPTS"),
-            max_wait=setting_float("PLATFORM_MAX_WAIT_SECONDS"),
         )
     return FilePublisher(area("outbox"))
 
