@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, Date, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.workflows import vocabulary
 
 
 class Holiday(db.Model):  # type: ignore[name-defined]
@@ -18,7 +19,7 @@ class Holiday(db.Model):  # type: ignore[name-defined]
     """
 
     __tablename__ = "holidays"
-    __table_args__ = (CheckConstraint("kind IN ('holiday','workday')", name="kind"),)
+    __table_args__ = (CheckConstraint(vocabulary.DAY_KINDS.sql_in("kind"), name="kind"),)
 
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))

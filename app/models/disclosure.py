@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models._types import UTCDateTime, utcnow
+from app.workflows import vocabulary
 
 
 class DisclosureItem(db.Model):  # type: ignore[name-defined]
@@ -36,8 +37,8 @@ class DisclosureItem(db.Model):  # type: ignore[name-defined]
         CheckConstraint(
             "category IN ('inspection','penalty','coercive_measure','licensing')", name="category"
         ),
-        CheckConstraint("op IN ('add','update','withdraw')", name="op"),
-        CheckConstraint("status IN ('pending','claimed','delivered')", name="status"),
+        CheckConstraint(vocabulary.DISCLOSURE_OPS.sql_in("op"), name="op"),
+        CheckConstraint(vocabulary.ITEM_STATUSES.sql_in("status"), name="status"),
         Index("ix_disclosure_items_status_category_id", "status", "category", "id"),
         Index("ix_disclosure_items_due_by", "due_by"),
         # The public lookup: a unit's delivered items, latest per record.
@@ -78,7 +79,7 @@ class DisclosureBatch(db.Model):  # type: ignore[name-defined]
         CheckConstraint(
             "category IN ('inspection','penalty','coercive_measure','licensing')", name="category"
         ),
-        CheckConstraint("status IN ('pending','retrying','delivered','failed')", name="status"),
+        CheckConstraint(vocabulary.BATCH_STATUSES.sql_in("status"), name="status"),
         Index("ix_disclosure_batches_status_next_attempt_at", "status", "next_attempt_at"),
     )
 
@@ -114,7 +115,7 @@ class BatchAttempt(db.Model):  # type: ignore[name-defined]
 
     __tablename__ = "batch_attempts"
     __table_args__ = (
-        CheckConstraint("outcome IS NULL OR outcome IN ('delivered','retrying','failed')",
+        CheckConstraint("outcome IS NULL OR " + vocabulary.ATTEMPT_OUTCOMES.sql_in("outcome"),
                         name="outcome"),
         Index("ix_batch_attempts_batch_id", "batch_id", "number"),
     )
@@ -166,7 +167,7 @@ class RunRequest(db.Model):  # type: ignore[name-defined]
 
     __tablename__ = "run_requests"
     __table_args__ = (
-        CheckConstraint("status IN ('waiting','running','done','failed')", name="status"),
+        CheckConstraint(vocabulary.RUN_STATUSES.sql_in("status"), name="status"),
         CheckConstraint("category IS NULL OR category IN "
                         "('inspection','penalty','coercive_measure','licensing')",
                         name="category"),

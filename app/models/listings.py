@@ -97,7 +97,7 @@ class ListingBasis(db.Model):  # type: ignore[name-defined]
     record = relationship("EnforcementRecord", lazy="joined")
 
 
-REQUEST_STATUSES = ("submitted", "approved", "rejected", "withdrawn", "closed")
+REQUEST_STATUSES = vocabulary.REQUEST_STATUSES.values
 
 
 class RestorationRequest(db.Model):  # type: ignore[name-defined]
@@ -107,9 +107,7 @@ class RestorationRequest(db.Model):  # type: ignore[name-defined]
 
     __tablename__ = "restoration_requests"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('submitted','approved','rejected','withdrawn','closed')", name="status"
-        ),
+        CheckConstraint(vocabulary.REQUEST_STATUSES.sql_in("status"), name="status"),
         Index(
             "uq_restoration_requests_listing_id_open",
             "listing_id",
@@ -132,7 +130,7 @@ class RestorationRequest(db.Model):  # type: ignore[name-defined]
     listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id"), index=True)
     record_id: Mapped[int | None] = mapped_column(ForeignKey("enforcement_records.id"),
                                                   index=True)
-    status: Mapped[str] = mapped_column(String(12), default="submitted")
+    status: Mapped[str] = mapped_column(String(12), default=vocabulary.OPEN_REQUEST)
     commitment_signed: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(Text)
     filed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the unit itself

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models._types import UTCDateTime, utcnow
+from app.workflows import vocabulary
 
-NOTIFICATION_KINDS = ("eligible", "decision", "due_soon", "objection_decided", "objection_due")
 NOTIFICATION_STATUSES = ("pending", "sent", "failed", "cancelled")
 
 
@@ -25,9 +25,9 @@ class Notification(db.Model):  # type: ignore[name-defined]
 
     __tablename__ = "notifications"
     __table_args__ = (
-        CheckConstraint("kind IN (" + ",".join(f"'{k}'" for k in NOTIFICATION_KINDS) + ")",
+        CheckConstraint(vocabulary.NOTIFICATION_KINDS.sql_in("kind"),
                         name="kind"),
-        CheckConstraint("status IN ('pending','sent','failed','cancelled')", name="status"),
+        CheckConstraint(vocabulary.NOTIFICATION_STATUSES.sql_in("status"), name="status"),
         Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at"),
     )
 

@@ -24,7 +24,7 @@ class Unit(db.Model):  # type: ignore[name-defined]
     __tablename__ = "units"
     __table_args__ = (
         CheckConstraint(
-            "credit_status IN ('normal','listed','restoration_requested','restored')",
+            vocabulary.CREDIT_STATUSES.sql_in("credit_status"),
             name="credit_status",
         ),
         Index("ix_units_credit_status", "credit_status"),

@@ -18,7 +18,7 @@ class User(db.Model):  # type: ignore[name-defined]
     """A staff member: an officer, a supervisor or an admin."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('officer','supervisor','admin')", name="role"),)
+    __table_args__ = (CheckConstraint(vocabulary.ROLES.sql_in("role"), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)

@@ -62,22 +62,12 @@ LABELS = {
     "publicity_status": _names(vocabulary.PUBLICITY_STATUSES),
     "id_type": _names(vocabulary.ID_TYPES),
     "listing_status": _names(vocabulary.LISTING_STATUSES),
-    "request_status": {
-        "submitted": _l("审核中"), "approved": _l("已准予修复"), "rejected": _l("不予修复"),
-        "withdrawn": _l("已撤回"), "closed": _l("已终止"),
-    },
+    "request_status": _names(vocabulary.REQUEST_STATUSES),
     "record_status": _names(vocabulary.RECORD_STATUSES),
-    "item_status": {
-        "pending": _l("待推送"), "claimed": _l("已入批次"), "delivered": _l("已推送"),
-    },
-    "batch_status": {
-        "pending": _l("待推送"), "retrying": _l("等待重试"), "delivered": _l("已推送"),
-        "failed": _l("推送失败"),
-    },
-    "attempt_outcome": {
-        "delivered": _l("已推送"), "retrying": _l("失败，将重试"), "failed": _l("失败，已停止"),
-        "interrupted": _l("中断（由后续尝试接续）"),
-    },
+    "item_status": _names(vocabulary.ITEM_STATUSES),
+    "batch_status": _names(vocabulary.BATCH_STATUSES),
+    "attempt_outcome": {**_names(vocabulary.ATTEMPT_OUTCOMES),
+                        "interrupted": _l(vocabulary.ATTEMPT_INTERRUPTED)},
     "figure": {
         "inspections": _l("检查单位（家次）"), "hazards_found": _l("发现隐患（处）"),
         "hazards_rectified": _l("督促整改火灾隐患（处）"),
@@ -98,11 +88,8 @@ LABELS = {
         "objections_corrected": _l("其中更正（件）"), "objections_revoked": _l("其中撤销（件）"),
         "objections_withdrawn": _l("撤回或终结（件）"),
     },
-    "run_status": {
-        "waiting": _l("等待调度程序"), "running": _l("执行中"), "done": _l("已完成"),
-        "failed": _l("执行出错"),
-    },
-    "op": {"add": _l("新增"), "update": _l("更新"), "withdraw": _l("撤下")},
+    "run_status": _names(vocabulary.RUN_STATUSES),
+    "op": _names(vocabulary.DISCLOSURE_OPS),
     "trigger": {
         "list_as_dishonest": _l("审核列入失信名单"), "request_restoration": _l("申请信用修复"),
         "approve_restoration": _l("准予信用修复"), "reject_restoration": _l("不予信用修复"),
@@ -145,16 +132,9 @@ LABELS = {
         "disclosure_run": _l("立即推送"), "batch_resent": _l("重新发送推送批次"),
         "reminder_retried": _l("重新发送提醒邮件"),
     },
-    "notification_kind": {
-        "eligible": _l("可申请信用修复提醒"), "decision": _l("信用修复结果通知"),
-        "due_soon": _l("办理期限提醒"), "objection_decided": _l("异议答复通知"),
-        "objection_due": _l("异议答复期限提醒"),
-    },
-    "notification_status": {
-        "pending": _l("待发送"), "sent": _l("已发送"), "failed": _l("发送失败"),
-        "cancelled": _l("已取消"),
-    },
-    "day_kind": {"holiday": _l("放假"), "workday": _l("调休上班")},
+    "notification_kind": _names(vocabulary.NOTIFICATION_KINDS),
+    "notification_status": _names(vocabulary.NOTIFICATION_STATUSES),
+    "day_kind": _names(vocabulary.DAY_KINDS),
     "ground": _names(vocabulary.REVOCATION_GROUNDS),
     "revocation_kind": _names(vocabulary.REVERSAL_KINDS),
     "revocation_status": _names(vocabulary.REVERSAL_STATUSES),

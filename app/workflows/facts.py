@@ -118,6 +118,19 @@ class RecordFacts:
 
 
 @dataclass(frozen=True)
+class ProposalFacts:
+    """What the guards of a listing proposal look at: who decides, who proposed, and why
+    (a rejection gives its reason)."""
+
+    actor: Actor
+    proposed_by: int
+    reason: str | None = None
+    request: RequestFacts | None = None  # (a proposal has no restoration request)
+    commitment_signed: bool = False
+    bar_reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ReversalFacts:
     """What the guards of a revocation proposal look at: who decides, who proposed, and
     whether the listing or record it would revoke still stands."""

@@ -16,6 +16,7 @@ from app.workflows.facts import (
     Actor,
     CreditFacts,
     ObjectionFacts,
+    ProposalFacts,
     RecordFacts,
     RequestFacts,
     ReversalFacts,
@@ -185,8 +186,8 @@ def record_revoked(f: RecordFacts) -> Unmet | None:
 # --- a revocation proposal (four eyes on every reversal) ----------------------------------
 
 
-def second_person(f: ReversalFacts) -> Unmet | None:
-    """No one person reverses a decision: whoever proposed the revocation cannot decide it."""
+def second_person(f: ReversalFacts | ProposalFacts) -> Unmet | None:
+    """No one person lists a unit or reverses a decision: whoever proposed it cannot decide."""
     return Unmet("approver_is_proposer") if f.actor.id == f.proposed_by else None
 
 

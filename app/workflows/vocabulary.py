@@ -205,6 +205,47 @@ DECIDED_LISTINGS = ("active", "restored", "expired", "revoked")
 # An enforcement record stands or was revoked.
 RECORD_STATUSES = Vocabulary(Term("active", N_("有效")), Term("revoked", N_("已撤销")))
 
+# A restoration application's states (app/workflows/application.py): awaiting a decision,
+# decided, withdrawn by the unit, or closed because its listing or record ended another way.
+REQUEST_STATUSES = Vocabulary(
+    Term("submitted", N_("审核中")), Term("approved", N_("已准予修复")),
+    Term("rejected", N_("不予修复")), Term("withdrawn", N_("已撤回")), Term("closed", N_("已终止")),
+)
+OPEN_REQUEST = "submitted"
+
+# What a disclosure item does on the platform, an item's and a batch's states
+# (app/workflows/batch.py), and how one delivery attempt of a batch ended.
+DISCLOSURE_OPS = Vocabulary(Term("add", N_("新增")), Term("update", N_("更新")),
+                            Term("withdraw", N_("撤下")))
+ITEM_STATUSES = Vocabulary(
+    Term("pending", N_("待推送")), Term("claimed", N_("已入批次")), Term("delivered", N_("已推送")),
+)
+BATCH_STATUSES = Vocabulary(
+    Term("pending", N_("待推送")), Term("retrying", N_("等待重试")),
+    Term("delivered", N_("已推送")), Term("failed", N_("推送失败")),
+)
+ATTEMPT_OUTCOMES = Vocabulary(
+    Term("delivered", N_("已推送")), Term("retrying", N_("失败，将重试")),
+    Term("failed", N_("失败，已停止")),
+)
+ATTEMPT_INTERRUPTED = N_("中断（由后续尝试接续）")  # an attempt without an outcome
+
+# A "run now" request's states, a reminder mail's, and the kinds of a calendar day.
+RUN_STATUSES = Vocabulary(
+    Term("waiting", N_("等待调度程序")), Term("running", N_("执行中")), Term("done", N_("已完成")),
+    Term("failed", N_("执行出错")),
+)
+NOTIFICATION_KINDS = Vocabulary(
+    Term("eligible", N_("可申请信用修复提醒")), Term("decision", N_("信用修复结果通知")),
+    Term("due_soon", N_("办理期限提醒")), Term("objection_decided", N_("异议答复通知")),
+    Term("objection_due", N_("异议答复期限提醒")),
+)
+NOTIFICATION_STATUSES = Vocabulary(
+    Term("pending", N_("待发送")), Term("sent", N_("已发送")), Term("failed", N_("发送失败")),
+    Term("cancelled", N_("已取消")),
+)
+DAY_KINDS = Vocabulary(Term("holiday", N_("放假")), Term("workday", N_("调休上班")))
+
 ROLES = Vocabulary(
     Term("officer", N_("执法人员")), Term("supervisor", N_("审核人")), Term("admin", N_("管理员"))
 )

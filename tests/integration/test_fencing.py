@@ -96,7 +96,7 @@ def test_a_staff_retry_fences_off_the_attempt_that_failed(ctx):
     batch_id = claimed_batch()
     token = claims.take_lease(batch_id, 600)
     assert token and claims.mark_failed(batch_id, token, "HTTP 400", False, dt.timedelta(0))
-    assert claims.send_again(batch_id, CONSOLE, "failed")
+    assert claims.send_again(batch_id, CONSOLE, "retry_batch")
     assert not claims.mark_delivered(batch_id, token, "http")
     assert batch(batch_id).status == "retrying"
 

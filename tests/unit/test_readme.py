@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from app.workflows import objection, publicity, reversal
+from app.workflows import application, batch, listing, objection, publicity, reversal
 from app.workflows.credit import mermaid
 
 README = Path(__file__).parents[2] / "README.md"
@@ -11,7 +11,8 @@ README = Path(__file__).parents[2] / "README.md"
 def test_readme_diagram_matches_the_machine():
     text = README.read_text(encoding="utf-8")
     blocks = [part.split("```", 1)[0].strip() for part in text.split("```mermaid\n")[1:]]
-    assert blocks == [mermaid(), publicity.mermaid(), reversal.mermaid(), objection.mermaid()]
+    assert blocks == [mermaid(), publicity.mermaid(), reversal.mermaid(), objection.mermaid(),
+                      listing.mermaid(), application.mermaid(), batch.mermaid()]
 
 
 def test_readme_quick_start_names_the_two_commands():

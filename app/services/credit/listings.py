@@ -25,14 +25,26 @@ from app.models import (
 )
 from app.models.records import TIERS
 from app.services.audit.unit_trail import append_event
+from app.services.base import firing
 from app.services.base.context import require_role, setting, today
 from app.services.casework.record_rules import check_date, one_of
 from app.services.casework.units import get_unit
+from app.services.credit.requests import close_request
 from app.services.credit.status import active_listing, listing_facts, obligations, transition
 from app.services.disclosure import outbox
 from app.services.disclosure.windows import on_platform
-from app.workflows import publicity, reversal
-from app.workflows.facts import SANCTION_CATEGORIES, SYSTEM, Actor, CreditFacts, ReversalFacts
+from app.workflows import application, publicity, reversal
+from app.workflows import listing as listing_machine
+from app.workflows.facts import (
+    SANCTION_CATEGORIES,
+    SYSTEM,
+    Actor,
+    CreditFacts,
+    ProposalFacts,
+    ReversalFacts,
+)
+
+DECIDED = N_("该建议已有决定。")
 
 
 def publicity_window(level: str, decided_on: dt.date) -> tuple[dt.date, dt.date]:
@@ -91,7 +103,7 @@ def propose_listing(
             listing = Listing(
                 unit_id=unit.id, level=level, reason=reason.strip(),
                 document_no=document_no.strip(), decided_on=decided_on, min_until=low,
-                max_until=high, status="proposed", proposed_by=actor.id,
+                max_until=high, status=listing_machine.START, proposed_by=actor.id,
                 basis=[ListingBasis(record_id=i) for i in ids],
             )
             session.add(listing)
@@ -147,8 +159,10 @@ def approve_listing(actor: Actor, listing_id: int, expected_version: int | None 
             expected_version,
             {"listing_id": listing.id, "basis_record_ids": listing.basis_record_ids},
         )
-        listing.status, listing.decided_by = "active", actor.id
-        listing.decided_at = dt.datetime.now(dt.UTC)
+        # The credit machine's list_as_dishonest carries the guards of the approval.
+        listing.status = listing_machine.fire(listing.status, "approve_listing",
+                                              _proposal_facts(actor, listing))
+        listing.decided_by, listing.decided_at = actor.id, dt.datetime.now(dt.UTC)
         publish_basis(session, "update", listing, listing.decided_on)
     return listing
 
@@ -160,11 +174,9 @@ def reject_listing(actor: Actor, listing_id: int, reason: str) -> Listing:
         raise ValidationFailed.on("reason", N_("须填写不予列入的理由。"))
     with unit_of_work() as session:
         listing = get_listing(listing_id)
-        if listing.status != "proposed":
-            raise Conflict(N_("该建议已有决定。"))
-        if listing.proposed_by == actor.id:
-            raise Conflict(N_("建议人不能审核自己的建议。"))
-        listing.status, listing.decided_by = "rejected", actor.id
+        listing.status = firing.fire(listing_machine.fire, listing.status, "reject_listing",
+                                     _proposal_facts(actor, listing, reason), DECIDED)
+        listing.decided_by = actor.id
         listing.decided_at, listing.decision_note = dt.datetime.now(dt.UTC), reason.strip()
         unit = session.get_one(Unit, listing.unit_id)
         append_event(
@@ -180,11 +192,18 @@ def reject_listing(actor: Actor, listing_id: int, reason: str) -> Listing:
     return listing
 
 
+def _proposal_facts(actor: Actor, listing: Listing, reason: str | None = None) -> ProposalFacts:
+    return ProposalFacts(actor, listing.proposed_by, reason)
+
+
 def end_listing(session: Session, listing: Listing, status: str, reason: str | None) -> None:
-    """Close an active listing: its publicity ends (an update of each basis record still
-    public, within 3 working days, saying the unit left the list); each basis record keeps its own
+    """Close an active listing in ``status`` (restored, expired, revoked: the listing
+    machine's end states): its publicity ends (an update of each basis record still public,
+    within 3 working days, saying the unit left the list); each basis record keeps its own
     window, which only its own restoration, expiry or revocation ends (Order No. 36)."""
-    listing.status, listing.ended_on, listing.end_reason = status, today(), reason
+    listing.status = listing_machine.fire(listing.status, listing_machine.ENDED_BY[status],
+                                          _proposal_facts(SYSTEM, listing))
+    listing.ended_on, listing.end_reason = today(), reason
     publish_basis(session, "update", listing, today(), correction=True)
     _supersede_revocations(session, listing)
 
@@ -216,7 +235,7 @@ def revoke_active_listing(
 
 _OPEN_REQUEST = select(RestorationRequest).where(
     RestorationRequest.listing_id == bindparam("listing_id"),
-    RestorationRequest.status == "submitted",
+    RestorationRequest.status == application.OPEN,
 )
 
 
@@ -229,9 +248,7 @@ def close_open_request(session: Session, listing: Listing, actor: Actor, why: st
     """Close the open request of a listing that ends by other means (revocation)."""
     request = open_request(listing.id)
     if request is not None:
-        request.status, request.decision_reason = "closed", why
-        request.decided_by = actor.id
-        request.decided_at = dt.datetime.now(dt.UTC)
+        close_request(request, actor, why)
 
 
 def end_listing_without_basis(

@@ -23,7 +23,7 @@ from app.services.audit.unit_trail import append_event
 from app.services.base import firing
 from app.services.base.context import today
 from app.services.disclosure.windows import window
-from app.workflows import publicity
+from app.workflows import application, publicity
 from app.workflows.facts import Actor, RecordFacts, RequestFacts
 from app.workflows.messages import render
 
@@ -36,7 +36,7 @@ _MOVE = (
 )
 _OPEN_REQUEST = select(RestorationRequest).where(
     RestorationRequest.record_id == bindparam("record_id"),
-    RestorationRequest.status == "submitted",
+    RestorationRequest.status == application.OPEN,
 )
 # Why a record in this state cannot start a restoration: a message that names the rule.
 _NOT_APPLICABLE = {

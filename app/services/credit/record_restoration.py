@@ -9,7 +9,6 @@ its decision routes with the listing's restoration; ``record_id`` tells them apa
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session
@@ -27,7 +26,7 @@ from app.services.credit.record_publicity import (
     record_steps,
     transition,
 )
-from app.services.credit.requests import new_request
+from app.services.credit.requests import close_request, new_request
 from app.services.credit.status import barred_by_cutoff
 from app.services.disclosure import outbox
 from app.workflows.facts import Actor
@@ -105,6 +104,4 @@ def close_record_request(session: Session, record: EnforcementRecord, actor: Act
     withdrawn by the revocation itself)."""
     request = open_record_request(session, record.id)
     if request is not None:
-        request.status, request.decision_reason = "closed", "decision revoked"
-        request.decided_by = actor.id
-        request.decided_at = dt.datetime.now(dt.UTC)
+        close_request(request, actor, "decision revoked")

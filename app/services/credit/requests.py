@@ -4,12 +4,15 @@ the use cases in ``restoration`` and ``record_restoration`` add their own machin
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.models import Notification, RestorationRequest, Unit
 from app.models._types import utcnow
 from app.services.base.context import calendar, setting_int, today
+from app.workflows import application
 from app.workflows.facts import Actor
 
 
@@ -27,7 +30,7 @@ def new_request(
     unit name and legal representative typed when signing the commitment online."""
     due = calendar().add_workdays(today(), setting_int("RESTORATION_DECISION_WORKDAYS"))
     return RestorationRequest(
-        unit_id=unit_id, listing_id=listing_id, record_id=record_id, status="submitted",
+        unit_id=unit_id, listing_id=listing_id, record_id=record_id, status=application.OPEN,
         commitment_signed=bool(commitment_signed), note=(note or "").strip() or None,
         filed_by=actor.id if actor.role != "unit" else None,
         due_on=due.day, due_on_provisional=due.provisional,
@@ -46,3 +49,11 @@ def notify_decision(session: Session, request: RestorationRequest) -> None:
         request_id=request.id, params={"status": request.status},
         dedup_key=f"decision:{request.id}", status="pending", attempts=0,
         created_at=utcnow()))
+
+
+def close_request(request: RestorationRequest, actor: Actor, why: str) -> None:
+    """Close an open application whose listing or record ended another way (revoked): there
+    is nothing left to decide."""
+    request.status = application.fire(request.status, "close_request", None)
+    request.decision_reason, request.decided_by = why, actor.id
+    request.decided_at = dt.datetime.now(dt.UTC)

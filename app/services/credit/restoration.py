@@ -30,8 +30,9 @@ from app.services.credit.status import (
     request_refusals,
     transition,
 )
-from app.workflows import credit, publicity
+from app.workflows import application, credit, publicity
 from app.workflows.facts import Actor, CreditFacts, RequestFacts
+from app.workflows.machine import InvalidTrigger
 from app.workflows.messages import render
 
 UNIT_ITSELF = Actor(None, "unit", "unit")  # whose application the steps page describes
@@ -158,14 +159,18 @@ def _decide(
     actor: Actor,
     request_id: int,
     trigger: str,
-    status: str,
+    ends_with: str,
     reason: str | None,
     expected_version: int | None,
 ) -> RestorationRequest:
+    """Decide an open application: ``ends_with`` its own machine's trigger, ``trigger`` the
+    credit machine's (or the record's publicity machine's) that carries the guards."""
     with unit_of_work() as session:
         request = get_request(request_id)
-        if request.status != "submitted":
-            raise Conflict(N_("该申请已办结。"), request_status=request.status)
+        try:
+            status = application.fire(request.status, ends_with, None)
+        except InvalidTrigger:
+            raise Conflict(N_("该申请已办结。"), request_status=request.status) from None
         if request.listing is None:  # one penalty record's publicity: its own machine
             decide_record_request(session, request, actor, status, reason)
         else:
@@ -202,21 +207,24 @@ def approve_request(
     actor: Actor, request_id: int, expected_version: int | None = None
 ) -> RestorationRequest:
     """A supervisor (not the filer) approves: the listing ends and its publicity is withdrawn."""
-    return _decide(actor, request_id, "approve_restoration", "approved", None, expected_version)
+    return _decide(actor, request_id, "approve_restoration", "approve_request", None,
+                   expected_version)
 
 
 def reject_request(
     actor: Actor, request_id: int, reason: str, expected_version: int | None = None
 ) -> RestorationRequest:
     """A supervisor (not the filer) rejects, with a reason the unit sees."""
-    return _decide(actor, request_id, "reject_restoration", "rejected", reason, expected_version)
+    return _decide(actor, request_id, "reject_restoration", "reject_request", reason,
+                   expected_version)
 
 
 def withdraw_request(
     actor: Actor, request_id: int, expected_version: int | None = None
 ) -> RestorationRequest:
     """The unit, or staff on its behalf, withdraws the request; the unit is listed again."""
-    return _decide(actor, request_id, "withdraw_restoration", "withdrawn", None, expected_version)
+    return _decide(actor, request_id, "withdraw_restoration", "withdraw_request", None,
+                   expected_version)
 
 
 def _request_facts(session: Session, request: RestorationRequest, listing: Listing,

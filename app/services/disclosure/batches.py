@@ -61,18 +61,18 @@ def attempts(batch_id: str) -> list[BatchAttempt]:
 
 def retry_batch(batch_id: str, by: Actor) -> DisclosureBatch:
     """Send a failed batch again at the next run (same id, so nothing is published twice)."""
-    return _again(batch_id, by, "failed", N_("只有发送失败的批次可以重试。"))
+    return _again(batch_id, by, "retry_batch", N_("只有发送失败的批次可以重试。"))
 
 
 def resend_batch(batch_id: str, by: Actor) -> DisclosureBatch:
     """Send a delivered batch again at the next run, for a platform that lost it (same id:
     a platform that has it acknowledges the repeat and publishes nothing twice)."""
-    return _again(batch_id, by, "delivered", N_("只有已推送的批次可以重新发送。"))
+    return _again(batch_id, by, "resend_batch", N_("只有已推送的批次可以重新发送。"))
 
 
-def _again(batch_id: str, by: Actor, status: str, refusal: str) -> DisclosureBatch:
+def _again(batch_id: str, by: Actor, trigger: str, refusal: str) -> DisclosureBatch:
     batch = get_batch(batch_id)
-    if not send_again(batch.id, by, status):
+    if not send_again(batch.id, by, trigger):
         raise Conflict(refusal, status=batch.status)
     return db.session.get_one(DisclosureBatch, batch.id, populate_existing=True)
 

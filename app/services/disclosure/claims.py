@@ -27,6 +27,7 @@ from app.publishers import formats
 from app.publishers.base import BatchInfo
 from app.publishers.formats import Item
 from app.services.audit import admin_trail
+from app.workflows import batch as machine
 from app.workflows import publicity
 from app.workflows.facts import Actor
 
@@ -134,7 +135,7 @@ def take_lease(batch_id: str, seconds: int) -> str | None:
             update(BATCHES)
             .where(
                 BATCHES.c.id == batch_id,
-                BATCHES.c.status.in_(("pending", "retrying")),
+                BATCHES.c.status.in_(machine.UNSETTLED),
                 (BATCHES.c.lease_until.is_(None)) | (BATCHES.c.lease_until < now),
             )
             .values(lease_until=now + dt.timedelta(seconds=seconds), lease_token=token,
@@ -156,7 +157,7 @@ def _held(batch_id: str, token: str) -> Any:
     return (
         (BATCHES.c.id == batch_id)
         & (BATCHES.c.lease_token == token)
-        & BATCHES.c.status.in_(("pending", "retrying"))
+        & BATCHES.c.status.in_(machine.UNSETTLED)
     )
 
 
@@ -168,7 +169,7 @@ def mark_delivered(batch_id: str, token: str, publisher: str) -> bool:
     now = utcnow()
     with unit_of_work() as session:
         held = session.execute(BATCHES.update().where(_held(batch_id, token)).values(
-            status="delivered", delivered_at=now, lease_until=None, last_error=None,
+            status=machine.dest("deliver"), delivered_at=now, lease_until=None, last_error=None,
             next_attempt_at=None, publisher=publisher)).rowcount  # type: ignore[attr-defined]
         if held:
             session.execute(
@@ -204,7 +205,7 @@ def mark_failed(
 
     False, and nothing written, when another attempt has taken the batch over meanwhile.
     """
-    outcome = "retrying" if retryable else "failed"
+    outcome = machine.dest("fail_retryable" if retryable else "fail")
     with unit_of_work() as session:
         held = session.execute(
             BATCHES.update()
@@ -221,18 +222,19 @@ def mark_failed(
     return bool(held)
 
 
-def send_again(batch_id: str, by: Actor, status: str) -> bool:
+def send_again(batch_id: str, by: Actor, trigger: str) -> bool:
     """An admin sends a batch again (same id, the idempotency key, and the same payload): a
-    ``failed`` one (``batch_retried``) or a ``delivered`` one the platform lost
-    (``batch_resent``). It is due at the next run; who asked is in the administration trail
-    and on the attempt. False when the batch is not in ``status``."""
-    action = {"failed": "batch_retried", "delivered": "batch_resent"}[status]
+    ``failed`` one (``retry_batch``, trail ``batch_retried``) or a ``delivered`` one the
+    platform lost (``resend_batch``, ``batch_resent``). It is due at the next run; who asked is
+    in the administration trail and on the attempt. False when the batch's state does not
+    allow ``trigger``."""
+    action = {"retry_batch": "batch_retried", "resend_batch": "batch_resent"}[trigger]
     with unit_of_work() as session:
         changed = session.execute(
             BATCHES.update()
-            .where(BATCHES.c.id == batch_id, BATCHES.c.status == status)
-            .values(status="retrying", next_attempt_at=None, lease_until=None, lease_token=None,
-                    asked_by=by.name)
+            .where(BATCHES.c.id == batch_id, BATCHES.c.status.in_(machine.sources(trigger)))
+            .values(status=machine.dest(trigger), next_attempt_at=None, lease_until=None,
+                    lease_token=None, asked_by=by.name)
         ).rowcount  # type: ignore[attr-defined]
         if changed:
             admin_trail.record(session, action, f"batch:{batch_id}", by, {})

@@ -23,6 +23,7 @@ from app.services.audit import admin_trail
 from app.services.base.context import calendar, setting_float, setting_int, setting_str, today
 from app.services.base.files import area
 from app.services.disclosure import claims
+from app.workflows import batch as batch_machine
 from app.workflows.facts import Actor
 
 log = logging.getLogger("creditflow.disclosure")
@@ -124,7 +125,7 @@ def due_batches(categories: list[str]) -> list[str]:
             select(DisclosureBatch.id)
             .where(
                 DisclosureBatch.category.in_(categories),
-                DisclosureBatch.status.in_(("pending", "retrying")),
+                DisclosureBatch.status.in_(batch_machine.UNSETTLED),
                 (DisclosureBatch.next_attempt_at.is_(None))
                 | (DisclosureBatch.next_attempt_at <= utcnow()),
             )

@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import EnforcementRecord, Notification, Objection, RestorationRequest, Unit
 from app.services.base.context import setting_str
 from app.services.credit.status import active_listing
+from app.workflows import application
 from app.workflows.vocabulary import OBJECTION_STATUSES, OPEN_OBJECTIONS
 
 SIGNATURE = "\n\n（本邮件由系统自动发送，请勿直接回复。）\n{authority}"
@@ -54,7 +55,7 @@ def render(note: Notification) -> EmailMessage | None:
         else:
             return None
     elif note.kind == "due_soon" and request is not None:
-        if request.status != "submitted":
+        if request.status != application.OPEN:
             return None  # decided meanwhile
         subject = f"【办理期限提醒】信用修复申请 {request.id} 应于 {request.due_on} 前作出决定"
         body = (f"{who}的信用修复申请（编号 {request.id}）应于 {request.due_on} 前作出决定"

@@ -41,6 +41,7 @@ from app.services.credit.record_restoration import bars
 from app.services.credit.status import request_refusals
 from app.services.disclosure.windows import window_may_have_passed
 from app.services.notifications.mail_texts import render
+from app.workflows import application
 from app.workflows.facts import Actor
 from app.workflows.vocabulary import OPEN_OBJECTIONS
 
@@ -72,7 +73,7 @@ def scan_reminders() -> dict[str, int]:
                 select(literal("due_soon"), literal("email"), literal(staff),
                        RestorationRequest.unit_id, RestorationRequest.id, due_key,
                        literal("pending"), literal(0), literal(now))
-                .where(RestorationRequest.status == "submitted",
+                .where(RestorationRequest.status == application.OPEN,
                        RestorationRequest.due_on <= horizon, _missing(due_key))
             )
             into = ["kind", "channel", "recipient", "unit_id", "request_id", "dedup_key",

@@ -37,7 +37,7 @@ from app.services.credit import record_restoration, restoration
 from app.services.credit.record_publicity import RecordSteps
 from app.services.credit.status import active_listing, obligations
 from app.services.online import uploads
-from app.workflows import publicity
+from app.workflows import application, publicity
 from app.workflows.facts import Actor
 
 NOT_FOUND = N_("未找到该申请或文件。")
@@ -225,7 +225,7 @@ def prune_proofs() -> int:
         select(RestorationFile.id, RestorationFile.stored_name)
         .join(RestorationRequest, RestorationRequest.id == RestorationFile.request_id)
         .where(RestorationFile.removed_at.is_(None),
-               RestorationRequest.status.in_(("withdrawn", "rejected", "closed")),
+               RestorationRequest.status.in_(application.ENDED_UNDECIDED),
                RestorationRequest.decided_at < cutoff)
     ).all()
     db.session.rollback()
@@ -251,7 +251,7 @@ def own_request(unit_id: int, request_id: int) -> RestorationRequest:
 def withdraw(unit_id: int, request_id: int) -> RestorationRequest:
     """The unit withdraws its open application; it is listed again and may apply later."""
     request = own_request(unit_id, request_id)
-    if request.status != "submitted":
+    if request.status != application.OPEN:
         raise Conflict(N_("该申请已办结。"))
     return restoration.withdraw_request(unit_actor(get_own_unit(unit_id)), request.id)
 

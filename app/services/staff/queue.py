@@ -22,6 +22,7 @@ from app.models.listings import RestorationRequest
 from app.models.units import CREDIT_STATUSES
 from app.services.base.context import calendar, today
 from app.services.disclosure.monitor import UNDELIVERED
+from app.workflows import application
 from app.workflows.vocabulary import OPEN_OBJECTIONS
 
 LIMIT = 50  # rows per section; the counts say how many there are in all
@@ -66,7 +67,7 @@ def work_queue() -> WorkQueue:
                EnforcementRecord.document_no, Unit.uscc, Unit.name)
         .join(Unit, Unit.id == RestorationRequest.unit_id)
         .outerjoin(EnforcementRecord, EnforcementRecord.id == RestorationRequest.record_id)
-        .where(RestorationRequest.status == "submitted")
+        .where(RestorationRequest.status == application.OPEN)
     )
     horizon = calendar().add_workdays(today(), 1).day
     objections = (

@@ -20,6 +20,7 @@ from app.web.i18n import lang
 from app.web.pages import apply_error, decided, decision_sheet, form_page, send_upload
 from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
 from app.web.staff.blueprint import bp
+from app.workflows import application
 
 ID = "<id:request_id>"
 
@@ -106,12 +107,12 @@ def restoration_page(request_id: int) -> Any:
                approved, _("已决定不予修复，理由已告知单位。")):
         return redirect(url_for("staff.unit_page", uscc=unit.uscc))
     steps = record_steps = None
-    if request_.status == "submitted" and request_.record_id is not None:
+    if request_.status == application.OPEN and request_.record_id is not None:
         record_steps = record_restoration.steps_of(request_.record_id, current_actor(),
                                                     lang=lang())
-    elif request_.status == "submitted":
+    elif request_.status == application.OPEN:
         steps = restoration.restoration_steps(unit.uscc)
-    submitted = request_.status == "submitted"
+    submitted = request_.status == application.OPEN
     unpaid = restoration.unpaid_records(request_) if submitted else []
     blockers = restoration.approval_refusals(request_, current_actor(), lang()) if submitted else []
     return form_page("staff/restoration.html", form, request_=request_, unit=unit, steps=steps,
