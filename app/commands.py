@@ -35,6 +35,7 @@ from app.services.reporting import statistics
 from app.services.staff.accounts import create_token, create_user, list_tokens, revoke_token
 from app.services.staff.holidays import parse_schedule, set_year_schedule, special_days
 from app.workflows.facts import Actor
+from app.workflows.vocabulary import ROLES
 
 
 def register(app: Flask) -> None:
@@ -111,7 +112,7 @@ def users() -> None:
 
 @users.command("create")
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(["officer", "supervisor", "admin"]))
+@click.option("--role", required=True, type=click.Choice(ROLES.values))
 @click.option("--display-name", default=None)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_create(name: str, role: str, display_name: str | None, password_stdin: bool) -> None:

@@ -17,7 +17,7 @@ blp = Blueprint("actions", __name__, url_prefix="/api/v1", description="Decision
 
 @blp.route("/records/<id:record_id>/payments")
 class Payments(MethodView):
-    @staff_required("officer", "supervisor")
+    @staff_required("record_payment")
     @blp.arguments(s.PaymentIn)
     @blp.response(201, s.PaymentOut)
     def post(self, args: dict[str, Any], record_id: int) -> Any:
@@ -27,7 +27,7 @@ class Payments(MethodView):
 
 @blp.route("/records/<id:record_id>/rectifications")
 class Rectifications(MethodView):
-    @staff_required("officer", "supervisor")
+    @staff_required("record_rectification")
     @blp.arguments(s.RectificationIn)
     @blp.response(201, s.RectificationOut)
     def post(self, args: dict[str, Any], record_id: int) -> Any:
@@ -37,7 +37,7 @@ class Rectifications(MethodView):
 
 @blp.route("/records/<id:record_id>/restoration-steps")
 class RecordSteps(MethodView):
-    @staff_required("officer", "supervisor", "admin")
+    @staff_required()
     @blp.response(200, s.RecordStepsOut)
     def get(self, record_id: int) -> Any:
         """One penalty record's restoration checklist, its window and the earliest date."""
@@ -46,7 +46,7 @@ class RecordSteps(MethodView):
 
 @blp.route("/records/<id:record_id>/restoration-requests")
 class RecordRequests(MethodView):
-    @staff_required("officer", "supervisor")
+    @staff_required("file_restoration")
     @blp.arguments(s.RecordRequestIn)
     @blp.response(201, s.RequestOut)
     def post(self, args: dict[str, Any], record_id: int) -> Any:
@@ -58,7 +58,7 @@ class RecordRequests(MethodView):
 
 @blp.route("/listings/<id:listing_id>/approve")
 class ApproveListing(MethodView):
-    @staff_required("supervisor")
+    @staff_required("decide_listing")
     @blp.arguments(s.VersionIn)
     @blp.response(200, s.ListingOut)
     def post(self, args: dict[str, Any], listing_id: int) -> Any:
@@ -68,7 +68,7 @@ class ApproveListing(MethodView):
 
 @blp.route("/listings/<id:listing_id>/reject")
 class RejectListing(MethodView):
-    @staff_required("supervisor")
+    @staff_required("decide_listing")
     @blp.arguments(s.ReasonIn)
     @blp.response(200, s.ListingOut)
     def post(self, args: dict[str, Any], listing_id: int) -> Any:
@@ -78,7 +78,7 @@ class RejectListing(MethodView):
 
 @blp.route("/restoration-requests/<id:request_id>/approve")
 class ApproveRequest(MethodView):
-    @staff_required("supervisor")
+    @staff_required("decide_restoration")
     @blp.arguments(s.VersionIn)
     @blp.response(200, s.RequestOut)
     def post(self, args: dict[str, Any], request_id: int) -> Any:
@@ -88,7 +88,7 @@ class ApproveRequest(MethodView):
 
 @blp.route("/restoration-requests/<id:request_id>/reject")
 class RejectRequest(MethodView):
-    @staff_required("supervisor")
+    @staff_required("decide_restoration")
     @blp.arguments(s.ReasonIn)
     @blp.response(200, s.RequestOut)
     def post(self, args: dict[str, Any], request_id: int) -> Any:
@@ -100,7 +100,7 @@ class RejectRequest(MethodView):
 
 @blp.route("/restoration-requests/<id:request_id>/withdraw")
 class WithdrawRequest(MethodView):
-    @staff_required("officer", "supervisor")
+    @staff_required("withdraw_restoration")
     @blp.arguments(s.VersionIn)
     @blp.response(200, s.RequestOut)
     def post(self, args: dict[str, Any], request_id: int) -> Any:

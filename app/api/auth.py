@@ -11,6 +11,7 @@ from flask import g, request
 from app.errors import Forbidden, Unauthorized
 from app.i18n import N_
 from app.services.staff.accounts import actor_of, user_for_token
+from app.workflows import policy
 from app.workflows.facts import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -22,8 +23,10 @@ def current_actor() -> Actor:
     return actor
 
 
-def staff_required(*roles: str) -> Callable[[F], F]:
-    """Require a valid bearer token, and one of ``roles`` when given."""
+def staff_required(use_case: str = "read") -> Callable[[F], F]:
+    """Require a valid bearer token of a role the policy lets carry out ``use_case``
+    (``app/workflows/policy.py``: the service asks the same table)."""
+    roles = policy.roles_for(use_case, staff_only=True)
 
     def decorate(view: F) -> F:
         @wraps(view)
@@ -33,7 +36,7 @@ def staff_required(*roles: str) -> Callable[[F], F]:
             user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token else None
             if user is None:
                 raise Unauthorized("缺少或无效的访问令牌（Authorization: Bearer …）。")
-            if roles and user.role not in roles:
+            if user.role not in roles:
                 raise Forbidden(
                     N_("此操作需要角色：%(roles)s。", roles=" / ".join(roles)),
                     required_roles=list(roles),

@@ -30,7 +30,6 @@ from app.services.disclosure.runs import ask_for_run, get_run
 
 blp = Blueprint("disclosure", __name__, url_prefix="/api/v1/disclosure",
                 description="The disclosure pipeline")
-STAFF = ("officer", "supervisor", "admin")
 
 
 class BatchQuery(Strict):
@@ -130,7 +129,7 @@ class RunOut(ma.Schema):
 
 @blp.route("/batches")
 class Batches(MethodView):
-    @staff_required(*STAFF)
+    @staff_required()
     @blp.arguments(BatchQuery, location="query")
     @blp.response(200, BatchPageOut)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -139,7 +138,7 @@ class Batches(MethodView):
                                            args["per_page"])
         return {"items": rows, "total": total}
 
-    @staff_required("admin")
+    @staff_required("run_disclosure")
     @blp.arguments(RunIn)
     @blp.response(202, RunOut, headers={"Location": {"schema": {"type": "string"},
                                                      "description": "the run request"}})
@@ -152,7 +151,7 @@ class Batches(MethodView):
 
 @blp.route("/runs/<id:run_id>")
 class Run(MethodView):
-    @staff_required(*STAFF)
+    @staff_required()
     @blp.response(200, RunOut)
     def get(self, run_id: int) -> Any:
         """A run asked for: waiting, running, done (with what it delivered) or failed."""
@@ -161,7 +160,7 @@ class Run(MethodView):
 
 @blp.route("/batches/<batch_id>")
 class BatchDetail(MethodView):
-    @staff_required(*STAFF)
+    @staff_required()
     @blp.arguments(ItemPageQuery, location="query")
     @blp.response(200, BatchDetailOut)
     def get(self, args: dict[str, Any], batch_id: str) -> dict[str, Any]:
@@ -175,7 +174,7 @@ class BatchDetail(MethodView):
 
 @blp.route("/batches/<batch_id>/retry")
 class RetryBatch(MethodView):
-    @staff_required("admin")
+    @staff_required("send_batch_again")
     @blp.response(200, BatchOut)
     def post(self, batch_id: str) -> Any:
         """Send a failed batch again at the next run (same id, so nothing is published twice)."""
@@ -184,7 +183,7 @@ class RetryBatch(MethodView):
 
 @blp.route("/batches/<batch_id>/resend")
 class ResendBatch(MethodView):
-    @staff_required("admin")
+    @staff_required("send_batch_again")
     @blp.response(200, BatchOut)
     def post(self, batch_id: str) -> Any:
         """Send a delivered batch again at the next run, for a platform that lost it (same id,
@@ -195,7 +194,7 @@ class ResendBatch(MethodView):
 
 @blp.route("/items")
 class DueItems(MethodView):
-    @staff_required(*STAFF)
+    @staff_required()
     @blp.arguments(DueQuery, location="query")
     @blp.response(200, ItemPageOut)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -50,7 +50,7 @@ class ReportOut(ma.Schema):
 
 @blp.route("")
 class Imports(MethodView):
-    @staff_required("officer", "supervisor")
+    @staff_required("import_records")
     @blp.arguments(ImportQuery, location="query")
     @blp.arguments(ImportFile, location="files")
     @blp.response(200, ReportOut)
@@ -69,7 +69,7 @@ class Imports(MethodView):
 
 @blp.route("/template.xlsx")
 class Template(MethodView):
-    @staff_required("officer", "supervisor", "admin")
+    @staff_required()
     @blp.response(200, content_type=XLSX)
     def get(self) -> Response:
         """The template to fill in."""

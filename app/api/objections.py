@@ -105,7 +105,7 @@ class ObjectionOut(ma.Schema):
 
 @blp.route("/objections")
 class Objections(MethodView):
-    @staff_required("officer", "supervisor", "admin")
+    @staff_required()
     @blp.arguments(ObjectionQuery, location="query")
     @blp.response(200, ObjectionOut(many=True))
     def get(self, args: dict[str, Any]) -> Any:
@@ -116,7 +116,7 @@ class Objections(MethodView):
 
 @blp.route("/units/<uscc>/objections")
 class UnitObjections(MethodView):
-    @staff_required("officer", "supervisor")
+    @staff_required("file_objection_for_unit")
     @blp.arguments(ObjectionIn)
     @blp.response(201, ObjectionOut)
     def post(self, args: dict[str, Any], uscc: str) -> Any:
@@ -131,7 +131,7 @@ class UnitObjections(MethodView):
 
 @blp.route("/objections/<id:objection_id>")
 class ObjectionOne(MethodView):
-    @staff_required("officer", "supervisor", "admin")
+    @staff_required()
     @blp.response(200, ObjectionOut)
     def get(self, objection_id: int) -> Any:
         """One objection."""
@@ -140,7 +140,7 @@ class ObjectionOne(MethodView):
 
 @blp.route("/objections/<id:objection_id>/review")
 class ReviewObjection(MethodView):
-    @staff_required("officer", "supervisor")
+    @staff_required("decide_objection")
     @blp.response(200, ObjectionOut)
     def post(self, objection_id: int) -> Any:
         """Take the objection up (under_review)."""
@@ -149,7 +149,7 @@ class ReviewObjection(MethodView):
 
 @blp.route("/objections/<id:objection_id>/uphold")
 class UpholdObjection(MethodView):
-    @staff_required("officer", "supervisor")
+    @staff_required("decide_objection")
     @blp.arguments(ReasonIn)
     @blp.response(200, ObjectionOut)
     def post(self, args: dict[str, Any], objection_id: int) -> Any:
@@ -160,7 +160,7 @@ class UpholdObjection(MethodView):
 
 @blp.route("/objections/<id:objection_id>/correct")
 class CorrectObjection(MethodView):
-    @staff_required("officer", "supervisor")
+    @staff_required("decide_objection")
     @blp.arguments(CorrectionIn)
     @blp.response(200, ObjectionOut)
     def post(self, args: dict[str, Any], objection_id: int) -> Any:
@@ -172,7 +172,7 @@ class CorrectObjection(MethodView):
 
 @blp.route("/objections/<id:objection_id>/withdraw")
 class WithdrawObjection(MethodView):
-    @staff_required("officer", "supervisor")
+    @staff_required("withdraw_objection")
     @blp.arguments(WithdrawIn)
     @blp.response(200, ObjectionOut)
     def post(self, args: dict[str, Any], objection_id: int) -> Any:

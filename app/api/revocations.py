@@ -64,7 +64,7 @@ class RevocationOut(ma.Schema):
 
 @blp.route("/records/<id:record_id>/revoke")
 class RevokeRecord(MethodView):
-    @staff_required("officer", "supervisor")
+    @staff_required("propose_revocation")
     @blp.arguments(RecordRevokeIn)
     @blp.response(201, RevocationOut)
     def post(self, args: dict[str, Any], record_id: int) -> Any:
@@ -78,7 +78,7 @@ class RevokeRecord(MethodView):
 
 @blp.route("/units/<uscc>/listing/revoke")
 class RevokeListing(MethodView):
-    @staff_required("officer", "supervisor")
+    @staff_required("propose_revocation")
     @blp.arguments(ListingRevokeIn)
     @blp.response(201, RevocationOut)
     def post(self, args: dict[str, Any], uscc: str) -> Any:
@@ -89,7 +89,7 @@ class RevokeListing(MethodView):
 
 @blp.route("/revocations")
 class Revocations(MethodView):
-    @staff_required("officer", "supervisor", "admin")
+    @staff_required()
     @blp.arguments(RevocationQuery, location="query")
     @blp.response(200, RevocationOut(many=True))
     def get(self, args: dict[str, Any]) -> Any:
@@ -99,7 +99,7 @@ class Revocations(MethodView):
 
 @blp.route("/revocations/<id:revocation_id>")
 class RevocationOne(MethodView):
-    @staff_required("officer", "supervisor", "admin")
+    @staff_required()
     @blp.response(200, RevocationOut)
     def get(self, revocation_id: int) -> Any:
         """One revocation proposal."""
@@ -108,7 +108,7 @@ class RevocationOne(MethodView):
 
 @blp.route("/revocations/<id:revocation_id>/approve")
 class ApproveRevocation(MethodView):
-    @staff_required("supervisor")
+    @staff_required("decide_revocation")
     @blp.response(200, RevocationOut)
     def post(self, revocation_id: int) -> Any:
         """Approve (a supervisor who did not propose it): the decision or listing is revoked."""
@@ -117,7 +117,7 @@ class ApproveRevocation(MethodView):
 
 @blp.route("/revocations/<id:revocation_id>/reject")
 class RejectRevocation(MethodView):
-    @staff_required("supervisor")
+    @staff_required("decide_revocation")
     @blp.arguments(ReasonIn)
     @blp.response(200, RevocationOut)
     def post(self, args: dict[str, Any], revocation_id: int) -> Any:

@@ -16,7 +16,6 @@ from app.services.reporting import statistics
 
 blp = Blueprint("statistics", __name__, url_prefix="/api/v1/statistics",
                 description="The detachment's figures: enforcement and credit work")
-STAFF = ("officer", "supervisor", "admin")
 
 
 class StatisticsQuery(Strict):
@@ -86,7 +85,7 @@ class StatisticsOut(FiguresOut):
 
 @blp.route("")
 class Statistics(MethodView):
-    @staff_required(*STAFF)
+    @staff_required()
     @blp.arguments(StatisticsQuery, location="query")
     @blp.response(200, StatisticsOut)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:

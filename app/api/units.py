@@ -17,7 +17,6 @@ from app.services.credit.status import active_listing
 from app.services.credit.triggers import trigger_states
 
 blp = Blueprint("units", __name__, url_prefix="/api/v1", description="Units and their credit")
-STAFF = ("officer", "supervisor", "admin")
 
 
 def lang() -> str:
@@ -38,7 +37,7 @@ def unit_detail(unit: Any) -> dict[str, Any]:
 
 @blp.route("/units")
 class Units(MethodView):
-    @staff_required(*STAFF)
+    @staff_required()
     @blp.arguments(s.UnitQuery, location="query")
     @blp.response(200, s.UnitPageOut)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -46,7 +45,7 @@ class Units(MethodView):
         items, total = units.search_units(**args)
         return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
 
-    @staff_required("officer", "supervisor")
+    @staff_required("register_unit")
     @blp.arguments(s.UnitIn)
     @blp.response(201, s.UnitDetailOut)
     def post(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -57,7 +56,7 @@ class Units(MethodView):
 
 @blp.route("/units/<uscc>")
 class UnitDetail(MethodView):
-    @staff_required(*STAFF)
+    @staff_required()
     @blp.response(200, s.UnitDetailOut)
     def get(self, uscc: str) -> dict[str, Any]:
         """The unit, its version, the triggers allowed now (and why others are not), its listing."""
@@ -66,7 +65,7 @@ class UnitDetail(MethodView):
 
 @blp.route("/units/<uscc>/records")
 class UnitRecords(MethodView):
-    @staff_required(*STAFF)
+    @staff_required()
     @blp.arguments(s.RecordQuery, location="query")
     @blp.response(200, s.RecordOut(many=True))
     def get(self, args: dict[str, Any], uscc: str) -> list[Any]:
@@ -77,7 +76,7 @@ class UnitRecords(MethodView):
             r.disclosure_state = states.get(r.id)
         return rows
 
-    @staff_required("officer", "supervisor")
+    @staff_required("add_record")
     @blp.arguments(s.RecordIn)
     @blp.response(201, s.RecordOut)
     def post(self, args: dict[str, Any], uscc: str) -> Any:
@@ -89,7 +88,7 @@ class UnitRecords(MethodView):
 
 @blp.route("/units/<uscc>/events")
 class UnitEvents(MethodView):
-    @staff_required(*STAFF)
+    @staff_required()
     @blp.response(200, s.EventsOut)
     def get(self, uscc: str) -> dict[str, Any]:
         """The audit trail, oldest first, and whether its hash chain verifies."""
@@ -101,7 +100,7 @@ class UnitEvents(MethodView):
 
 @blp.route("/units/<uscc>/restoration-steps")
 class UnitSteps(MethodView):
-    @staff_required(*STAFF)
+    @staff_required()
     @blp.response(200, s.StepsOut)
     def get(self, uscc: str) -> Any:
         """The restoration checklist and the earliest date to apply."""
@@ -110,7 +109,7 @@ class UnitSteps(MethodView):
 
 @blp.route("/units/<uscc>/listings")
 class UnitListings(MethodView):
-    @staff_required("officer", "supervisor")
+    @staff_required("propose_listing")
     @blp.arguments(s.ListingIn)
     @blp.response(201, s.ListingOut)
     def post(self, args: dict[str, Any], uscc: str) -> Any:
@@ -120,7 +119,7 @@ class UnitListings(MethodView):
 
 @blp.route("/units/<uscc>/restoration-requests")
 class UnitRequests(MethodView):
-    @staff_required("officer", "supervisor")
+    @staff_required("file_restoration")
     @blp.arguments(s.RequestIn)
     @blp.response(201, s.RequestOut)
     def post(self, args: dict[str, Any], uscc: str) -> Any:

@@ -53,9 +53,7 @@ LABELS = {
     "category": _names(vocabulary.CATEGORIES),
     "tier": _names(vocabulary.TIERS),
     "role": _names(vocabulary.ROLES),
-    # Who acted in a unit's trail: staff roles, the unit itself, or the service.
-    "actor_role": {**_names(vocabulary.ROLES), "unit": _l("单位本身"), "system": _l("系统"),
-                   "public": _l("公众（公示页面）")},
+    "actor_role": _names(vocabulary.ACTORS),
     "penalty_type": _names(vocabulary.PENALTY_TYPES),
     "measure_type": _names(vocabulary.MEASURE_TYPES),
     "licence_type": _names(vocabulary.LICENCE_TYPES),

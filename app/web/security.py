@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from app.extensions import db
 from app.models import User
+from app.workflows import policy
 from app.workflows.facts import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -56,15 +57,17 @@ def current_actor() -> Actor:
     return actor
 
 
-def staff_page(*roles: str) -> Callable[[F], F]:
-    """Sign-in required; with ``roles``, one of them (403 otherwise)."""
+def staff_page(use_case: str = "read") -> Callable[[F], F]:
+    """Sign-in required, and a role the policy lets carry out ``use_case`` (403 otherwise;
+    ``app/workflows/policy.py``: the service asks the same table)."""
+    roles = policy.roles_for(use_case, staff_only=True)
 
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if roles and current_user.role not in roles:
+            if current_user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
 
@@ -72,7 +75,3 @@ def staff_page(*roles: str) -> Callable[[F], F]:
 
     return decorate
 
-
-WORKERS = ("officer", "supervisor")  # who does casework
-SUPERVISOR = ("supervisor",)
-ADMIN = ("admin",)

@@ -17,7 +17,7 @@ from app.web import auth, forms_record, i18n, printing, public, selfservice
 from app.web.pages import error_page, safe_next
 from app.web.security import csrf, login_manager
 from app.web.staff import bp as staff
-from app.workflows import publicity, record_kinds
+from app.workflows import policy, publicity, record_kinds
 
 # The pages' blueprints: CSRF protects their forms, and only theirs (the API uses tokens).
 PAGES = (auth.bp, staff, selfservice.bp, public.bp)
@@ -44,6 +44,7 @@ def init_web(app: Flask) -> None:
     app.add_template_filter(_localtime, "localtime")
     app.add_template_filter(i18n.tr, "tr")  # a service message in the page's language
     app.jinja_env.globals["label"] = i18n.label  # a global: macros see it too
+    app.jinja_env.globals["may"] = _may
     app.jinja_env.globals["record_details"] = forms_record.record_details
     app.jinja_env.globals["record_categories"] = tuple(record_kinds.KINDS)
     app.jinja_env.globals["self_service_url"] = printing.self_service_url
@@ -72,6 +73,11 @@ def _set_language(code: str) -> Response:
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
     return redirect(safe_next(request.args.get("next"), url_for("home")))
+
+
+def _may(use_case: str) -> bool:
+    """Whether the signed-in staff member may carry out ``use_case`` (the policy's table)."""
+    return bool(current_user.is_authenticated) and policy.may(current_user.role, use_case)
 
 
 def _template_globals() -> dict[str, Any]:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from app.workflows import vocabulary
+from app.workflows import policy, vocabulary
 from app.workflows.facts import (
     SANCTION_CATEGORIES,
     Actor,
@@ -23,6 +23,7 @@ from app.workflows.facts import (
 )
 
 REVOCATION_GROUNDS = vocabulary.REVOCATION_GROUNDS.values
+FOR_UNIT = (policy.UNIT, *policy.WORKERS)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ def basis_is_own_sanction(f: CreditFacts) -> Unmet | None:
 
 
 def decider_is_supervisor(f: Decision) -> Unmet | None:
-    return None if f.actor.role == "supervisor" else Unmet("supervisor_required")
+    """The decisions the policy gives to supervisors (``policy.SUPERVISORS``)."""
+    return None if f.actor.role in policy.SUPERVISORS else Unmet("supervisor_required")
 
 
 def approver_is_not_proposer(f: CreditFacts) -> Unmet | None:
@@ -129,7 +131,8 @@ def reason_given(f: Decision) -> Unmet | None:
 
 
 def acted_for_unit(f: Decision) -> Unmet | None:
-    return None if f.actor.role in ("unit", "officer", "supervisor") else Unmet("not_for_unit")
+    """The unit itself, or staff who do casework on its behalf."""
+    return None if f.actor.role in FOR_UNIT else Unmet("not_for_unit")
 
 
 def maximum_period_passed(f: CreditFacts) -> Unmet | None:
@@ -204,7 +207,7 @@ def target_has_ended(f: ReversalFacts) -> Unmet | None:
 
 
 def decider_is_staff_worker(f: ObjectionFacts) -> Unmet | None:
-    return None if f.actor.role in ("officer", "supervisor") else Unmet("staff_worker_required")
+    return None if f.actor.role in policy.WORKERS else Unmet("staff_worker_required")
 
 
 def decider_did_not_enter_it(f: ObjectionFacts) -> Unmet | None:

@@ -249,3 +249,11 @@ DAY_KINDS = Vocabulary(Term("holiday", N_("放假")), Term("workday", N_("调休
 ROLES = Vocabulary(
     Term("officer", N_("执法人员")), Term("supervisor", N_("审核人")), Term("admin", N_("管理员"))
 )
+
+# Who acts in a unit's trail and in the policy (app/workflows/policy.py): a staff role, the unit
+# itself (the self-service), the public (the public page) or the system (the scheduler, the
+# console).
+ACTORS = Vocabulary(
+    *ROLES.terms, Term("unit", N_("单位本身")), Term("system", N_("系统")),
+    Term("public", N_("公众（公示页面）")),
+)

@@ -15,13 +15,14 @@ WANG = Actor(1, "wang", "officer")
 
 
 def test_each_machine_has_its_vocabulary_as_states() -> None:
-    assert listing.STATES == vocabulary.LISTING_STATUSES.values
-    assert application.STATES == vocabulary.REQUEST_STATUSES.values
-    assert batch.STATES == vocabulary.BATCH_STATUSES.values
+    assert vocabulary.LISTING_STATUSES.values == listing.STATES
+    assert vocabulary.REQUEST_STATUSES.values == application.STATES
+    assert vocabulary.BATCH_STATUSES.values == batch.STATES
 
 
 def test_a_proposal_is_rejected_by_another_supervisor_with_a_reason() -> None:
-    assert listing.fire("proposed", "reject_listing", ProposalFacts(LI, 2, "依据不足")) == "rejected"
+    rejected = listing.fire("proposed", "reject_listing", ProposalFacts(LI, 2, "依据不足"))
+    assert rejected == "rejected"
     with pytest.raises(GuardsUnmet) as own:
         listing.fire("proposed", "reject_listing", ProposalFacts(QIAN, 2, "依据不足"))
     assert [u.code for u in own.value.unmet] == ["approver_is_proposer"]

@@ -18,6 +18,7 @@ from app.errors import Forbidden
 from app.extensions import db
 from app.i18n import N_
 from app.models import Holiday
+from app.workflows import policy
 
 T = TypeVar("T", int, float, Decimal, str, bool)
 # What each reader returns, and the schema field a setting read with it must be declared as.
@@ -104,7 +105,9 @@ def forget_calendar() -> None:
     current_app.extensions.pop("workday_calendar", None)
 
 
-def require_role(actor: Any, *roles: str) -> None:
-    """Refuse the use case unless the actor has one of ``roles``."""
-    if actor.role not in roles:
-        raise Forbidden(N_("您的角色不能办理此事项。"), required_roles=list(roles))
+def authorize(actor: Any, use_case: str) -> None:
+    """Refuse ``use_case`` unless the actor's role may carry it out (``app/workflows/policy``):
+    every write use case asks this before it changes anything."""
+    if not policy.may(actor.role, use_case):
+        raise Forbidden(N_("您的角色不能办理此事项。"),
+                        required_roles=list(policy.roles_for(use_case, staff_only=True)))

@@ -30,7 +30,7 @@ from app.i18n import N_
 from app.models import EnforcementRecord, Unit
 from app.models._types import utcnow
 from app.services.audit.unit_trail import append_events
-from app.services.base.context import setting, setting_decimal, setting_int, today
+from app.services.base.context import authorize, setting, setting_decimal, setting_int, today
 from app.services.base.files import area
 from app.services.casework.record_rules import clean_record
 from app.services.casework.sheets import (
@@ -251,6 +251,7 @@ def _against_database(parsed: Parsed, report: Report, in_file: set[str]) -> None
 def import_file(actor: Actor, data: bytes, filename: str, dry_run: bool = False) -> Report:
     """Check the file; unless ``dry_run`` or a problem was found, import it all in one
     transaction (or nothing)."""
+    authorize(actor, "import_records")
     report, parsed = check(data, filename)
     if dry_run or not report.ok or not (parsed.units or parsed.records):
         return report

@@ -17,7 +17,7 @@ from app.i18n import N_
 from app.models import DisclosureItem, EnforcementRecord, FinePayment, HazardRectification
 from app.models.records import CATEGORIES
 from app.services.audit.unit_trail import append_event
-from app.services.base.context import setting_decimal, today
+from app.services.base.context import authorize, setting_decimal, today
 from app.services.casework.record_rules import (
     EARLIEST,
     check_date,
@@ -43,6 +43,7 @@ def add_record(actor: Actor, uscc: str, data: dict[str, Any]) -> EnforcementReco
     """Record a decision for a unit (by hand or through the API), with its disclosure
     deadline and an ``add`` item (none for a minor penalty, which is not published unless
     ``PUBLISH_MINOR_PENALTIES``): checked by the entry rules, written by the one writer."""
+    authorize(actor, "add_record")
     fields = clean_record(data, today(), setting_decimal("DELIBERATION_FINE_THRESHOLD"))
     try:
         with unit_of_work() as session:
@@ -108,6 +109,7 @@ def record_payment(
     actor: Actor, record_id: int, amount: Any, paid_on: dt.date, receipt_no: str | None = None
 ) -> FinePayment:
     """Record that (part of) a penalty's fine was paid. Overpaying is refused."""
+    authorize(actor, "record_payment")
     value = money(amount, "amount")
     if value <= 0:
         raise ValidationFailed.on("amount", N_("缴款金额须大于零。"))
@@ -144,6 +146,7 @@ def record_rectification(
     note: str | None = None,
 ) -> HazardRectification:
     """Record accepted rectification: hazards of an inspection, or lifting a coercive measure."""
+    authorize(actor, "record_rectification")
     _not_future(rectified_on, "rectified_on")
     with unit_of_work() as session:
         record = get_record(record_id)
@@ -263,6 +266,7 @@ def reclassify_stop_orders(actor: Actor) -> dict[str, list[int]]:
     withdrawn from the coercive category with the correction as its remark and added as a
     penalty (tier ``general``, type ``stop_order``) within 3 working days; the change is
     audited. Idempotent; a document number already used by a penalty is skipped."""
+    authorize(actor, "reclassify_records")
     ids = db.session.scalars(
         select(EnforcementRecord.id).where(EnforcementRecord.category == "coercive_measure",
                                            EnforcementRecord.measure_type == "stop_order")

@@ -16,6 +16,7 @@ from app.i18n import N_
 from app.models import Unit
 from app.models.units import CREDIT_STATUSES
 from app.services.audit.unit_trail import append_event
+from app.services.base.context import authorize
 from app.services.base.paging import page_of
 from app.services.casework.record_rules import checked_id, one_of
 from app.workflows.facts import Actor
@@ -54,6 +55,7 @@ def clean_id(id_type: str | None, number: str | None) -> dict[str, str | None]:
 
 def register_unit(actor: Actor, uscc: str, name: str, **optional: str | None) -> Unit:
     """Register a unit with status ``normal``; its first audit event records who did it."""
+    authorize(actor, "register_unit")
     code = checked_uscc(uscc)
     name = (name or "").strip()
     if not name:

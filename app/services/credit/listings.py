@@ -26,7 +26,7 @@ from app.models import (
 from app.models.records import TIERS
 from app.services.audit.unit_trail import append_event
 from app.services.base import firing
-from app.services.base.context import require_role, setting, today
+from app.services.base.context import authorize, setting, today
 from app.services.casework.record_rules import check_date, one_of
 from app.services.casework.units import get_unit
 from app.services.credit.requests import close_request
@@ -92,7 +92,7 @@ def propose_listing(
     decided_on: dt.date,
 ) -> Listing:
     """An officer proposes to list a unit; a different supervisor must decide."""
-    require_role(actor, "officer", "supervisor")
+    authorize(actor, "propose_listing")
     try:
         with unit_of_work() as session:
             unit = get_unit(uscc, lock=True)
@@ -169,7 +169,6 @@ def approve_listing(actor: Actor, listing_id: int, expected_version: int | None 
 
 def reject_listing(actor: Actor, listing_id: int, reason: str) -> Listing:
     """A supervisor other than the proposer turns a proposal down, with a reason."""
-    require_role(actor, "supervisor")
     if not (reason or "").strip():
         raise ValidationFailed.on("reason", N_("须填写不予列入的理由。"))
     with unit_of_work() as session:
@@ -272,6 +271,7 @@ def end_listing_without_basis(
 
 def expire_listing(actor: Actor, uscc: str) -> Listing:
     """End a listing at its maximum publicity period, where the obligations are met."""
+    authorize(actor, "expire_listing")
     with unit_of_work() as session:
         unit = get_unit(uscc, lock=True)
         listing = active_listing(unit.id)

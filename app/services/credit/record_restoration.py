@@ -18,7 +18,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.i18n import N_
 from app.models import EnforcementRecord, RestorationRequest
-from app.services.base.context import today
+from app.services.base.context import authorize, today
 from app.services.credit.record_publicity import (
     RecordSteps,
     open_record_request,
@@ -65,6 +65,7 @@ def file_record_request(
 ) -> RestorationRequest:
     """Ask to end the publicity of one penalty record early; its decision falls due within
     ``RESTORATION_DECISION_WORKDAYS`` working days. ``unit_id``: the signed-in unit."""
+    authorize(actor, "file_restoration")
     with unit_of_work() as session:
         record = get_unit_record(record_id, unit_id)
         lock_unit_row(session, record.unit_id)

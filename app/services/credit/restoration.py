@@ -15,7 +15,7 @@ from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.i18n import N_
 from app.models import EnforcementRecord, Listing, RestorationRequest, Unit
-from app.services.base.context import setting_str, today
+from app.services.base.context import authorize, setting_str, today
 from app.services.casework.units import get_unit
 from app.services.credit.listings import end_listing, open_request
 from app.services.credit.record_publicity import record_facts
@@ -119,6 +119,7 @@ def file_request(
     ``signature``: the unit name and legal representative typed when signing the commitment
     online; ``attach`` adds rows (the uploaded proofs) in the same transaction.
     """
+    authorize(actor, "file_restoration")
     with unit_of_work() as session:
         unit = get_unit(uscc, lock=True)
         listing = active_listing(unit.id)
@@ -223,6 +224,7 @@ def withdraw_request(
     actor: Actor, request_id: int, expected_version: int | None = None
 ) -> RestorationRequest:
     """The unit, or staff on its behalf, withdraws the request; the unit is listed again."""
+    authorize(actor, "withdraw_restoration")
     return _decide(actor, request_id, "withdraw_restoration", "withdraw_request", None,
                    expected_version)
 

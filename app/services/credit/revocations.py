@@ -23,7 +23,7 @@ from app.i18n import N_
 from app.models import EnforcementRecord, Listing, Revocation, Unit
 from app.services.audit.unit_trail import append_event
 from app.services.base import firing
-from app.services.base.context import require_role, today
+from app.services.base.context import authorize, today
 from app.services.casework.record_rules import check_date
 from app.services.casework.records import check_revocable
 from app.services.casework.units import get_unit
@@ -84,7 +84,7 @@ def propose_listing_revocation(
     """Propose to revoke the unit's active listing: the decision it rests on was revoked, or
     found unlawful on reconsideration or in litigation (the revoking decision's number and
     date given). A supervisor other than the proposer decides."""
-    require_role(actor, "officer", "supervisor")
+    authorize(actor, "propose_revocation")
     with unit_of_work() as session:
         unit = get_unit(uscc, lock=True)
         check_version(unit, version)
@@ -116,7 +116,7 @@ def propose_record_revocation(
 ) -> Revocation:
     """Propose to revoke an enforcement decision (its revoking decision's number and date
     given). A supervisor other than the proposer decides; until then nothing is withdrawn."""
-    require_role(actor, "officer", "supervisor")
+    authorize(actor, "propose_revocation")
     with unit_of_work() as session:
         record = session.get(EnforcementRecord, record_id)
         if record is None:

@@ -16,7 +16,7 @@ from app.i18n import N_
 from app.models import BatchAttempt, DisclosureBatch, DisclosureItem
 from app.models._types import utcnow
 from app.publishers.formats import csv_lines, jsonl
-from app.services.base.context import setting_int
+from app.services.base.context import authorize, setting_int
 from app.services.base.files import area
 from app.services.base.paging import page_of
 from app.services.disclosure.claims import send_again, stream_items
@@ -61,12 +61,14 @@ def attempts(batch_id: str) -> list[BatchAttempt]:
 
 def retry_batch(batch_id: str, by: Actor) -> DisclosureBatch:
     """Send a failed batch again at the next run (same id, so nothing is published twice)."""
+    authorize(by, "send_batch_again")
     return _again(batch_id, by, "retry_batch", N_("只有发送失败的批次可以重试。"))
 
 
 def resend_batch(batch_id: str, by: Actor) -> DisclosureBatch:
     """Send a delivered batch again at the next run, for a platform that lost it (same id:
     a platform that has it acknowledges the repeat and publishes nothing twice)."""
+    authorize(by, "send_batch_again")
     return _again(batch_id, by, "resend_batch", N_("只有已推送的批次可以重新发送。"))
 
 

@@ -20,7 +20,14 @@ from app.publishers.files import FilePublisher
 from app.publishers.formats import Item
 from app.publishers.http import HttpPublisher
 from app.services.audit import admin_trail
-from app.services.base.context import calendar, setting_float, setting_int, setting_str, today
+from app.services.base.context import (
+    authorize,
+    calendar,
+    setting_float,
+    setting_int,
+    setting_str,
+    today,
+)
 from app.services.base.files import area
 from app.services.disclosure import claims
 from app.workflows import batch as batch_machine
@@ -162,6 +169,7 @@ def run_disclosure(category: str | None = None, urgent_only: bool = False) -> Ru
 def run_by_hand(actor: Actor, category: str | None = None) -> RunSummary:
     """A run someone asked for (staff "run now", the API, ``disclose run``): who asked is in
     the administration trail before the run starts."""
+    authorize(actor, "run_disclosure")
     if category is not None and category not in CATEGORIES:
         raise ValueError(f"unknown category {category!r}")
     with unit_of_work() as session:

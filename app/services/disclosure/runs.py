@@ -16,6 +16,7 @@ from app.i18n import N_
 from app.models import RunRequest
 from app.models._types import utcnow
 from app.services.audit import admin_trail
+from app.services.base.context import authorize
 from app.services.disclosure.pipeline import RunSummary, run_disclosure
 from app.workflows.facts import Actor
 from app.workflows.vocabulary import CATEGORIES
@@ -26,6 +27,7 @@ log = logging.getLogger("creditflow.disclosure")
 def ask_for_run(actor: Actor, category: str | None = None) -> RunRequest:
     """Ask the scheduler for a run of one category (or all); who asked is in the
     administration trail. Returns the waiting request."""
+    authorize(actor, "run_disclosure")
     if category is not None and category not in CATEGORIES:
         raise ValueError(f"unknown category {category!r}")
     with unit_of_work() as session:

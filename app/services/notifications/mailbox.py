@@ -13,6 +13,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import Notification, Unit
 from app.services.audit import admin_trail
+from app.services.base.context import authorize
 from app.workflows.facts import Actor
 
 
@@ -40,6 +41,7 @@ def status_counts() -> dict[str, int]:
 
 def retry_reminder(note_id: int, by: Actor) -> None:
     """Send a failed reminder again at the next send (its tries start over)."""
+    authorize(by, "manage_reminders")
     with unit_of_work() as session:
         status = session.scalar(select(Notification.status).where(Notification.id == note_id))
         if status is None:

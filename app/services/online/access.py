@@ -16,7 +16,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import Unit
 from app.services.audit.unit_trail import append_event
-from app.services.base.context import require_role, setting_int
+from app.services.base.context import authorize, setting_int
 from app.services.casework.units import get_unit
 from app.workflows.facts import Actor
 
@@ -48,7 +48,7 @@ def issue_access_code(actor: Actor, uscc: str) -> str:
 
     Only the hash is kept, so the code can be shown on the notice being printed and never again.
     """
-    require_role(actor, "officer", "supervisor")
+    authorize(actor, "issue_access_code")
     code = new_access_code()
     with unit_of_work() as session:
         unit = get_unit(uscc, lock=True)

@@ -36,7 +36,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.models import EnforcementRecord, Listing, Objection, ObjectionFile, Unit
 from app.services.audit.unit_trail import append_event
-from app.services.base.context import calendar, require_role, setting_int, today
+from app.services.base.context import authorize, calendar, setting_int, today
 from app.services.casework.records import correct_record
 from app.services.credit.listings import publish_basis
 from app.services.credit.objection_ends import facts_of, move, notify
@@ -100,8 +100,7 @@ def file_objection(
     first and removed again if the objection is refused."""
     if target not in OBJECTION_TARGETS or channel not in OBJECTION_CHANNELS:
         raise ValidationFailed.on("target", N_("请选择要提出异议的记录或失信名单。"))
-    if channel == "staff":
-        require_role(actor, "officer", "supervisor")
+    authorize(actor, "file_objection_for_unit" if channel == "staff" else "file_objection")
     errors = _check(claim, expected, contact_name, contact_phone)
     if errors:
         raise ValidationFailed(N_("异议内容有误，请按提示修改。"), errors)
@@ -226,6 +225,7 @@ def _decide(actor: Actor, objection_id: int, work: Any) -> Objection:
 
 def start_review(actor: Actor, objection_id: int) -> Objection:
     """Staff take the objection up (核查中)."""
+    authorize(actor, "decide_objection")
     def work(session: Session, objection: Objection) -> None:
         move(session, objection, "review_objection", facts_of(session, objection, actor))
     return _decide(actor, objection_id, work)
@@ -233,6 +233,7 @@ def start_review(actor: Actor, objection_id: int) -> Objection:
 
 def uphold(actor: Actor, objection_id: int, reason: str) -> Objection:
     """The record (or listing) stands: answered with the reason; the mark goes."""
+    authorize(actor, "decide_objection")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed.on("reason", N_("须填写维持原信息的理由。"))
@@ -247,6 +248,7 @@ def uphold(actor: Actor, objection_id: int, reason: str) -> Objection:
 def correct(actor: Actor, objection_id: int, changes: dict[str, Any], reason: str) -> Objection:
     """The record was wrong: corrected through the record path (the old values kept in the
     audit trail, an update published with 备注 "更正：…"), in the same transaction."""
+    authorize(actor, "decide_objection")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed.on("reason", N_("须填写更正说明。"))
@@ -266,6 +268,7 @@ def correct(actor: Actor, objection_id: int, changes: dict[str, Any], reason: st
 def withdraw(actor: Actor, objection_id: int, unit_id: int | None = None,
              reason: str | None = None) -> Objection:
     """The unit withdraws its objection (``unit_id``: only its own), or staff for it."""
+    authorize(actor, "withdraw_objection")
     if unit_id is not None:
         own_objection(unit_id, objection_id)
     note = (reason or "").strip() or None

@@ -19,8 +19,9 @@ from app.models._types import utcnow
 from app.models.users import ROLES
 from app.services.audit import admin_trail
 from app.services.audit.admin_trail import CONSOLE
-from app.services.base.context import setting_int
+from app.services.base.context import authorize, setting_int
 from app.services.staff.signin import check_new_password, clear_lockouts
+from app.workflows import policy
 from app.workflows.facts import Actor
 
 TOKEN_PREFIX = "cf_"
@@ -37,6 +38,7 @@ def create_user(
 ) -> User:
     """Create a staff account; the password is stored as a salted hash (scrypt). ``by``: who
     creates it (the administration trail says so)."""
+    authorize(by, "manage_accounts")
     username = (username or "").strip()
     if not username:
         raise ValidationFailed.on("username", N_("用户名不能为空。"))
@@ -66,6 +68,7 @@ def create_token(
 ) -> str:
     """Issue a bearer token for a user and return it; only its hash is kept. It expires after
     ``days`` (``TOKEN_DAYS`` by default; 0: never)."""
+    authorize(by, "manage_accounts")
     days = setting_int("TOKEN_DAYS") if days is None else days
     if days < 0:
         raise ValidationFailed.on("days", N_("有效天数不能为负数。"))
@@ -114,6 +117,7 @@ def list_tokens() -> list[ApiToken]:
 
 def revoke_token(token_id: int, by: Actor = CONSOLE) -> ApiToken:
     """Revoke a token: it opens nothing from now on."""
+    authorize(by, "manage_accounts")
     with unit_of_work() as session:
         row = session.get(ApiToken, token_id)
         if row is None:
@@ -156,6 +160,7 @@ def update_user(
     Admins cannot demote or deactivate themselves, so a district never loses its last admin
     by a slip of the hand. A new password or deactivation ends the user's browser sessions.
     """
+    authorize(admin, "manage_accounts")
     _check_role(role)
     if new_password:
         check_new_password(new_password)
@@ -163,7 +168,7 @@ def update_user(
         user = session.get(User, user_id)
         if user is None:
             raise NotFound(N_("未找到该用户。"))
-        if user.id == admin.id and (role != "admin" or not active):
+        if user.id == admin.id and (not policy.may(role, "manage_accounts") or not active):
             raise Conflict(N_("管理员不能降低自己的角色或停用自己的账户。"))
         if new_password or (user.active and not active) or user.role != role:
             user.session_epoch += 1

@@ -21,7 +21,14 @@ from app.i18n import N_
 from app.models import DisclosureItem, EnforcementRecord, Holiday, RestorationRequest
 from app.services.audit import admin_trail
 from app.services.audit.admin_trail import CONSOLE
-from app.services.base.context import calendar, forget_calendar, setting, setting_int, setting_str
+from app.services.base.context import (
+    authorize,
+    calendar,
+    forget_calendar,
+    setting,
+    setting_int,
+    setting_str,
+)
 from app.workflows.facts import Actor
 
 
@@ -39,6 +46,7 @@ def set_year_schedule(
 ) -> dict[str, int]:
     """Replace ``year``'s schedule and recompute the provisional deadlines it settles; the
     administration trail records who entered it and how many deadlines moved."""
+    authorize(by, "manage_calendar")
     days = list(days)
     errors = [N_("%(day)s 不在 %(year)s 年内。", day=d.day.isoformat(), year=year)
               for d in days if d.day.year != year]

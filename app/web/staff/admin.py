@@ -17,7 +17,7 @@ from app.services.staff import accounts, holidays, signin
 from app.web.forms import VersionForm
 from app.web.forms_admin import CalendarForm, UserCreateForm, UserEditForm
 from app.web.pages import apply_error, form_page, page_args, page_count, submitted
-from app.web.security import ADMIN, current_actor, staff_page
+from app.web.security import current_actor, staff_page
 from app.web.staff.blueprint import bp
 
 SHOWN_SETTINGS = (
@@ -30,7 +30,7 @@ SHOWN_SETTINGS = (
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
-@staff_page(*ADMIN)
+@staff_page("manage_accounts")
 def user_list() -> Any:
     """Every account, and a form to create one."""
     form = UserCreateForm()
@@ -43,7 +43,7 @@ def user_list() -> Any:
 
 
 @bp.route("/admin/users/<id:user_id>", methods=["GET", "POST"])
-@staff_page(*ADMIN)
+@staff_page("manage_accounts")
 def user_edit(user_id: int) -> Any:
     """Change a user's role, name, active flag or password; saving also clears a lockout."""
     user = accounts.get_user(user_id)
@@ -58,7 +58,7 @@ def user_edit(user_id: int) -> Any:
 
 
 @bp.route("/admin/calendar", methods=["GET", "POST"])
-@staff_page(*ADMIN)
+@staff_page("manage_calendar")
 def calendar_page() -> Any:
     """A year's days off and adjusted working days, and entering the official schedule."""
     raw = request.args.get("year", "")
@@ -83,7 +83,7 @@ def calendar_page() -> Any:
 
 
 @bp.route("/admin/trail")
-@staff_page(*ADMIN)
+@staff_page("read_administration")
 def admin_trail_page() -> Any:
     """The administration trail, newest first: accounts, tokens, calendar, batch actions;
     and whether its chain verifies."""
@@ -95,7 +95,7 @@ def admin_trail_page() -> Any:
 
 
 @bp.route("/admin/reminders")
-@staff_page(*ADMIN)
+@staff_page("manage_reminders")
 def reminder_list() -> Any:
     """Reminder mails with their status, tries and last error; failed ones can be retried."""
     page, per_page = page_args(request.args, 50)
@@ -109,7 +109,7 @@ def reminder_list() -> Any:
 
 
 @bp.route("/admin/reminders/<id:note_id>/retry", methods=["POST"])
-@staff_page(*ADMIN)
+@staff_page("manage_reminders")
 def reminder_retry(note_id: int) -> Any:
     """Send a failed reminder again at the next send."""
     if VersionForm().validate_on_submit():
@@ -123,7 +123,7 @@ def reminder_retry(note_id: int) -> Any:
 
 
 @bp.route("/admin/settings")
-@staff_page(*ADMIN)
+@staff_page("read_administration")
 def settings_page() -> Any:
     """Publisher and deadline settings as running (they change through CREDITFLOW_*)."""
     shown = {k: current_app.config.get(k) for k in SHOWN_SETTINGS}

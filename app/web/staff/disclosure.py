@@ -15,7 +15,7 @@ from app.services.disclosure import batches
 from app.services.disclosure.runs import ask_for_run, recent_runs
 from app.web.forms import VersionForm
 from app.web.pages import apply_error, page_args, page_count
-from app.web.security import ADMIN, current_actor, staff_page
+from app.web.security import current_actor, staff_page
 from app.web.staff.blueprint import bp
 from app.workflows.facts import Actor
 
@@ -62,14 +62,14 @@ def batch_payload(batch_id: str, fmt: str) -> Any:
 
 
 @bp.route("/disclosure/batches/<batch_id>/retry", methods=["POST"])
-@staff_page(*ADMIN)
+@staff_page("send_batch_again")
 def batch_retry(batch_id: str) -> Any:
     """Send a failed batch again at the next run (same id: the platform sees it once)."""
     return _send_again(batch_id, batches.retry_batch, _("已安排重新推送该批次。"))
 
 
 @bp.route("/disclosure/batches/<batch_id>/resend", methods=["POST"])
-@staff_page(*ADMIN)
+@staff_page("send_batch_again")
 def batch_resend(batch_id: str) -> Any:
     """Send a delivered batch again, for a platform that lost it (same id: a platform that
     has it publishes nothing twice)."""
@@ -88,7 +88,7 @@ def _send_again(batch_id: str, action: Callable[[str, Actor], object], done: str
 
 
 @bp.route("/disclosure/run", methods=["POST"])
-@staff_page(*ADMIN)
+@staff_page("run_disclosure")
 def batch_run() -> Any:
     """Ask the scheduler for a run now for every category: it delivers what is due, then new
     batches, within seconds; the list shows the request and its outcome."""

@@ -14,7 +14,7 @@ from wtforms import HiddenField
 from app.errors import DomainError
 from app.services.casework import importing, sheets
 from app.web.i18n import tr
-from app.web.security import WORKERS, current_actor, staff_page
+from app.web.security import current_actor, staff_page
 from app.web.staff.blueprint import bp
 from app.web.staff.statistics import XLSX
 
@@ -38,7 +38,7 @@ def import_template() -> Any:
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@staff_page(*WORKERS)
+@staff_page("import_records")
 def import_page() -> Any:
     """Upload a file: it is checked whole and nothing is written; the report lists every
     problem, and a file without one waits for the clerk's confirmation."""
@@ -66,7 +66,7 @@ def import_page() -> Any:
 
 
 @bp.route("/import/confirm", methods=["POST"])
-@staff_page(*WORKERS)
+@staff_page("import_records")
 def import_confirm() -> Any:
     """Import the file checked a moment ago (the session's own), all or nothing."""
     form = ConfirmForm()

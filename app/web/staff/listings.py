@@ -17,8 +17,9 @@ from app.services.credit.status import active_listing
 from app.services.online.access import issue_access_code
 from app.web.forms import DecisionForm, ProposalForm, VersionForm
 from app.web.pages import apply_error, decided, form_page, submitted
-from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
+from app.web.security import current_actor, staff_page
 from app.web.staff.blueprint import bp
+from app.workflows.policy import may
 
 ID = "<id:listing_id>"
 
@@ -28,7 +29,7 @@ def _to_unit(uscc: str) -> Any:
 
 
 @bp.route("/units/<uscc>/listings/new", methods=["GET", "POST"])
-@staff_page(*WORKERS)
+@staff_page("propose_listing")
 def listing_new(uscc: str) -> Any:
     """Propose listing a unit, choosing the penalty and coercive records it rests on."""
     unit = units.get_unit(uscc)
@@ -57,11 +58,11 @@ def listing_decide(listing_id: int) -> Any:
                _("已审核同意，该单位已列入失信名单。"), _("已决定不予列入。")):
         return _to_unit(unit.uscc)
     return form_page("staff/listing_decide.html", form, listing=listing, unit=unit,
-                     can_decide=current_actor().role in SUPERVISOR)
+                     can_decide=may(current_actor().role, "decide_listing"))
 
 
 @bp.route("/units/<uscc>/listing/expire", methods=["POST"])
-@staff_page(*WORKERS)
+@staff_page("expire_listing")
 def listing_expire(uscc: str) -> Any:
     """End a listing whose maximum publicity period is over (the nightly sweep does the same)."""
     form = VersionForm()
@@ -76,7 +77,7 @@ def listing_expire(uscc: str) -> Any:
 
 
 @bp.route("/units/<uscc>/notice", methods=["GET", "POST"])
-@staff_page(*WORKERS)
+@staff_page("issue_access_code")
 def listing_notice(uscc: str) -> Any:
     """The listing notice with the restoration guide on the same sheet (两书同达).
 

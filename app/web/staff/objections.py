@@ -17,7 +17,7 @@ from app.web.forms import ReasonForm, VersionForm
 from app.web.forms_record import correction_form_class
 from app.web.forms_unit import ObjectionForm
 from app.web.pages import apply_error, form_page, received_files, send_upload, upload_limits
-from app.web.security import WORKERS, current_actor, staff_page
+from app.web.security import current_actor, staff_page
 from app.web.staff.blueprint import bp
 from app.workflows import record_kinds
 from app.workflows.vocabulary import OBJECTION_STATUSES, OPEN_OBJECTIONS
@@ -36,7 +36,7 @@ def objection_list() -> Any:
 
 
 @bp.route("/units/<uscc>/objections/new", methods=["GET", "POST"])
-@staff_page(*WORKERS)
+@staff_page("file_objection_for_unit")
 def objection_new(uscc: str) -> Any:
     """File an objection the unit made on paper or by telephone, for it."""
     unit = units.get_unit(uscc)
@@ -98,7 +98,7 @@ def _done(objection_id: int, action: Any, form: Any, message: str) -> Any:
 
 
 @bp.route(f"/objections/{ID}/review", methods=["POST"])
-@staff_page(*WORKERS)
+@staff_page("decide_objection")
 def objection_review(objection_id: int) -> Any:
     """Take the objection up (核查中)."""
     return _done(objection_id, lambda: objections.start_review(current_actor(), objection_id),
@@ -106,7 +106,7 @@ def objection_review(objection_id: int) -> Any:
 
 
 @bp.route(f"/objections/{ID}/uphold", methods=["POST"])
-@staff_page(*WORKERS)
+@staff_page("decide_objection")
 def objection_uphold(objection_id: int) -> Any:
     """The record stands: answered with the reason."""
     form = ReasonForm()
@@ -116,7 +116,7 @@ def objection_uphold(objection_id: int) -> Any:
 
 
 @bp.route(f"/objections/{ID}/correct", methods=["POST"])
-@staff_page(*WORKERS)
+@staff_page("decide_objection")
 def objection_correct(objection_id: int) -> Any:
     """The record was wrong: corrected, and the correction published."""
     objection = objections.get_objection(objection_id)
@@ -132,7 +132,7 @@ def objection_correct(objection_id: int) -> Any:
 
 
 @bp.route(f"/objections/{ID}/withdraw", methods=["POST"])
-@staff_page(*WORKERS)
+@staff_page("withdraw_objection")
 def objection_withdraw(objection_id: int) -> Any:
     """The unit withdrew its objection (by telephone, at the window): recorded for it."""
     form = ReasonForm()

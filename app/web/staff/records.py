@@ -12,7 +12,7 @@ from app.services.casework import records, units
 from app.web.forms import PaymentForm, RectificationForm
 from app.web.forms_record import record_form_class, record_layout
 from app.web.pages import form_page, safe_next, submitted
-from app.web.security import WORKERS, current_actor, staff_page
+from app.web.security import current_actor, staff_page
 from app.web.staff.blueprint import bp
 from app.workflows import record_kinds
 
@@ -24,7 +24,7 @@ def _back(record: Any) -> Any:
 
 
 @bp.route("/units/<uscc>/records/new", methods=["GET", "POST"])
-@staff_page(*WORKERS)
+@staff_page("add_record")
 def record_new(uscc: str) -> Any:
     """Add a record; the fields follow the category (inspection, penalty, coercive, licensing)."""
     unit = units.get_unit(uscc)
@@ -43,7 +43,7 @@ def record_new(uscc: str) -> Any:
 
 
 @bp.route(f"/records/{ID}/payment", methods=["GET", "POST"])
-@staff_page(*WORKERS)
+@staff_page("record_payment")
 def record_payment(record_id: int) -> Any:
     """Record that (part of) a penalty's fine was paid."""
     record = records.get_record(record_id)
@@ -57,7 +57,7 @@ def record_payment(record_id: int) -> Any:
 
 
 @bp.route(f"/records/{ID}/rectification", methods=["GET", "POST"])
-@staff_page(*WORKERS)
+@staff_page("record_rectification")
 def record_rectification(record_id: int) -> Any:
     """Record accepted rectification of hazards, or the lifting of a coercive measure."""
     record = records.get_record(record_id)

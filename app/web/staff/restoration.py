@@ -18,15 +18,16 @@ from app.services.online.access import issue_access_code
 from app.web.forms import DecisionForm, FileRequestForm, VersionForm
 from app.web.i18n import lang
 from app.web.pages import apply_error, decided, decision_sheet, form_page, send_upload
-from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
+from app.web.security import current_actor, staff_page
 from app.web.staff.blueprint import bp
 from app.workflows import application
+from app.workflows.policy import may
 
 ID = "<id:request_id>"
 
 
 @bp.route("/units/<uscc>/restoration/new", methods=["GET", "POST"])
-@staff_page(*WORKERS)
+@staff_page("file_restoration")
 def restoration_new(uscc: str) -> Any:
     """File a restoration request for a listed unit, on its behalf."""
     unit = units.get_unit(uscc)
@@ -49,7 +50,7 @@ def restoration_new(uscc: str) -> Any:
 
 
 @bp.route("/records/<id:record_id>/restoration/new", methods=["GET", "POST"])
-@staff_page(*WORKERS)
+@staff_page("file_restoration")
 def record_restoration_new(record_id: int) -> Any:
     """Ask, on the unit's behalf, to end one penalty record's publicity early."""
     record = record_restoration.get_unit_record(record_id)
@@ -71,7 +72,7 @@ def record_restoration_new(record_id: int) -> Any:
 
 
 @bp.route("/units/<uscc>/record-guide", methods=["GET", "POST"])
-@staff_page(*WORKERS)
+@staff_page("issue_access_code")
 def record_guide(uscc: str) -> Any:
     """The restoration guide for a unit's public penalties (信用修复告知书, handed over with
     the decision): each penalty's window and earliest date, and a self-service access code.
@@ -117,7 +118,7 @@ def restoration_page(request_id: int) -> Any:
     blockers = restoration.approval_refusals(request_, current_actor(), lang()) if submitted else []
     return form_page("staff/restoration.html", form, request_=request_, unit=unit, steps=steps,
                      record_steps=record_steps, unpaid=unpaid, button=VersionForm(),
-                     can_decide=current_actor().role in SUPERVISOR, blockers=blockers)
+                     can_decide=may(current_actor().role, "decide_restoration"), blockers=blockers)
 
 
 @bp.route(f"/restoration-requests/{ID}/decision")
@@ -135,7 +136,7 @@ def restoration_file(request_id: int, file_id: int) -> Any:
 
 
 @bp.route(f"/restoration-requests/{ID}/withdraw", methods=["POST"])
-@staff_page(*WORKERS)
+@staff_page("withdraw_restoration")
 def restoration_withdraw(request_id: int) -> Any:
     """Withdraw a request on the unit's behalf; the unit is listed again."""
     request_ = restoration.get_request(request_id)

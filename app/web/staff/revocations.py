@@ -14,8 +14,9 @@ from app.services.credit import revocations
 from app.services.credit.status import active_listing
 from app.web.forms import DecisionForm, RevokeListingForm, RevokeRecordForm
 from app.web.pages import apply_error, decided, form_page
-from app.web.security import SUPERVISOR, WORKERS, current_actor, staff_page
+from app.web.security import current_actor, staff_page
 from app.web.staff.blueprint import bp
+from app.workflows.policy import may
 
 ID = "<id:revocation_id>"
 
@@ -34,7 +35,7 @@ def _proposed(form: Any, action: Any) -> Any:
 
 
 @bp.route("/records/<id:record_id>/revoke", methods=["GET", "POST"])
-@staff_page(*WORKERS)
+@staff_page("propose_revocation")
 def record_revoke(record_id: int) -> Any:
     """Propose to revoke a decision; nothing is withdrawn until a second supervisor agrees."""
     record = records.get_record(record_id)
@@ -46,7 +47,7 @@ def record_revoke(record_id: int) -> Any:
 
 
 @bp.route("/units/<uscc>/listing/revoke", methods=["GET", "POST"])
-@staff_page(*WORKERS)
+@staff_page("propose_revocation")
 def listing_revoke(uscc: str) -> Any:
     """Propose to revoke the active listing (basis revoked, reconsideration, litigation)."""
     unit = units.get_unit(uscc)
@@ -73,4 +74,4 @@ def revocation_page(revocation_id: int) -> Any:
                approved, _("已决定不予撤销。")):
         return redirect(url_for("staff.unit_page", uscc=unit.uscc))
     return form_page("staff/revocation.html", form, proposal=proposal, unit=unit,
-                     can_decide=current_actor().role in SUPERVISOR)
+                     can_decide=may(current_actor().role, "decide_revocation"))

@@ -15,7 +15,7 @@ from app.services.staff.unit_page import unit_page as unit_page_of
 from app.web.forms import UnitForm, VersionForm
 from app.web.i18n import lang
 from app.web.pages import form_page, page_args, page_count, submitted
-from app.web.security import WORKERS, current_actor, staff_page
+from app.web.security import current_actor, staff_page
 from app.web.staff.blueprint import bp
 from app.web.staff.statistics import XLSX
 
@@ -59,7 +59,7 @@ def unit_export() -> Any:
 
 
 @bp.route("/units/new", methods=["GET", "POST"])
-@staff_page(*WORKERS)
+@staff_page("register_unit")
 def unit_new() -> Any:
     """Register a regulated unit."""
     form = UnitForm()
