@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, jsonify
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields as f
@@ -13,7 +13,7 @@ from marshmallow import validate as v
 
 from app.api.schemas import Strict, Text
 from app.extensions import limiter
-from app.freshness import etag_of, not_modified, revalidate, unchanged
+from app.freshness import json_answer
 from app.services.base.context import setting_str, today
 from app.services.online import public
 
@@ -79,10 +79,7 @@ def _cached(body: dict[str, Any]) -> Response:
     The service gives it JSON-ready (ISO dates), so it skips the schema's dump: the schemas
     document the answers, and ``tests/e2e/test_public.py`` loads each answer with them.
     """
-    etag = etag_of(body, today().isoformat())
-    if unchanged(etag):
-        return not_modified(etag)
-    return revalidate(jsonify(body), etag)
+    return json_answer(body, today().isoformat())
 
 
 @blp.route("/units")

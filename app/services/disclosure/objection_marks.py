@@ -4,7 +4,9 @@ every disclosure item ask. An objection is marked when it was filed (``OBJECTION
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Objection
@@ -20,20 +22,12 @@ def mark_applies(category: str) -> bool:
 _OPEN_MARKED = and_(Objection.status.in_(OPEN_OBJECTIONS), Objection.marked.is_(True))
 
 
-def marked_records(session: Session, record_ids: list[int]) -> set[int]:
-    """Of these records, the ones under an open, marked objection."""
-    if not record_ids:
-        return set()
-    return set(session.scalars(select(Objection.record_id).where(
-        _OPEN_MARKED, Objection.record_id.in_(record_ids))))
-
-
-def listing_marked(session: Session, listing_id: int | None) -> bool:
-    """Whether the listing is under an open, marked objection."""
-    if listing_id is None:
-        return False
-    return session.scalar(select(Objection.id).where(
-        _OPEN_MARKED, Objection.listing_id == listing_id).limit(1)) is not None
+def marked(target: Any) -> Any:
+    """A column expression: whether the record or listing ``target`` (a condition on the
+    objection, e.g. ``Objection.record_id == DisclosureItem.record_id``) is under an open,
+    marked objection, for a query that shows it (the public lookup, in its one round trip;
+    the partial unique indexes on open objections answer it)."""
+    return exists().where(_OPEN_MARKED, target)
 
 
 def under_objection(session: Session, record_id: int, listing_id: int | None) -> bool:

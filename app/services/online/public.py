@@ -19,9 +19,9 @@ from app.database import read_only
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
-from app.models import DisclosureItem, EnforcementRecord, Listing, Unit
+from app.models import DisclosureItem, EnforcementRecord, Listing, Objection, Unit
 from app.services.base.context import setting, setting_int, today
-from app.services.disclosure.objection_marks import listing_marked, marked_records
+from app.services.disclosure.objection_marks import marked
 from app.workflows import publicity
 
 LISTED = ("listed", "restoration_requested")
@@ -38,7 +38,8 @@ class SearchPage(NamedTuple):
     items: list[dict[str, Any]]
     total: int
     capped: bool
-# One round trip per lookup: the unit, its active listing (at most one) and all its items.
+# One round trip per lookup: the unit, its active listing (at most one) and all its items,
+# with whether each record and the listing is under an open objection ("异议处理中").
 _LOOKUP = (
     select(Unit.id, Unit.uscc, Unit.name, Unit.credit_status, Listing.id.label("listing_id"),
            Listing.level, Listing.decided_on.label("listed_on"), Listing.document_no,
@@ -46,7 +47,9 @@ _LOOKUP = (
            DisclosureItem.category, DisclosureItem.op, DisclosureItem.status.label("item_status"),
            DisclosureItem.payload, EnforcementRecord.decided_on,
            EnforcementRecord.status.label("record_status"), EnforcementRecord.publicity_status,
-           EnforcementRecord.publicity_blocked_on, Listing.expiry_blocked_on)
+           EnforcementRecord.publicity_blocked_on, Listing.expiry_blocked_on,
+           marked(Objection.record_id == DisclosureItem.record_id).label("record_marked"),
+           marked(Objection.listing_id == Listing.id).label("listing_marked"))
     .outerjoin(Listing, and_(Listing.unit_id == Unit.id, Listing.status == "active"))
     .outerjoin(DisclosureItem, DisclosureItem.unit_id == Unit.id)
     .outerjoin(EnforcementRecord, EnforcementRecord.id == DisclosureItem.record_id)
@@ -117,15 +120,9 @@ def unit_page(raw_uscc: str) -> dict[str, Any]:
         listing = {"level": first.level, "decided_on": first.listed_on.isoformat(),
                    "document_no": first.document_no,
                    "publicity_until": None if first.expiry_blocked_on
-                   else first.max_until.isoformat()}
+                   else first.max_until.isoformat(),
+                   "objection": bool(first.listing_marked)}
     records = visible_records(rows)
-    # Contested items are marked "异议处理中" while the objection is checked.
-    session = db.session()
-    marked = marked_records(session, [r["record_id"] for r in records])
-    for record in records:
-        record["objection"] = record["record_id"] in marked
-    if listing is not None:
-        listing["objection"] = listing_marked(session, first.listing_id)
     return {"uscc": first.uscc, "name": first.name, "listed": listed, "listing": listing,
             "records": records}
 
@@ -162,6 +159,7 @@ def visible_records(rows: list[Any]) -> list[dict[str, Any]]:
         records.append({"record_id": record_id, "category": row.category,
                         "decided_on": row.decided_on.isoformat(),
                         "publicity_until": until.isoformat() if until else None,
-                        "fields": public_view(row.payload)})
+                        "fields": public_view(row.payload),
+                        "objection": bool(last.record_marked)})
     records.sort(key=lambda r: (r["decided_on"], r["record_id"]), reverse=True)
     return records
