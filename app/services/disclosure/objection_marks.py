@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, or_, select, text
 from sqlalchemy.orm import Session
 
 from app.models import Objection
+from app.models.objections import OPEN
 from app.services.base.context import setting, setting_bool
-from app.workflows.vocabulary import OPEN_OBJECTIONS
 
 
 def mark_applies(category: str) -> bool:
@@ -19,7 +19,9 @@ def mark_applies(category: str) -> bool:
     return setting_bool("OBJECTION_MARK") and category in setting("OBJECTION_MARK_CATEGORIES")
 
 
-_OPEN_MARKED = and_(Objection.status.in_(OPEN_OBJECTIONS), Objection.marked.is_(True))
+# The open objections' own predicate (that of their partial unique indexes), as literal SQL:
+# the public lookup's statement is compiled once and prepared, with no list parameter.
+_OPEN_MARKED = and_(text("objections." + OPEN), Objection.marked.is_(True))
 
 
 def marked(target: Any) -> Any:
