@@ -27,7 +27,7 @@ def window_of(category: str, tier: str | None,
     day of the last month, or its last day); None when the record has none."""
     if category != "penalty" or tier is None:
         return None
-    low, high = (int(m) for m in setting("PUBLICITY_MONTHS")[tier])
+    low, high = setting("PUBLICITY_MONTHS")[tier]
     return decided_on + relativedelta(months=low), decided_on + relativedelta(months=high)
 
 
