@@ -307,9 +307,24 @@ LICENSING = Kind("licensing", (
     "当前状态",
 ))
 
+class _Kinds(dict[str, Kind]):
+    """The kinds by category; ``version`` grows with every change (a test that puts a changed
+    kind here), so what is derived from them is known to be current with one comparison."""
+
+    version = 0
+
+    def __setitem__(self, key: str, value: Kind) -> None:
+        super().__setitem__(key, value)
+        self.version += 1
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self.version += 1
+
+
 # Every kind, by category, in the vocabulary's order. A test may put a changed kind here.
-KINDS: dict[str, Kind] = {k.category: k for k in (INSPECTION, PENALTY, COERCIVE_MEASURE,
-                                                  LICENSING)}
+KINDS: _Kinds = _Kinds({k.category: k for k in (INSPECTION, PENALTY, COERCIVE_MEASURE,
+                                                LICENSING)})
 # The order of the form's shared fieldsets, after the kinds' own.
 GROUPS = (DELIBERATION, PERSON)
 
@@ -320,15 +335,13 @@ _T = TypeVar("_T")
 def derived(fn: Callable[..., _T]) -> Callable[..., _T]:
     """Computed once per set of declarations: built again when KINDS holds other kinds (a
     test that declares a field), else served from memory (the import asks per row)."""
-    memo: dict[Any, tuple[tuple[Kind, ...], _T]] = {}
+    memo: dict[Any, tuple[int, _T]] = {}
 
     @wraps(fn)
     def wrapper(*args: Any) -> _T:
-        kinds = tuple(KINDS.values())
         seen = memo.get(args)
-        if seen is None or len(seen[0]) != len(kinds) or any(
-                a is not b for a, b in zip(seen[0], kinds, strict=True)):
-            seen = memo[args] = (kinds, fn(*args))  # the kinds held: no id is reused
+        if seen is None or seen[0] != KINDS.version:
+            seen = memo[args] = (KINDS.version, fn(*args))
         return seen[1]
 
     return wrapper

@@ -115,7 +115,7 @@ def clean_record(data: dict[str, Any], today: dt.date,
     decision needs collective deliberation."""
     errors = _Errors()
     category = data.get("category")
-    if category not in kinds.KINDS:
+    if not isinstance(category, str) or category not in kinds.KINDS:
         raise ValidationFailed.on("category", one_of("category", CATEGORIES.values))
     kind = kinds.kind(category)
     for name in sorted(set(data) - {"category", *kind.names}):
