@@ -304,9 +304,15 @@ def import_command(file: str | None, dry_run: bool, template_to: str | None) -> 
         click.echo(f"{problem.sheet} row {problem.row}, {problem.column}: {problem.message}")
     if report.problem_count > len(report.problems):
         click.echo(f"… and {report.problem_count - len(report.problems)} more problems")
+    for example in report.examples:
+        click.echo(f"{example.sheet} row {example.row}: the template's example, left out "
+                   "(delete it)")
     for sheet, rows in report.rows.items():
+        unpublished = report.unpublished.get(sheet, 0)
         click.echo(f"{sheet}: {rows} rows, {report.new.get(sheet, 0)} new, "
-                   f"{report.already.get(sheet, 0)} already imported")
+                   f"{report.already.get(sheet, 0)} already imported"
+                   + (f", {unpublished} of the new not published (minor, or their publicity "
+                      "has already ended)" if unpublished else ""))
     if not report.ok:
         click.echo(f"{report.problem_count} problems: nothing imported", err=True)
         sys.exit(1)

@@ -38,12 +38,22 @@ class ProblemOut(ma.Schema):
     message = Text()
 
 
+class ExampleOut(ma.Schema):
+    sheet = Text()
+    row = f.Integer()
+
+
 class ReportOut(ma.Schema):
     imported = f.Boolean(metadata={"description": "true: everything new was imported"})
     rows = f.Dict(keys=Text(), values=f.Integer(), metadata={"description": "rows by sheet"})
     new = f.Dict(keys=Text(), values=f.Integer())
     already = f.Dict(keys=Text(), values=f.Integer(), metadata={
         "description": "rows imported before, skipped"})
+    unpublished = f.Dict(keys=Text(), values=f.Integer(), metadata={
+        "description": "new records stored and counted but not published, by sheet: minor "
+                       "penalties, and decisions whose publicity had already ended"})
+    examples = f.List(f.Nested(ExampleOut), metadata={
+        "description": "the template's example rows still in the file, left out"})
     problem_count = f.Integer()
     problems = f.List(f.Nested(ProblemOut), metadata={"description": "the first 1,000"})
 

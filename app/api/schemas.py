@@ -221,7 +221,10 @@ def record_out_schema() -> type[ma.Schema]:
         "id": f.Integer(), "unit_id": f.Integer(), "category": Text(),
         "publish_by": f.Date(metadata={"description": "statutory disclosure deadline"}),
         "publish_by_provisional": f.Boolean(), "status": Text(),
-        "disclosure_state": Text(metadata={"description": "pending, claimed or delivered"}),
+        "disclosure_state": Text(allow_none=True, metadata={
+            "description": "pending, claimed or delivered; null: not published (a minor "
+                           "penalty, or a decision whose publicity had already ended when it "
+                           "was entered)"}),
         "paid_amount": money_out(),
         "revoked_reason": Text(allow_none=True),
         "publicity_status": Text(allow_none=True, metadata={

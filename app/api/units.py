@@ -82,7 +82,7 @@ class UnitRecords(MethodView):
     def post(self, args: dict[str, Any], uscc: str) -> Any:
         """Add an enforcement record; its disclosure deadline is computed on the calendar."""
         record = records.add_record(current_actor(), uscc, args)
-        record.disclosure_state = "pending"
+        record.disclosure_state = records.disclosure_states([record.id]).get(record.id)
         return record
 
 

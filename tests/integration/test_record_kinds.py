@@ -22,6 +22,9 @@ from app.workflows import record_kinds
 from tests import builders as b
 
 D = dt.date(2023, 3, 1)
+# A decision still inside its publicity (a 2023 one that owes nothing is no longer published).
+RECENT = dt.date.today() - dt.timedelta(days=30)
+UNTIL = RECENT + dt.timedelta(days=180)
 
 
 def _file(sheets: dict[str, list[dict[str, object]]]) -> bytes:
@@ -67,7 +70,7 @@ def test_a_register_brings_payments_confiscations_people_and_the_official_names(
                                           "缴款票据号": "票-1"}),
         _penalty_row(unit.uscc, "罚-2", **{
             "处罚种类": "没收违法所得、没收非法财物；警告", "罚款金额（元）": None,
-            "没收金额（元）": "1200.00", "处罚有效期": dt.date(2023, 9, 1),
+            "处罚决定日期": RECENT, "没收金额（元）": "1200.00", "处罚有效期": UNTIL,
             "自然人姓名": "张三", "证件类型": "居民身份证", "证件号码": person_id}),
         _penalty_row(unit.uscc, "罚-3", **{
             "处罚种类": "暂扣许可证件", "罚款金额（元）": None,
@@ -82,14 +85,14 @@ def test_a_register_brings_payments_confiscations_people_and_the_official_names(
     assert paid.fine_outstanding == 0
     assert confiscated.penalty_types == ["confiscation", "warning"]
     assert confiscated.confiscation_amount == Decimal("1200.00")
-    assert confiscated.effective_until == dt.date(2023, 9, 1)
+    assert confiscated.effective_until == UNTIL
     assert (confiscated.person_name, confiscated.person_id_number) == ("张三", person_id)
     assert suspended.licence_affected.endswith("DL-1")
     item = db.session.scalars(select(DisclosureItem).where(
         DisclosureItem.record_id == confiscated.id)).one()
     assert item.payload["没收违法所得、没收非法财物的金额（万元）"] == "0.120000"
     assert item.payload["行政相对人名称"] == "张三" and "********" in item.payload["证件号码"]
-    assert item.payload["处罚有效期"] == "2023-09-01"
+    assert item.payload["处罚有效期"] == UNTIL.isoformat()
 
 
 def test_a_paid_imported_fine_lets_its_publicity_end_at_its_maximum(ctx):
@@ -122,14 +125,15 @@ def test_a_payment_in_a_register_is_checked(ctx):
 def test_entry_by_hand_and_the_import_write_the_same_record(ctx):
     officer = b.staff("officer")
     unit = b.unit(officer)
-    fields = {"category": "coercive_measure", "decided_on": D, "measure_type": "seal_up",
-              "started_on": D, "facts": "严重隐患", "legal_basis": "《消防法》第五十四条",
-              "deliberation_ref": "集议-1", "deliberation_on": D}
+    fields = {"category": "coercive_measure", "decided_on": RECENT, "measure_type": "seal_up",
+              "started_on": RECENT, "facts": "严重隐患", "legal_basis": "《消防法》第五十四条",
+              "deliberation_ref": "集议-1", "deliberation_on": RECENT}
     by_hand = records.add_record(officer, unit.uscc, {**fields, "document_no": "强-1"})
     assert importing.import_file(officer, _file({"行政强制": [{
-        "统一社会信用代码": unit.uscc, "文书号": "强-2", "决定日期": D, "强制措施种类": "临时查封",
-        "措施开始日期": D, "事实": "严重隐患", "依据": "《消防法》第五十四条",
-        "集体讨论记录编号": "集议-1", "集体讨论日期": D}]}), "x.xlsx").imported
+        "统一社会信用代码": unit.uscc, "文书号": "强-2", "决定日期": RECENT,
+        "强制措施种类": "临时查封",
+        "措施开始日期": RECENT, "事实": "严重隐患", "依据": "《消防法》第五十四条",
+        "集体讨论记录编号": "集议-1", "集体讨论日期": RECENT}]}), "x.xlsx").imported
     imported = db.session.scalar(select(EnforcementRecord).where(
         EnforcementRecord.document_no == "强-2"))
     columns = [c for c in record_kinds.kind("coercive_measure").columns if c != "document_no"]

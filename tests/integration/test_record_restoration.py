@@ -203,7 +203,8 @@ def test_a_minor_penalty_is_not_published_unless_the_detachment_chooses_to(peopl
     assert db.session.scalars(select(DisclosureItem).where(
         DisclosureItem.record_id == minor.id)).all() == []
     ctx.config["PUBLISH_MINOR_PENALTIES"] = True
-    shown = b.penalty(officer, u.uscc, tier="minor", penalty_types=["warning"], fine_amount=None)
+    shown = b.penalty(officer, u.uscc, tier="minor", penalty_types=["warning"], fine_amount=None,
+                      decided_on=b.today_local() - dt.timedelta(days=10))  # inside 3 months
     assert shown.publicity_status == "awaiting"
     assert window(shown)[1] == shown.decided_on + relativedelta(months=3)  # at most 3 months
 

@@ -67,12 +67,13 @@ def test_penalty_details_confiscation_licences_and_effect(officer):
     rec = b.penalty(officer, u.uscc, penalty_types=["confiscation", "licence_revocation"],
                     fine_amount=None, confiscation_amount="12345.60",
                     licence_affected="消防安全检查合格证 DLXF2025001",
-                    effective_until=today())
+                    effective_until=today(), decided_on=today() - dt.timedelta(days=30))
     fields = payloads(rec.id)[0]
     assert fields["没收违法所得、没收非法财物的金额（万元）"] == "1.234560"
     assert fields["暂扣或吊销证照名称及编号"] == "消防安全检查合格证 DLXF2025001"
     assert fields["处罚有效期"] == today().isoformat() != fields["公示截止期"]
-    plain = b.penalty(officer, u.uscc, penalty_types=["warning"], fine_amount=None)
+    plain = b.penalty(officer, u.uscc, penalty_types=["warning"], fine_amount=None,
+                      decided_on=today() - dt.timedelta(days=30))
     assert payloads(plain.id)[0]["处罚有效期"] == plain.decided_on.isoformat()
     for data, field in [({"penalty_types": ["confiscation"]}, "confiscation_amount"),
                         ({"penalty_types": ["licence_suspension"]}, "licence_affected"),
@@ -124,5 +125,6 @@ def test_a_natural_person_as_the_subject(officer):
     run_disclosure()
     shown = public.unit_page(code)["records"][0]["fields"]
     assert "行政相对人名称" not in shown and "证件号码" not in shown  # not on the district's page
-    organisation = b.penalty(officer, code, penalty_types=["warning"], fine_amount=None)
+    organisation = b.penalty(officer, code, penalty_types=["warning"], fine_amount=None,
+                             decided_on=today() - dt.timedelta(days=30))
     assert payloads(organisation.id)[0]["证件号码"] == ""

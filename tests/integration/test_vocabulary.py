@@ -4,6 +4,8 @@ coercive stop order become the penalties they are."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select, update
 
@@ -40,7 +42,8 @@ def test_the_form_offers_what_is_published_under_the_same_name(app):
 def test_the_three_stops_are_penalties_with_code_4(ctx, value, code):
     officer = b.staff("officer")
     rec = b.penalty(officer, b.unit(officer).uscc, penalty_types=[value], fine_amount=None,
-                    licence_affected="消防安全检查合格证 DLXF2025001")
+                    licence_affected="消防安全检查合格证 DLXF2025001",
+                    decided_on=b.today_local() - dt.timedelta(days=30))  # inside its window
     item = db.session.scalars(select(DisclosureItem).where(
         DisclosureItem.record_id == rec.id)).one()
     assert item.payload["处罚类别"] == code

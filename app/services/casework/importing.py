@@ -40,10 +40,11 @@ from app.services.casework.sheets import (
     Column,
     Formula,
     header_name,
+    is_example,
     read_file,
     value_of,
 )
-from app.services.casework.writer import write_records
+from app.services.casework.writer import shown_on_platform, write_records
 from app.workflows.facts import Actor
 from app.workflows.vocabulary import CATEGORIES
 
@@ -59,12 +60,24 @@ class Problem:
 
 
 @dataclass
+class Example:
+    """A row of the template's examples still in the file."""
+
+    sheet: str
+    row: int
+
+
+@dataclass
 class Report:
     """What a file holds and what is wrong with it; ``imported`` after a real run."""
 
     rows: dict[str, int] = field(default_factory=dict)
     new: dict[str, int] = field(default_factory=dict)
     already: dict[str, int] = field(default_factory=dict)
+    # New records stored and counted but not published (a minor penalty; a decision whose
+    # publicity has already ended), by sheet; the template's example rows left out.
+    unpublished: dict[str, int] = field(default_factory=dict)
+    examples: list[Example] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     imported: bool = False
@@ -105,6 +118,9 @@ def check(data: bytes, filename: str) -> tuple[Report, Parsed]:
             continue
         if sheet not in columns_of or all(v in (None, "") for v in values):
             continue
+        if is_example(values):
+            report.examples.append(Example(sheet, number))
+            continue
         count += 1
         if count > limit:
             raise ValidationFailed.on("file", N_("文件超过 %(n)s 行，请分成几个文件导入。",
@@ -121,7 +137,7 @@ def check(data: bytes, filename: str) -> tuple[Report, Parsed]:
     if not columns_of:
         raise ValidationFailed.on("file", N_("文件中没有模板中的表（单位、监督检查、行政处罚、"
                                              "行政强制、行政许可）。"))
-    _against_database(parsed, report, set(seen_units))
+    _against_database(parsed, report, set(seen_units), day)
     return report, parsed
 
 
@@ -204,7 +220,8 @@ def _check_record(sheet: str, number: int, category: str, row: dict[str, Any],
     parsed.records.append((code, kept))
 
 
-def _against_database(parsed: Parsed, report: Report, in_file: set[str]) -> None:
+def _against_database(parsed: Parsed, report: Report, in_file: set[str],
+                      day: dt.date) -> None:
     """Units already registered and records already entered are skipped (a second import
     adds nothing); a record's unit must be in the file or the database; a document number
     entered for another unit is a problem."""
@@ -242,6 +259,8 @@ def _against_database(parsed: Parsed, report: Report, in_file: set[str]) -> None
                        N_("单位 %(code)s 既不在本文件的“单位”表中，也未登记。", code=code))
         else:
             report.new[sheet] = report.new.get(sheet, 0) + 1
+            if not shown_on_platform(fields, day):
+                report.unpublished[sheet] = report.unpublished.get(sheet, 0) + 1
             records.append((code, fields))
     parsed.records = records
 

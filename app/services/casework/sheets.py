@@ -37,6 +37,10 @@ class Column:
 
 
 UNIT_CODE = Column("统一社会信用代码", "uscc", "uscc", True, "91120110MA05ABCD0M")
+# The template's example rows: the unit's name and each decision's number start with this, and
+# the example unit's code is fictitious; a row with either is an example, never imported.
+EXAMPLE_MARK = "示例："
+MARKED = ("name", "document_no")
 UNIT_SHEET = "单位"
 UNIT_COLUMNS = (
     UNIT_CODE, Column("单位名称", "name", required=True, example="天津东丽物流有限公司"),
@@ -97,7 +101,10 @@ def template() -> bytes:
         sheet.append([c.header + ("*" if c.required else "") for c in columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        sheet.append([c.example for c in columns])
+        sheet.append([EXAMPLE_MARK + c.example if c.field in MARKED and c.example else c.example
+                      for c in columns])
+        for cell in sheet[2]:
+            cell.font = Font(italic=True, color="808080")
         for index, column in enumerate(columns, start=1):
             letter = sheet.cell(row=1, column=index).column_letter
             sheet.column_dimensions[letter].width = max(12, len(column.header) * 2 + 4)
@@ -191,6 +198,13 @@ def _csv(data: bytes) -> Iterator[tuple[str, int, list[Any]]]:
 class Formula:
     """A cell that holds a formula (or text that reads as one): refused, its value is not
     what the register says."""
+
+
+def is_example(values: list[Any]) -> bool:
+    """Whether a row is one of the template's example rows (or copied from one)."""
+    return any(isinstance(v, str) and (v.strip().startswith(EXAMPLE_MARK)
+                                       or v.strip().upper() == UNIT_CODE.example)
+               for v in values)
 
 
 def header_name(text: Any) -> str:

@@ -40,7 +40,7 @@ def write_records(session: Session, actor: Actor, entries: Sequence[Entry],
         return []
     memo = {} if memo is None else memo
     now, as_of = utcnow(), today()
-    shown = [windows.published(f["category"], f.get("tier")) for _, f in entries]
+    shown = [shown_on_platform(f, as_of) for _, f in entries]
     rows = [_row(actor, unit_id, fields, visible, now, memo)
             for (unit_id, fields), visible in zip(entries, shown, strict=True)]
     ids = reserve_ids(session, EnforcementRecord.__table__, len(rows))
@@ -56,6 +56,15 @@ def write_records(session: Session, actor: Actor, entries: Sequence[Entry],
          "refs": {"record_id": row["id"], "category": row["category"], **(refs or {})}}
         for row in rows] + payments, actor)
     return ids
+
+
+def shown_on_platform(fields: dict[str, Any], day: dt.date) -> bool:
+    """Whether a new record goes to the platform: its category and tier are published (a minor
+    penalty is not) and its publicity has not already ended (``windows.publicity_ended``)."""
+    category, tier = fields["category"], fields.get("tier")
+    owed = (fields.get("fine_amount") or 0) > (fields.get("paid_amount") or 0)
+    return windows.published(category, tier) and windows.publicity_ended(
+        category, tier, fields["decided_on"], day, owed) is None
 
 
 def _row(actor: Actor, unit_id: int, fields: dict[str, Any], shown: bool, now: dt.datetime,

@@ -8,9 +8,10 @@ import datetime as dt
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, select
 
-from app.models import EnforcementRecord
+from app.extensions import db
+from app.models import DisclosureItem, EnforcementRecord
 from app.services.base.context import setting, setting_bool
 from app.workflows import publicity
 
@@ -36,11 +37,32 @@ def published(category: str, tier: str | None) -> bool:
     return publicity.is_published(category, tier, setting_bool("PUBLISH_MINOR_PENALTIES"))
 
 
+def publicity_ended(category: str, tier: str | None, decided_on: dt.date, day: dt.date,
+                    fine_owed: bool) -> dt.date | None:
+    """The last day of a decision's publicity if it has already passed on ``day`` (a register
+    of last year entered now), else None. A penalty's publicity ends at its own maximum unless
+    its fine is still owed (NDRC Order No. 36: it ends at the maximum except where obligations
+    are unmet); another category's at ``PUBLIC_MONTHS`` from the decision. Such a decision is
+    stored and counted, but not published: the platform would show what is no longer public."""
+    if category == "penalty":
+        bounds = window_of(category, tier, decided_on)
+        if bounds is None or fine_owed:
+            return None
+        last = bounds[1]
+    else:
+        months: int = setting("PUBLIC_MONTHS").get(category, 36)
+        last = decided_on + relativedelta(months=months)
+    return last if last < day else None
+
+
 def on_platform(record: EnforcementRecord) -> bool:
-    """Whether the record has been put on the platform's way (an item was queued for it)."""
+    """Whether the record has been put on the platform's way (an item was queued for it): a
+    penalty's own publicity says so; a record of another category has an item unless its
+    publicity had ended when it was entered."""
     if record.category == "penalty":
         return record.publicity_status is not None
-    return True
+    return db.session.scalar(select(DisclosureItem.id).where(
+        DisclosureItem.record_id == record.id).limit(1)) is not None
 
 
 def window_may_have_passed(bound: int, day: dt.date) -> Any:

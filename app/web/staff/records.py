@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from app.services.base.context import setting_decimal
 from app.services.casework import records, units
+from app.services.disclosure import windows
 from app.web.forms import PaymentForm, RectificationForm
 from app.web.forms_record import record_form_class, record_layout
 from app.web.pages import form_page, safe_next, submitted
@@ -33,10 +34,14 @@ def record_new(uscc: str) -> Any:
         form.category.data = request.args["category"]
     kind = record_kinds.KINDS.get(form.category.data or "")
     names = [f.name for f in kind.offered(record_kinds.FORM)] if kind else []
-    if submitted(form, lambda: records.add_record(
+    added: list[Any] = []
+    if submitted(form, lambda: added.append(records.add_record(
             current_actor(), unit.uscc,
-            {"category": form.category.data, **{name: form[name].data for name in names}}),
+            {"category": form.category.data, **{name: form[name].data for name in names}})),
             _("执法记录已登记，公示期限已按工作日计算。")):
+        if not windows.on_platform(added[0]):
+            flash(_("该记录已登记并计入统计，但不报送信用平台：轻微处罚按规定不公示，或其公示期在"
+                    "录入前已经届满。"), "info")
         return redirect(url_for("staff.unit_page", uscc=unit.uscc, _anchor="records"))
     return form_page("staff/record_new.html", form, unit=unit, layout=record_layout(),
                      deliberation_fine=f"{setting_decimal('DELIBERATION_FINE_THRESHOLD'):,.0f}")

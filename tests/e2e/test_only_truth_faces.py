@@ -1,0 +1,49 @@
+"""A decision whose publicity already ended, entered through the API and on the staff form: it
+is stored (201, on the unit's page) but not published, and both faces say so."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import DisclosureItem
+from tests import builders as b
+from tests.pages import Session
+
+
+def test_the_api_stores_an_ended_decision_and_says_it_is_not_published(app, client) -> None:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        officer = b.staff("officer")
+        token, code = b.token(officer), b.unit(officer).uscc
+        decided = (b.today_local() - relativedelta(months=38)).isoformat()
+    answer = client.post(f"/api/v1/units/{code}/records",
+                         headers={"Authorization": f"Bearer {token}"},
+                         json={"category": "inspection", "document_no": "津东消监检字〔2023〕7号",
+                               "decided_on": decided, "hazards_found": 0,
+                               "hazards_rectified": 0})
+    assert answer.status_code == 201, answer.get_json()
+    assert answer.get_json()["disclosure_state"] is None
+    listed = client.get(f"/api/v1/units/{code}/records",
+                        headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert [r["disclosure_state"] for r in listed] == [None]
+    with app.app_context():
+        assert db.session.scalars(select(DisclosureItem)).all() == []
+
+
+def test_the_form_says_an_ended_decision_is_not_published(app) -> None:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        b.staff("officer", "wang")
+        code = b.unit(b.staff("officer")).uscc
+        decided = b.today_local() - relativedelta(months=13) - dt.timedelta(days=5)
+    wang = Session(app, "wang")
+    path = f"/staff/units/{code}/records/new"
+    answer = wang.submit(path, {"category": "penalty", "document_no": "津东消行罚决字〔2025〕3号",
+                                "decided_on": decided.isoformat(), "tier": "general",
+                                "penalty_types": "warning", "facts": "堵塞疏散通道",
+                                "legal_basis": "《消防法》第六十条"})
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
+    page = wang.text(answer.headers["Location"])
+    assert "不报送信用平台" in page and "录入时公示期已满，未公示" in page
