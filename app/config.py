@@ -163,6 +163,13 @@ class Settings(Schema):
     # M restorations in 5 years. 0 switches each rule off (no national limit exists).
     RESTORATION_COOLDOWN_DAYS = fields.Integer(load_default=0, validate=NOT_NEGATIVE)
     RESTORATION_MAX_IN_5_YEARS = fields.Integer(load_default=0, validate=NOT_NEGATIVE)
+    # A minor (轻微) penalty is one the simplified procedure could decide (行政处罚法 2021 第51条:
+    # a warning, or a fine up to CNY 200 for a citizen and CNY 3,000 for a legal person or
+    # other organisation); a larger fine, or any other kind, is not minor. Yuan, by subject.
+    MINOR_FINE_LIMITS = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(["person", "organisation"])),
+        values=fields.Decimal(places=2, validate=validate.Range(min=0)),
+        load_default={"person": Decimal("200"), "organisation": Decimal("3000")})
     # A fine from this amount (yuan) needs collective deliberation before the decision, like
     # the 三停, 临时查封 and 强制执行 (行政处罚法 2021 第57条; the detachment's practice: the seed
     # report's "3万元及以上罚款"). Entering such a decision asks for the deliberation's reference.

@@ -103,6 +103,11 @@ PENALTY_TYPES = Vocabulary(
 # The "三停" (消防法 第58、60、61、70条): what the annual report counts as 责令"三停".
 STOP_ORDERS = frozenset({"stop_construction", "stop_use", "suspension", "stop_order"})
 
+# What a minor (轻微) penalty may be: the simplified procedure's warning or small fine
+# (行政处罚法 2021 第51条; the amounts are MINOR_FINE_LIMITS), and 通报批评, which NDRC Order
+# No. 36 counts among minor ones. Never the 三停, a revocation, a closure or a detention.
+MINOR_PENALTY_TYPES = frozenset({"warning", "public_criticism", "fine"})
+
 # Coercive measures: 临时查封 (消防法 第54条), 强制执行, and the others of 行政强制法 第9条.
 MEASURE_TYPES = Vocabulary(
     Term("seal_up", N_("临时查封")),

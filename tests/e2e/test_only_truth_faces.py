@@ -47,3 +47,25 @@ def test_the_form_says_an_ended_decision_is_not_published(app) -> None:  # type:
     assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
     page = wang.text(answer.headers["Location"])
     assert "不报送信用平台" in page and "录入时公示期已满，未公示" in page
+
+
+def test_a_stop_order_with_a_large_fine_cannot_be_called_minor(app, client) -> None:  # type: ignore[no-untyped-def]
+    from tests.integration.helpers import row_counts
+
+    with app.app_context():
+        officer = b.staff("officer")
+        token, code = b.token(officer), b.unit(officer).uscc
+        today = b.today_local().isoformat()
+        before = row_counts()
+    answer = client.post(f"/api/v1/units/{code}/records",
+                         headers={"Authorization": f"Bearer {token}"},
+                         json={"category": "penalty", "document_no": "津东消行罚决字〔2026〕5号",
+                               "decided_on": today, "tier": "minor",
+                               "penalty_types": ["suspension", "fine"], "fine_amount": "300000",
+                               "facts": "拒不整改重大火灾隐患", "legal_basis": "《消防法》第六十条",
+                               "deliberation_ref": "东消集议〔2026〕9号",
+                               "deliberation_on": today})
+    assert answer.status_code in (400, 422), answer.get_json()
+    assert "tier" in answer.get_json()["errors"]
+    with app.app_context():
+        assert row_counts() == before

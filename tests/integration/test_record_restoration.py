@@ -64,7 +64,8 @@ def refused(call, *args, **kw) -> InvalidTransition:  # type: ignore[no-untyped-
 )
 def test_each_record_has_its_own_window_from_its_decision(people, tier, decided, earliest, ends):
     officer, *_ = people
-    rec = b.penalty(officer, b.unit(officer).uscc, tier=tier, decided_on=decided)
+    rec = b.penalty(officer, b.unit(officer).uscc, tier=tier, decided_on=decided,
+                    fine_amount="1000.00" if tier == "minor" else "5000.00")  # 第51条's limit
     assert window(rec) == (earliest, ends)  # 民法典 201-202: the corresponding day, or month end
     assert rec.publicity_status == (None if tier == "minor" else "awaiting")  # minor: unpublished
 

@@ -138,3 +138,32 @@ def test_an_inspection_carries_its_correction_notice_and_a_major_hazard():
 ])
 def test_an_inspections_notice_and_hazard_dates_are_checked(extra, field):
     assert field in errors_of(inspection(**extra))
+
+
+# 轻微 is what the simplified procedure could decide (行政处罚法 第51条), issue 24.
+@pytest.mark.parametrize(("types", "fine", "person", "minor"), [
+    (["warning"], None, False, True),
+    (["public_criticism"], None, False, True),
+    (["fine"], "3000", False, True),
+    (["fine"], "3000.01", False, False),
+    (["fine"], "200", True, True),
+    (["fine"], "201", True, False),
+    (["suspension", "fine"], "300000", False, False),  # a 三停 is never minor
+    (["licence_revocation"], None, False, False),
+    (["closure"], None, False, False),
+])
+def test_minor_is_only_what_the_simplified_procedure_covers(types, fine, person, minor):
+    data = penalty(tier="minor", penalty_types=types, fine_amount=fine, deliberation_ref=None,
+                   deliberation_on=None)
+    if "suspension" in types:
+        data.update(deliberation_ref="东消集议〔2026〕2号", deliberation_on=TODAY)
+    if person:
+        data.update(person_name="张三", person_id_type="resident_id",
+                    person_id_number="11010519491231002X")
+    if minor:
+        assert clean_record(data, TODAY)["tier"] == "minor"
+    else:
+        assert "tier" in errors_of(data)
+    limits = {"person": Decimal("500"), "organisation": Decimal("5000")}  # a setting
+    if types == ["fine"] and not person:
+        assert clean_record(data, TODAY, minor_fines=limits)["tier"] == "minor"

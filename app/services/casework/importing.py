@@ -109,6 +109,7 @@ def check(data: bytes, filename: str) -> tuple[Report, Parsed]:
     limit, count = setting_int("IMPORT_MAX_ROWS"), 0
     streets = set(setting("STREETS"))
     threshold = setting_decimal("DELIBERATION_FINE_THRESHOLD")
+    minor_fines = setting("MINOR_FINE_LIMITS")
     day = today()  # one "today" for the whole file
     for sheet, number, values in read_file(data, filename):
         if sheet not in SHEETS:
@@ -133,7 +134,8 @@ def check(data: bytes, filename: str) -> tuple[Report, Parsed]:
         if kind == "units":
             _check_unit(sheet, number, row, streets, seen_units, report, parsed)
         else:
-            _check_record(sheet, number, kind, row, day, threshold, seen_docs, report, parsed)
+            _check_record(sheet, number, kind, row, day, (threshold, minor_fines), seen_docs,
+                          report, parsed)
     if not columns_of:
         raise ValidationFailed.on("file", N_("文件中没有模板中的表（单位、监督检查、行政处罚、"
                                              "行政强制、行政许可）。"))
@@ -197,7 +199,8 @@ def _check_unit(sheet: str, number: int, row: dict[str, Any], streets: set[str],
 
 
 def _check_record(sheet: str, number: int, category: str, row: dict[str, Any],
-                  on: dt.date, threshold: Decimal, seen: dict[tuple[str, str], tuple[str, int]],
+                  on: dt.date, limits: tuple[Decimal, dict[str, Decimal]],
+                  seen: dict[tuple[str, str], tuple[str, int]],
                   report: Report, parsed: Parsed) -> None:
     code = row.pop("uscc")
     number_header = SHEETS[sheet][1][1].header
@@ -208,7 +211,7 @@ def _check_record(sheet: str, number: int, category: str, row: dict[str, Any],
         return
     seen[key] = (code, number)
     try:
-        cleaned = clean_record({"category": category, **row}, on, threshold)
+        cleaned = clean_record({"category": category, **row}, on, *limits)
     except ValidationFailed as exc:
         headers = {c.field: c.header for c in SHEETS[sheet][1]}
         for name, messages in (exc.errors or {"": [exc.message]}).items():

@@ -8,12 +8,13 @@ deliberation a decision needs, a natural person's ID, a register's payment)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from stdnum.cn import ric
 
+from app.config import DEFAULTS
 from app.errors import ValidationFailed
 from app.i18n import N_
 from app.workflows import record_kinds as kinds
@@ -23,6 +24,8 @@ from app.workflows.vocabulary import (
     DELIBERATED_MEASURES,
     DELIBERATED_PENALTIES,
     ID_TYPES,
+    MINOR_PENALTY_TYPES,
+    PENALTY_TYPES,
 )
 
 # Dates outside this range are typing errors, not records (the service keeps 2000-2099).
@@ -109,10 +112,12 @@ def money(value: Any, field: str = "fine_amount") -> Decimal:
 
 
 def clean_record(data: dict[str, Any], today: dt.date,
-                 deliberation_fine: Decimal = Decimal("30000")) -> dict[str, Any]:
+                 deliberation_fine: Decimal = Decimal("30000"),
+                 minor_fines: Mapping[str, Decimal] | None = None) -> dict[str, Any]:
     """Validate a new record's fields; return them cleaned (``category`` and every field of
     its kind), or raise with every field error. ``deliberation_fine``: a fine from which the
-    decision needs collective deliberation."""
+    decision needs collective deliberation; ``minor_fines``: the largest fine a minor penalty
+    may have, by subject (``MINOR_FINE_LIMITS``; its default when not given)."""
     errors = _Errors()
     category = data.get("category")
     if not isinstance(category, str) or category not in kinds.KINDS:
@@ -132,6 +137,8 @@ def clean_record(data: dict[str, Any], today: dt.date,
     check = _CHECKS.get(category)
     if check is not None:
         check(out, errors, today)
+    if out.get("tier") == "minor":
+        _check_minor(out, errors, minor_fines or DEFAULTS["MINOR_FINE_LIMITS"])
     if kind.has("deliberation_ref"):
         _check_deliberation(out, errors, deliberation_fine)
     if kind.has("person_name"):
@@ -226,6 +233,25 @@ def _check_penalty(out: dict[str, Any], errors: _Errors, _today: dt.date) -> Non
         errors.add("effective_until", N_("处罚有效期不能早于决定日期。"))
     if "detention" in (out.get("penalty_types") or []) and not out.get("person_name"):
         errors.add("person_name", N_("行政拘留的行政相对人是自然人，请填写其姓名和证件。"))
+
+
+def _check_minor(out: dict[str, Any], errors: _Errors, limits: Mapping[str, Decimal]) -> None:
+    """轻微 only for a warning, 通报批评 or a fine within the simplified procedure's limit
+    (行政处罚法 第51条: CNY 200 for a person, CNY 3,000 for an organisation; MINOR_FINE_LIMITS):
+    a minor penalty is not published, so calling a larger one minor would hide it."""
+    other = [t for t in out.get("penalty_types") or [] if t not in MINOR_PENALTY_TYPES]
+    if other:
+        errors.add("tier", N_("“轻微”只适用于警告、通报批评或简易程序的小额罚款"
+                              "（行政处罚法第五十一条），%(kinds)s 不属于轻微。",
+                              kinds="、".join(PENALTY_TYPES.zh(t) for t in other)))
+        return
+    subject = "person" if out.get("person_name") else "organisation"
+    limit = limits[subject]
+    fine = out.get("fine_amount")
+    if isinstance(fine, Decimal) and fine > limit:
+        errors.add("tier", N_("罚款 %(fine)s 元超过简易程序的限额 %(limit)s 元"
+                              "（行政处罚法第五十一条），不属于轻微。",
+                              fine=f"{fine:,.2f}", limit=f"{limit:,.0f}"))
 
 
 def _check_inspection(out: dict[str, Any], errors: _Errors, today: dt.date) -> None:

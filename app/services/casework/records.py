@@ -17,7 +17,7 @@ from app.i18n import N_
 from app.models import DisclosureItem, EnforcementRecord, FinePayment, HazardRectification
 from app.models.records import CATEGORIES
 from app.services.audit.unit_trail import append_event
-from app.services.base.context import authorize, setting_decimal, today
+from app.services.base.context import authorize, setting, setting_decimal, today
 from app.services.casework.record_rules import (
     EARLIEST,
     check_date,
@@ -44,7 +44,8 @@ def add_record(actor: Actor, uscc: str, data: dict[str, Any]) -> EnforcementReco
     deadline and an ``add`` item (none for a minor penalty, which is not published unless
     ``PUBLISH_MINOR_PENALTIES``): checked by the entry rules, written by the one writer."""
     authorize(actor, "add_record")
-    fields = clean_record(data, today(), setting_decimal("DELIBERATION_FINE_THRESHOLD"))
+    fields = clean_record(data, today(), setting_decimal("DELIBERATION_FINE_THRESHOLD"),
+                          setting("MINOR_FINE_LIMITS"))
     try:
         with unit_of_work() as session:
             unit = get_unit(uscc, lock=True)
@@ -221,7 +222,8 @@ def correct_record(
         raise ValidationFailed.on(unknown[0], N_("该项不能更正。"))
     current = {f: getattr(record, f) for f in kind.columns}
     cleaned = clean_record({**current, **changes, "category": record.category}, today(),
-                           setting_decimal("DELIBERATION_FINE_THRESHOLD"))
+                           setting_decimal("DELIBERATION_FINE_THRESHOLD"),
+                           setting("MINOR_FINE_LIMITS"))
     changed = {f: {"from": current[f], "to": cleaned[f]} for f in allowed
                if f in changes and cleaned[f] != current[f]}
     if not changed:
