@@ -94,7 +94,9 @@ PENALTY_TYPES = Vocabulary(
     Term("business_restriction", N_("限制开展生产经营活动"), "9"),
     Term("closure", N_("责令关闭"), "9"),
     Term("employment_restriction", N_("限制从业"), "9"),
-    Term("detention", N_("行政拘留"), "6"),
+    # Only public security decides a detention (消防法 第62、70条: 由公安机关依照治安管理处罚法
+    # 处罚; 行政处罚法 第18条第3款): never a fire-rescue decision, so not offered for new entries.
+    Term("detention", N_("行政拘留"), "6", offered=False),
     Term("other", N_("其他"), "9"),
     # Records entered as the coercive measure "stop_order" before the 三停 were penalties here.
     Term("stop_order", N_("责令停止施工、停止使用或者停产停业"), "4", offered=False),

@@ -106,9 +106,11 @@ def test_a_licence_is_published_by_code_and_as_lapsed_once_past_its_validity(off
 
 def test_a_natural_person_as_the_subject(officer):
     u = b.unit(officer)
-    with pytest.raises(ValidationFailed) as info:  # detention is of a person
-        b.penalty(officer, u.uscc, penalty_types=["detention"], fine_amount=None)
-    assert "person_name" in info.value.errors
+    with pytest.raises(ValidationFailed) as info:  # only public security detains (消防法 第62条)
+        b.penalty(officer, u.uscc, penalty_types=["detention"], fine_amount=None,
+                  person_name="李四", person_id_type="resident_id",
+                  person_id_number="11010519491231002X")
+    assert "penalty_types" in info.value.errors
     with pytest.raises(ValidationFailed) as info:
         b.penalty(officer, u.uscc, person_name="李四", fine_amount=None,
                   penalty_types=["warning"])  # a name without an ID

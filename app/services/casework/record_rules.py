@@ -227,12 +227,10 @@ Check = Callable[[dict[str, Any], "_Errors", dt.date], None]
 
 
 def _check_penalty(out: dict[str, Any], errors: _Errors, _today: dt.date) -> None:
-    """A penalty's period in effect starts with the decision; a detention has a person."""
+    """A penalty's period in effect starts with the decision."""
     until, decided = out.get("effective_until"), out.get("decided_on")
     if isinstance(until, dt.date) and isinstance(decided, dt.date) and until < decided:
         errors.add("effective_until", N_("处罚有效期不能早于决定日期。"))
-    if "detention" in (out.get("penalty_types") or []) and not out.get("person_name"):
-        errors.add("person_name", N_("行政拘留的行政相对人是自然人，请填写其姓名和证件。"))
 
 
 def _check_minor(out: dict[str, Any], errors: _Errors, limits: Mapping[str, Decimal]) -> None:
