@@ -42,7 +42,9 @@ def test_officer_lists_a_unit_supervisor_approves_officer_prints_the_notice(
 
     officer.click("text=登记执法记录")
     officer.select_option("select[name=category]", "penalty")
-    assert officer.is_hidden("fieldset[data-category=inspection]")  # fields follow the category
+    # The fields follow the category (the page's script hides the others: wait for it).
+    officer.wait_for_selector("fieldset[data-category=inspection]", state="hidden", timeout=5000)
+    assert officer.is_hidden("fieldset[data-category=inspection]")
     officer.fill("input[name=document_no]", "津东消行罚决字〔2025〕0001号")
     officer.fill("input[name=decided_on]", OLD)
     officer.select_option("select[name=tier]", "general")
