@@ -72,7 +72,9 @@ def workbook(path: str, units: int, records: int) -> None:
     book = Workbook(write_only=True)
     codes = [with_check_character(f"91120110MC{i:07d}") for i in range(units)]
     streets = ["金钟街道", "张贵庄街道", "新立街道", "华明街道"]
-    day = dt.date(2023, 1, 3)
+    # Decisions of the last year, still inside their publicity: every record is published, as
+    # the register of a year being entered is (older ones are stored but not published).
+    day = dt.date.today() - dt.timedelta(days=380)
     sheets = {name: book.create_sheet(name) for name in SHEETS}
     for name, sheet in sheets.items():
         sheet.append([c.header for c in SHEETS[name][1]])
@@ -93,7 +95,7 @@ def workbook(path: str, units: int, records: int) -> None:
                                       None, None])
         else:
             sheets["行政许可"].append([code, f"许-{k}", on, "核准", f"XK-{k}", on,
-                                      dt.date(2026, 1, 1), None, None])
+                                      on + dt.timedelta(days=3 * 365), None, None])
     book.save(path)
 
 

@@ -50,9 +50,12 @@ def test_the_template_marks_its_examples_and_an_import_leaves_them_out(ctx) -> N
 
 
 def test_a_row_copied_from_the_example_is_an_example_even_without_the_mark(ctx) -> None:
-    assert sheets.is_example([sheets.UNIT_CODE.example, "天津东丽物流有限公司"])
-    assert sheets.is_example([" 示例：津东消行罚决字〔2023〕1号"])
-    assert not sheets.is_example([with_check_character("91120110MA0099999"), "示例性企业"])
+    columns = list(importing.SHEETS["行政处罚"][1][:2])
+    assert sheets.is_example(columns, [sheets.UNIT_CODE.example, "津东消行罚决字〔2023〕1号"])
+    assert sheets.is_example(columns, [with_check_character("91120110MA0099999"),
+                                       " 示例：津东消行罚决字〔2023〕1号"])
+    assert not sheets.is_example(columns, [with_check_character("91120110MA0099999"),
+                                           "示例性文号"])
 
 
 def test_a_penalty_past_its_maximum_is_stored_not_published_unless_its_fine_is_owed(ctx):  # type: ignore[no-untyped-def]

@@ -119,7 +119,7 @@ def check(data: bytes, filename: str) -> tuple[Report, Parsed]:
             continue
         if sheet not in columns_of or all(v in (None, "") for v in values):
             continue
-        if is_example(values):
+        if is_example(columns_of[sheet], values):
             report.examples.append(Example(sheet, number))
             continue
         count += 1
@@ -248,7 +248,8 @@ def _against_database(parsed: Parsed, report: Report, in_file: set[str],
     report.already["单位"] = len(parsed.units) - len(units)
     report.new["单位"] = len(units)
     parsed.units = units
-    records = []
+    records: list[tuple[str, dict[str, Any]]] = []
+    shown: dict[tuple[Any, ...], bool] = {}
     for code, fields in parsed.records:
         sheet, number = fields["_row"]
         owner = taken.get((fields["category"], fields["document_no"]))
@@ -262,7 +263,7 @@ def _against_database(parsed: Parsed, report: Report, in_file: set[str],
                        N_("单位 %(code)s 既不在本文件的“单位”表中，也未登记。", code=code))
         else:
             report.new[sheet] = report.new.get(sheet, 0) + 1
-            if not shown_on_platform(fields, day):
+            if not shown_on_platform(fields, day, shown):
                 report.unpublished[sheet] = report.unpublished.get(sheet, 0) + 1
             records.append((code, fields))
     parsed.records = records

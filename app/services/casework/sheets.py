@@ -200,11 +200,17 @@ class Formula:
     what the register says."""
 
 
-def is_example(values: list[Any]) -> bool:
-    """Whether a row is one of the template's example rows (or copied from one)."""
-    return any(isinstance(v, str) and (v.strip().startswith(EXAMPLE_MARK)
-                                       or v.strip().upper() == UNIT_CODE.example)
-               for v in values)
+def is_example(columns: list[Column | None], values: list[Any]) -> bool:
+    """Whether a row is one of the template's example rows (or copied from one): its name or
+    number marked, or the example unit's code (only those cells are looked at)."""
+    for column, value in zip(columns, values, strict=False):
+        if column is None or not isinstance(value, str):
+            continue
+        if column.field in MARKED and value.lstrip().startswith(EXAMPLE_MARK):
+            return True
+        if column.field == UNIT_CODE.field and value.strip().upper() == UNIT_CODE.example:
+            return True
+    return False
 
 
 def header_name(text: Any) -> str:

@@ -40,7 +40,8 @@ def write_records(session: Session, actor: Actor, entries: Sequence[Entry],
         return []
     memo = {} if memo is None else memo
     now, as_of = utcnow(), today()
-    shown = [shown_on_platform(f, as_of) for _, f in entries]
+    seen: dict[tuple[Any, ...], bool] = {}
+    shown = [shown_on_platform(f, as_of, seen) for _, f in entries]
     rows = [_row(actor, unit_id, fields, visible, now, memo)
             for (unit_id, fields), visible in zip(entries, shown, strict=True)]
     ids = reserve_ids(session, EnforcementRecord.__table__, len(rows))
@@ -58,13 +59,22 @@ def write_records(session: Session, actor: Actor, entries: Sequence[Entry],
     return ids
 
 
-def shown_on_platform(fields: dict[str, Any], day: dt.date) -> bool:
+def shown_on_platform(fields: dict[str, Any], day: dt.date,
+                      seen: dict[tuple[Any, ...], bool] | None = None) -> bool:
     """Whether a new record goes to the platform: its category and tier are published (a minor
-    penalty is not) and its publicity has not already ended (``windows.publicity_ended``)."""
+    penalty is not) and its publicity has not already ended (``windows.publicity_ended``).
+    ``seen``: answers already found for a caller deciding many rows (a register's rows share
+    a few hundred decision dates; a window costs date arithmetic)."""
     category, tier = fields["category"], fields.get("tier")
     owed = (fields.get("fine_amount") or 0) > (fields.get("paid_amount") or 0)
-    return windows.published(category, tier) and windows.publicity_ended(
+    key = (category, tier, fields["decided_on"], owed)
+    if seen is not None and key in seen:
+        return seen[key]
+    answer = windows.published(category, tier) and windows.publicity_ended(
         category, tier, fields["decided_on"], day, owed) is None
+    if seen is not None:
+        seen[key] = answer
+    return answer
 
 
 def _row(actor: Actor, unit_id: int, fields: dict[str, Any], shown: bool, now: dt.datetime,

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -26,13 +25,13 @@ from app.models import (
 from app.models.records import TIERS
 from app.services.audit.unit_trail import append_event
 from app.services.base import firing
-from app.services.base.context import authorize, setting, today
+from app.services.base.context import authorize, today
 from app.services.casework.record_rules import check_date, one_of
 from app.services.casework.units import get_unit
 from app.services.credit.requests import close_request
 from app.services.credit.status import active_listing, listing_facts, obligations, transition
 from app.services.disclosure import outbox
-from app.services.disclosure.windows import on_platform
+from app.services.disclosure.windows import on_platform, tier_window
 from app.workflows import application, publicity, reversal
 from app.workflows import listing as listing_machine
 from app.workflows.facts import (
@@ -49,8 +48,7 @@ DECIDED = N_("该建议已有决定。")
 
 def publicity_window(level: str, decided_on: dt.date) -> tuple[dt.date, dt.date]:
     """Minimum and maximum publicity end dates for a listing of ``level`` (Order No. 36)."""
-    low, high = setting("PUBLICITY_MONTHS")[level]
-    return decided_on + relativedelta(months=low), decided_on + relativedelta(months=high)
+    return tier_window(level, decided_on)
 
 
 def _check_proposal(

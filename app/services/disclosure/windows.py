@@ -5,6 +5,7 @@ the credit machine's guards, the sweeps and the reminders."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -28,13 +29,33 @@ def window_of(category: str, tier: str | None,
     day of the last month, or its last day); None when the record has none."""
     if category != "penalty" or tier is None:
         return None
+    return tier_window(tier, decided_on)
+
+
+def tier_window(tier: str, decided_on: dt.date) -> tuple[dt.date, dt.date]:
+    """Minimum and maximum publicity end dates of a tier (a penalty's, or a listing's level)
+    from ``decided_on``: ``PUBLICITY_MONTHS`` (NDRC Order No. 36)."""
     low, high = setting("PUBLICITY_MONTHS")[tier]
-    return decided_on + relativedelta(months=low), decided_on + relativedelta(months=high)
+    return months_after(decided_on, low), months_after(decided_on, high)
+
+
+@lru_cache(maxsize=8192)
+def months_after(day: dt.date, months: int) -> dt.date:
+    """``months`` after ``day``: the corresponding day, or the month's last (民法典 第201-202条).
+    Kept per (day, months): a register's thousands of rows share a few hundred dates."""
+    return day + relativedelta(months=months)
 
 
 def published(category: str, tier: str | None) -> bool:
     """Whether a decision of this category and tier goes to the platform at all."""
     return publicity.is_published(category, tier, setting_bool("PUBLISH_MINOR_PENALTIES"))
+
+
+def public_end(category: str, decided_on: dt.date) -> dt.date:
+    """The end of the publicity of a record of a category without a statutory period
+    (inspections, coercive measures, licensing): ``PUBLIC_MONTHS`` from its decision."""
+    months: int = setting("PUBLIC_MONTHS")[category]
+    return months_after(decided_on, months)
 
 
 def publicity_ended(category: str, tier: str | None, decided_on: dt.date, day: dt.date,
@@ -50,8 +71,7 @@ def publicity_ended(category: str, tier: str | None, decided_on: dt.date, day: d
             return None
         last = bounds[1]
     else:
-        months: int = setting("PUBLIC_MONTHS").get(category, 36)
-        last = decided_on + relativedelta(months=months)
+        last = public_end(category, decided_on)
     return last if last < day else None
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, NamedTuple
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, bindparam, func, select, text
 
 from app import uscc as uscc_codes
@@ -20,7 +19,8 @@ from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import N_
 from app.models import DisclosureItem, EnforcementRecord, Listing, Objection, Unit
-from app.services.base.context import setting, setting_int, today
+from app.services.base.context import setting_int, today
+from app.services.disclosure import windows
 from app.services.disclosure.objection_marks import marked
 from app.workflows import publicity
 
@@ -103,8 +103,7 @@ def public_until(category: str, decided_on: dt.date, payload: dict[str, Any]) ->
     if category == "penalty":
         published = payload.get("公示截止期")
         return dt.date.fromisoformat(str(published)) if published else None
-    months: int = setting("PUBLIC_MONTHS").get(category, 36)
-    return decided_on + relativedelta(months=months)
+    return windows.public_end(category, decided_on)
 
 
 def unit_page(raw_uscc: str) -> dict[str, Any]:

@@ -62,7 +62,7 @@ def import_page() -> Any:
                     staged = ConfirmForm(token=token)
     status = 422 if error or (report is not None and not report.ok) else 200
     return render_template("staff/import.html", form=form, report=report, error=error,
-                           staged=staged), status
+                           staged=staged, unit_sheet=sheets.UNIT_SHEET), status
 
 
 @bp.route("/import/confirm", methods=["POST"])
