@@ -235,9 +235,14 @@ def disclose_run(category: str | None) -> None:
     for batch_id in summary.superseded:
         click.echo(f"{batch_id}: taken over by another run while this one delivered it; "
                    "its outcome is that run's")
+    for batch_id in summary.overtaken:
+        click.echo(f"{batch_id}: not sent, every item was overtaken by a newer delivered one")
+    if summary.refused_items:
+        click.echo(f"the platform refused {summary.refused_items} items (shown on their "
+                   "batches' pages)")
     if summary.failed:
         raise click.ClickException(f"{len(summary.failed)} batches failed: {summary.failed}")
-    if not summary.delivered and not summary.superseded:
+    if not summary.delivered and not summary.superseded and not summary.overtaken:
         click.echo("nothing to deliver")
 
 

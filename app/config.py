@@ -30,6 +30,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from app import uscc
 from app.publishers import PUBLISHERS
 from app.storage import STORAGES
 from app.workflows.vocabulary import CATEGORIES, TIERS
@@ -127,6 +128,19 @@ def _months_pair(value: list[int]) -> None:
         raise ValidationError("give [minimum, maximum] months, minimum not above maximum")
 
 
+PLACEHOLDER_AUTHORITY_USCC = "11120110MB1234567C"
+SECRET_MIN_LENGTH = 16
+
+
+def _valid_uscc(value: str) -> None:
+    try:
+        code = uscc.validate(value)
+    except uscc.InvalidUSCC as exc:
+        raise ValidationError(f"not a valid 统一社会信用代码 ({exc.reason}): {value!r}") from exc
+    if code != value:
+        raise ValidationError(f"write the code as {code} (no spaces, upper case)")
+
+
 class Settings(Schema):
     """Every setting of the service, with its default."""
 
@@ -200,8 +214,10 @@ class Settings(Schema):
     # The authority that publishes (处罚机关 / 许可机关 / 数据来源单位 in the 双公示 fields).
     AUTHORITY_NAME = fields.String(load_default="天津市东丽区消防救援支队",
                                    validate=validate.Length(min=1))
-    AUTHORITY_USCC = fields.String(load_default="11120110MB1234567C",  # set the real code
-                                   validate=validate.Length(equal=18))
+    # The placeholder is only for trying the service on the embedded default: a deployment on
+    # PostgreSQL refuses to start with it (every published item names this code).
+    AUTHORITY_USCC = fields.String(load_default=PLACEHOLDER_AUTHORITY_USCC,
+                                   validate=_valid_uscc)
     # The number of a 信用修复决定书: {year} of the decision and {id} of the application.
     DECISION_NO_FORMAT = fields.String(load_default="东消信修决字〔{year}〕{id}号")
     # The detachment's telephone for questions, printed on notices and shown on the
@@ -213,6 +229,7 @@ class Settings(Schema):
     PUBLISHER = fields.String(load_default="file", validate=validate.OneOf(PUBLISHERS))
     OUTBOX_DIR = fields.String(load_default=None, allow_none=True)  # default <instance>/outbox
     PLATFORM_URL = fields.String(load_default="", validate=_optional(URL))
+    # The HMAC key shared with the platform (http publisher: at least SECRET_MIN_LENGTH).
     PLATFORM_SECRET = fields.String(load_default="")
     PLATFORM_CONNECT_TIMEOUT = fields.Float(load_default=5, validate=validate.Range(min=0.1))
     PLATFORM_READ_TIMEOUT = fields.Float(load_default=30, validate=validate.Range(min=0.1))
@@ -356,6 +373,18 @@ class Settings(Schema):
         if data.get("PUBLISHER") == "http" and not data.get("PLATFORM_URL"):
             raise ValidationError("the http publisher needs the platform's address",
                                   "PLATFORM_URL")
+        if data.get("PUBLISHER") == "http" and len(data.get("PLATFORM_SECRET") or "") < \
+                SECRET_MIN_LENGTH:
+            raise ValidationError(
+                f"the http publisher signs every request: set the secret shared with the "
+                f"platform (at least {SECRET_MIN_LENGTH} characters)", "PLATFORM_SECRET")
+        url = data.get("DATABASE_URL") or ""
+        if url.startswith("postgres") and data.get("AUTHORITY_USCC") in (
+                None, PLACEHOLDER_AUTHORITY_USCC):
+            raise ValidationError(
+                "set the detachment's own 统一社会信用代码: every published item names it "
+                "(the placeholder only serves a trial on the embedded database)",
+                "AUTHORITY_USCC")
         if data.get("STORAGE") == "s3":
             if not data.get("S3_BUCKET"):
                 raise ValidationError("the s3 storage needs a bucket", "S3_BUCKET")

@@ -16,7 +16,9 @@ from app.i18n import N_
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _SHAPE = re.compile(rf"^[{ALPHABET}]{{2}}[0-9]{{6}}[{ALPHABET}]{{10}}$")
-_SEPARATORS = re.compile(r"[\s\-_.·]+")
+# Spaces, dashes and dots typed between groups, and the invisible characters a copy from a web
+# page or a Word file carries (zero-width space, joiners, word joiner, byte-order mark).
+_SEPARATORS = re.compile("[\\s\\-_.·\u200b\u200c\u200d\u2060\ufeff]+")
 
 
 class InvalidUSCC(ValueError):
@@ -28,7 +30,8 @@ class InvalidUSCC(ValueError):
 
 
 def normalise(raw: str) -> str:
-    """Full-width to half-width, separators and spaces removed, upper case."""
+    """Full-width to half-width, separators, spaces and zero-width characters removed, upper
+    case."""
     return _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw)).upper()
 
 

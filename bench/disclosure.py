@@ -104,8 +104,9 @@ def insert_items(url: str, n: int, record_ids: dict[str, int], start: int) -> No
         for category, rid in record_ids.items():
             db.session.execute(db.text(
                 "WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM s WHERE x < :n) "
-                "INSERT INTO disclosure_items (category, op, record_id, unit_id, payload, due_by,"
-                " status, created_at) SELECT :c, 'add', :r, 1, :p, '2026-03-11', 'pending',"
+                "INSERT INTO disclosure_items (category, op, record_id, seq, unit_id, payload,"
+                " due_by, status, created_at) SELECT :c, 'add', :r, x, 1, :p, '2026-03-11',"
+                " 'pending',"
                 " '2026-03-02 00:00:00+00:00' FROM s"), {"n": per, "c": category, "r": rid,
                                                         "p": payloads[category]})
         db.session.commit()

@@ -125,6 +125,7 @@ def env_for(url: str) -> dict[str, str]:
     return {**{k: v for k, v in os.environ.items() if not k.startswith("CREDITFLOW_")},
             "CREDITFLOW_DATABASE_URL": url, "CREDITFLOW_SECRET_KEY": KEYS["SECRET_KEY"],
             "CREDITFLOW_AUDIT_KEY": KEYS["AUDIT_KEY"], "CREDITFLOW_LOG_LEVEL": "WARNING",
+            "CREDITFLOW_AUTHORITY_USCC": KEYS["AUTHORITY_USCC"],
             "CREDITFLOW_IMPORT_MAX_BYTES": str(200 * 1024 * 1024)}
 
 

@@ -128,9 +128,9 @@ LOAD = [
               attempts, delivered_at, publisher)
        SELECT 'bench-' || c, c, now(), 0, repeat('0', 64), 'delivered', 1, now(), 'file'
        FROM unnest(ARRAY['inspection', 'penalty', 'licensing']) AS c""",
-    """INSERT INTO disclosure_items (category, op, record_id, unit_id, payload, due_by, status,
-              batch_id, created_at)
-       SELECT r.category, 'add', r.id, r.unit_id,
+    """INSERT INTO disclosure_items (category, op, record_id, seq, unit_id, payload, due_by,
+              status, batch_id, created_at)
+       SELECT r.category, 'add', r.id, r.id, r.unit_id,
               json_build_object('行政相对人名称', u.name, '行政相对人类别', '法人及非法人组织',
                 '行政相对人代码_1（统一社会信用代码）', u.uscc, '法定代表人', '',
                 '文书号', r.document_no, '违法事实', r.facts, '处罚依据', r.legal_basis,

@@ -86,9 +86,11 @@ def baseline_cycles(units: list[tuple[int, str, int]], ids: tuple[int, int, int]
     head_sql = text("UPDATE units SET audit_seq = :seq, audit_head = :head, audit_seal = :seal"
                     " WHERE id = :u")
     item_sql = text(
-        "INSERT INTO disclosure_items (category, op, record_id, unit_id, listing_id, payload,"
-        " due_by, status, created_at)"
-        " VALUES ('penalty', :op, :r, :u, :l, :p, :due, 'pending', :now)"
+        "INSERT INTO disclosure_items (category, op, record_id, seq, unit_id, listing_id,"
+        " payload, due_by, status, created_at)"
+        " VALUES ('penalty', :op, :r, (SELECT CASE WHEN COALESCE(MAX(seq), 0) + 1 > :clock"
+        " THEN COALESCE(MAX(seq), 0) + 1 ELSE :clock END FROM disclosure_items"
+        " WHERE record_id = :r), :u, :l, :p, :due, 'pending', :now)"
     )
 
     def audit(conn: Any, u: int, t: str, f: str, to: str, a: int) -> None:
@@ -138,7 +140,7 @@ def baseline_cycles(units: list[tuple[int, str, int]], ids: tuple[int, int, int]
             status(conn, u, "listed")
             audit(conn, u, "list_as_dishonest", "normal", "listed", sup_id)
             conn.execute(item_sql, {"op": "update", "r": rec_id, "u": u, "l": lid, "p": payload,
-                                    "due": decided, "now": now})
+                                    "due": decided, "now": now, "clock": time.time_ns() // 1000})
         with engine.begin() as conn:
             rid = conn.execute(text(
                 "INSERT INTO restoration_requests (unit_id, listing_id, status, commitment_signed,"
@@ -156,7 +158,7 @@ def baseline_cycles(units: list[tuple[int, str, int]], ids: tuple[int, int, int]
             status(conn, u, "restored")
             audit(conn, u, "approve_restoration", "restoration_requested", "restored", sup2_id)
             conn.execute(item_sql, {"op": "withdraw", "r": rec_id, "u": u, "l": lid, "p": payload,
-                                    "due": decided, "now": now})
+                                    "due": decided, "now": now, "clock": time.time_ns() // 1000})
 
 
 def run(url: str, cycles: int) -> dict[str, float]:

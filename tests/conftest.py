@@ -25,6 +25,8 @@ PG_URL = os.environ.get("TEST_DATABASE_URL")
 # PostgreSQL a process refuses to start without them).
 os.environ.setdefault("CREDITFLOW_SECRET_KEY", "test-run-secret-key-0123456789abcdef")
 os.environ.setdefault("CREDITFLOW_AUDIT_KEY", "test-run-audit-key-0123456789abcdef")
+# and the deploying authority's own code (PostgreSQL refuses the shipped placeholder).
+os.environ.setdefault("CREDITFLOW_AUTHORITY_USCC", "11120110MB0000001P")
 
 
 def _migrate(url: str) -> None:

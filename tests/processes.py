@@ -43,10 +43,12 @@ def wait_http(url: str, proc: subprocess.Popen[str] | None = None, seconds: floa
 
 
 def service_env(**settings: str) -> dict[str, str]:
-    """This environment without CREDITFLOW_* settings but the run's keys, plus ``settings``
+    """This environment without CREDITFLOW_* settings but the run's keys and authority code,
+    plus ``settings``
     (names without the prefix)."""
     base = {k: v for k, v in os.environ.items()
-            if not k.startswith("CREDITFLOW_") or k.endswith(("_SECRET_KEY", "_AUDIT_KEY"))}
+            if not k.startswith("CREDITFLOW_")
+            or k.endswith(("_SECRET_KEY", "_AUDIT_KEY", "_AUTHORITY_USCC"))}
     base.pop("TEST_DATABASE_URL", None)
     return {**base, **{f"CREDITFLOW_{k}": v for k, v in settings.items()}}
 

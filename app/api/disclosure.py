@@ -21,12 +21,12 @@ from app.api.auth import current_actor, staff_required
 from app.api.schemas import Strict, Text
 from app.errors import Unauthorized
 from app.models._types import utcnow
-from app.models.disclosure import ATTEMPT_OUTCOMES, BATCH_STATUSES, RUN_STATUSES
 from app.models.records import CATEGORIES
 from app.observability import REGISTRY
 from app.services.base.context import setting_str
 from app.services.disclosure import batches, monitor
 from app.services.disclosure.runs import ask_for_run, get_run
+from app.workflows import vocabulary
 
 blp = Blueprint("disclosure", __name__, url_prefix="/api/v1/disclosure",
                 description="The disclosure pipeline")
@@ -34,7 +34,7 @@ blp = Blueprint("disclosure", __name__, url_prefix="/api/v1/disclosure",
 
 class BatchQuery(Strict):
     category = Text(load_default=None, validate=v.OneOf(CATEGORIES))
-    status = Text(load_default=None, validate=v.OneOf(BATCH_STATUSES))
+    status = Text(load_default=None, validate=v.OneOf(vocabulary.BATCH_STATUSES.values))
     page = f.Integer(load_default=1, validate=v.Range(min=1, max=100000))
     per_page = f.Integer(load_default=20, validate=v.Range(min=1, max=200))
 
@@ -51,6 +51,8 @@ class BatchOut(ma.Schema):
     next_attempt_at = f.DateTime(allow_none=True)
     delivered_at = f.DateTime(allow_none=True)
     publisher = Text(allow_none=True)
+    rejected_count = f.Integer(metadata={"description": "items the platform's receipt refused"})
+    receipt = Text(allow_none=True, metadata={"description": "the platform's answer, as sent"})
 
 
 class ItemOut(ma.Schema):
@@ -58,8 +60,11 @@ class ItemOut(ma.Schema):
     category = Text()
     op = Text()
     record_id = f.Integer()
+    seq = f.Integer(metadata={"description": "the record's sequence number: higher for every "
+                                             "later change of the record"})
     unit_id = f.Integer()
     status = Text()
+    rejection = Text(allow_none=True, metadata={"description": "why the platform refused it"})
     due_by = f.Date()
     batch_id = Text(allow_none=True)
     created_at = f.DateTime()
@@ -75,7 +80,7 @@ class AttemptOut(ma.Schema):
     started_at = f.DateTime()
     finished_at = f.DateTime(allow_none=True)
     outcome = Text(allow_none=True, metadata={
-        "enum": list(ATTEMPT_OUTCOMES),
+        "enum": list(vocabulary.ATTEMPT_OUTCOMES.values),
         "description": "null: interrupted (the process died or lost the batch's lease)"})
     error = Text(allow_none=True)
     asked_by = Text(allow_none=True, metadata={"description": "null: the schedule"})
@@ -120,7 +125,7 @@ class RunOut(ma.Schema):
     category = Text(allow_none=True, metadata={"description": "null: every category"})
     requested_by = Text()
     requested_at = f.DateTime()
-    status = Text(metadata={"enum": list(RUN_STATUSES)})
+    status = Text(metadata={"enum": list(vocabulary.RUN_STATUSES.values)})
     started_at = f.DateTime(allow_none=True)
     finished_at = f.DateTime(allow_none=True)
     outcome = f.Nested(RunOutcome, allow_none=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -49,6 +50,9 @@ class DisclosureItem(db.Model):  # type: ignore[name-defined]
     category: Mapped[str] = mapped_column(String(20))
     op: Mapped[str] = mapped_column(String(10))
     record_id: Mapped[int] = mapped_column(ForeignKey("enforcement_records.id"), index=True)
+    # The record's sequence number: higher for every later change of the same record (a
+    # receiver applies an item only above the seq it holds; outbox.next_seq).
+    seq: Mapped[int] = mapped_column(BigInteger)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id"))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -61,9 +65,8 @@ class DisclosureItem(db.Model):  # type: ignore[name-defined]
     status: Mapped[str] = mapped_column(String(10), default="pending")
     batch_id: Mapped[str | None] = mapped_column(ForeignKey("disclosure_batches.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-BATCH_STATUSES = ("pending", "retrying", "delivered", "failed")
+    # Why the platform refused this item (its receipt's ``rejected``), when it did.
+    rejection: Mapped[str | None] = mapped_column(Text)
 
 
 class DisclosureBatch(db.Model):  # type: ignore[name-defined]
@@ -103,9 +106,9 @@ class DisclosureBatch(db.Model):  # type: ignore[name-defined]
     # The file publisher's files of this batch were removed after BATCH_FILE_RETENTION_DAYS
     # (the items and their payload stay in the database: the batch page still serves them).
     files_removed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-
-
-ATTEMPT_OUTCOMES = ("delivered", "retrying", "failed")
+    # The platform's receipt of the delivery (HTTP publisher), as it answered.
+    receipt: Mapped[str | None] = mapped_column(Text)
+    rejected_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class BatchAttempt(db.Model):  # type: ignore[name-defined]
@@ -154,9 +157,6 @@ class SchedulerLease(db.Model):  # type: ignore[name-defined]
     acquired_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Grows at every takeover (or lapse): work started under an older term is fenced off.
     term: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-
-
-RUN_STATUSES = ("waiting", "running", "done", "failed")
 
 
 class RunRequest(db.Model):  # type: ignore[name-defined]

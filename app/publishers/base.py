@@ -7,7 +7,7 @@ import logging
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.publishers.formats import Item
 
@@ -49,16 +49,26 @@ class BatchInfo:
 ItemSource = Callable[[], Iterable[Item]]
 
 
+@dataclass(frozen=True)
+class Receipt:
+    """What the receiver answered to a delivery it accepted: its answer as text (empty for a
+    publisher that gets none) and the items it refused, by id, with its reason."""
+
+    text: str = ""
+    rejected: dict[int, str] = field(default_factory=dict)
+
+
 class Publisher(ABC):
     """Delivers one batch. Delivering the same batch again must publish nothing twice."""
 
     name = "publisher"
 
-    def deliver(self, batch: BatchInfo, items: ItemSource) -> None:
-        """Deliver ``batch`` (``items`` may be called more than once: each call streams anew)."""
+    def deliver(self, batch: BatchInfo, items: ItemSource) -> Receipt:
+        """Deliver ``batch`` (``items`` may be called more than once: each call streams anew)
+        and return the receiver's receipt; a failure raises ``DeliveryError``."""
         started = time.monotonic()
         try:
-            self._deliver(batch, items)
+            receipt = self._deliver(batch, items)
         except DeliveryError as exc:
             log.warning("%s: batch %s failed (%s): %s", self.name, batch.id,
                         "retryable" if exc.retryable else "permanent", exc)
@@ -66,8 +76,9 @@ class Publisher(ABC):
         except OSError as exc:
             log.warning("%s: batch %s failed (retryable): %s", self.name, batch.id, exc)
             raise RetryableError(str(exc)) from exc
-        log.info("%s: batch %s (%d items) delivered in %.2f s", self.name, batch.id,
-                 batch.item_count, time.monotonic() - started)
+        log.info("%s: batch %s (%d items, %d refused) delivered in %.2f s", self.name, batch.id,
+                 batch.item_count, len(receipt.rejected), time.monotonic() - started)
+        return receipt
 
     @abstractmethod
-    def _deliver(self, batch: BatchInfo, items: ItemSource) -> None: ...
+    def _deliver(self, batch: BatchInfo, items: ItemSource) -> Receipt: ...

@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable, Iterator
 
 from app.publishers import formats
-from app.publishers.base import BatchInfo, ItemSource, PermanentError, Publisher
+from app.publishers.base import BatchInfo, ItemSource, PermanentError, Publisher, Receipt
 from app.storage import LocalStorage, Storage
 
 
@@ -40,7 +40,7 @@ class FilePublisher(Publisher):
     def __init__(self, outbox: Storage | str | os.PathLike[str]) -> None:
         self.outbox = outbox if isinstance(outbox, Storage) else LocalStorage(outbox)
 
-    def _deliver(self, batch: BatchInfo, items: ItemSource) -> None:
+    def _deliver(self, batch: BatchInfo, items: ItemSource) -> Receipt:
         folder = f"{batch.category}/{batch.id}"
         jsonl = Measured(formats.jsonl(items()))
         self.outbox.write(f"{folder}/items.jsonl", jsonl)
@@ -58,3 +58,4 @@ class FilePublisher(Publisher):
         }
         files = {"items.jsonl": jsonl.facts(), "items.csv": csv.facts()}
         self.outbox.write(f"{folder}/manifest.json", [formats.manifest(info, files)])
+        return Receipt()  # a folder answers nothing: what was written is what was delivered

@@ -1,5 +1,9 @@
 """Batch payloads: JSON Lines with an ``op`` per item, a CSV that opens in Excel, a manifest.
 
+Every item carries ``seq``, its record's sequence number: it grows with every change of the
+record (``outbox.next_seq``), and a receiver applies an item only when its ``seq`` is higher
+than the one it holds for the record, so no re-sent or late batch brings back an older state.
+
 An item carries its public fields as the JSON text stored with it when the change happened (the
 snapshot, already masked): a line is that text with the operation and ids around it, so the
 JSON Lines bytes are the same every time a batch is delivered, and no item is decoded and
@@ -18,26 +22,28 @@ from typing import Any
 
 from app.publishers.fields import FIELDS
 
-SCHEMA = "creditflow-disclosure/1"
+SCHEMA = "creditflow-disclosure/2"  # /2: every item carries its record's ``seq``
 BOM = "\ufeff"
 
 
 @dataclass(frozen=True)
 class Item:
-    """One disclosure item: its operation, ids and the JSON text of its public fields."""
+    """One disclosure item: its operation, ids, its record's sequence number and the JSON
+    text of its public fields."""
 
     id: int
     op: str
     category: str
     record_id: int
+    seq: int
     fields_json: str
 
 
 def jsonl_line(item: Item) -> bytes:
-    """``{"op", "item_id", "record_id", "category", "fields"}`` on one line."""
+    """``{"op", "item_id", "record_id", "seq", "category", "fields"}`` on one line."""
     return (
         f'{{"op":"{item.op}","item_id":{item.id},"record_id":{item.record_id},'
-        f'"category":"{item.category}","fields":{item.fields_json}}}\n'
+        f'"seq":{item.seq},"category":"{item.category}","fields":{item.fields_json}}}\n'
     ).encode()
 
 
@@ -76,14 +82,14 @@ def csv_lines(category: str, items: Iterable[Item]) -> Iterator[bytes]:
         buffer.truncate()
         return data
 
-    writer.writerow(["操作", "条目编号", "记录编号", *names])
+    writer.writerow(["操作", "条目编号", "记录编号", "顺序号", *names])
     yield BOM.encode() + flush()
     first, loads, count = _FORMULA_FIRST, json.loads, 0
     for item in items:
         fields = loads(item.fields_json)
         values = [fields.get(n, "") for n in names]
         # Inline, not a function per cell: a million items have twenty million cells.
-        writer.writerow([item.op, item.id, item.record_id, *(
+        writer.writerow([item.op, item.id, item.record_id, item.seq, *(
             "'" + v if isinstance(v, str) and v[:1] in first else v for v in values)])
         count += 1
         if count == CHUNK:

@@ -25,6 +25,8 @@ TRANSITIONS: tuple[Transition[Any], ...] = (
     Transition("fail", UNSETTLED, "failed", ()),
     Transition("retry_batch", ("failed",), "retrying", ()),
     Transition("resend_batch", ("delivered",), "retrying", ()),
+    # A retry or re-send whose every item a newer delivered item of its record overtook.
+    Transition("supersede", UNSETTLED, "superseded", ()),
 )
 MACHINE = StateMachine(STATES, TRANSITIONS)
 TRIGGERS = MACHINE.triggers

@@ -226,14 +226,21 @@ DISCLOSURE_OPS = Vocabulary(Term("add", N_("新增")), Term("update", N_("更新
                             Term("withdraw", N_("撤下")))
 ITEM_STATUSES = Vocabulary(
     Term("pending", N_("待推送")), Term("claimed", N_("已入批次")), Term("delivered", N_("已推送")),
+    # The platform answered the batch but refused this item (its reason kept on the item).
+    Term("rejected", N_("平台拒收")),
+    # Left out of a retry or re-send: a newer item of the same record had reached the platform.
+    Term("superseded", N_("已被更新的条目取代")),
 )
 BATCH_STATUSES = Vocabulary(
     Term("pending", N_("待推送")), Term("retrying", N_("等待重试")),
     Term("delivered", N_("已推送")), Term("failed", N_("推送失败")),
+    # Every item was overtaken by a newer one already delivered: nothing left to send.
+    Term("superseded", N_("已被取代")),
 )
 ATTEMPT_OUTCOMES = Vocabulary(
     Term("delivered", N_("已推送")), Term("retrying", N_("失败，将重试")),
     Term("failed", N_("失败，已停止")),
+    Term("superseded", N_("未发送：条目均已被更新的条目取代")),
 )
 ATTEMPT_INTERRUPTED = N_("中断（由后续尝试接续）")  # an attempt without an outcome
 

@@ -17,9 +17,10 @@ PG = "postgresql://postgres@127.0.0.1:5432/creditflow"
 
 @pytest.fixture
 def clean_env(monkeypatch):  # type: ignore[no-untyped-def]
-    """No CREDITFLOW_* setting from the outside but the test run's keys."""
+    """No CREDITFLOW_* setting from the outside but the test run's keys and authority code."""
     for name in list(os.environ):
-        if name.startswith("CREDITFLOW_") and not name.endswith(("SECRET_KEY", "AUDIT_KEY")):
+        if name.startswith("CREDITFLOW_") and not name.endswith(
+                ("SECRET_KEY", "AUDIT_KEY", "AUTHORITY_USCC")):
             monkeypatch.delenv(name)
     return monkeypatch
 
@@ -57,6 +58,16 @@ REFUSED = [
     ({"DATABASE_URL": PG, "AUDIT_KEY": ""}, "CREDITFLOW_AUDIT_KEY: required with a PostgreSQL "
                                             "database"),
     ({"SECRET_KEY": "short"}, "CREDITFLOW_SECRET_KEY: Shorter than minimum length 16."),
+    ({"PUBLISHER": "http", "PLATFORM_URL": "https://gateway.intranet/batches"},
+     "CREDITFLOW_PLATFORM_SECRET: the http publisher signs every request: set the secret"),
+    ({"PUBLISHER": "http", "PLATFORM_URL": "https://gateway.intranet/batches",
+      "PLATFORM_SECRET": "short"}, "CREDITFLOW_PLATFORM_SECRET: the http publisher signs"),
+    ({"DATABASE_URL": PG, "AUTHORITY_USCC": "11120110MB1234567C"},
+     "CREDITFLOW_AUTHORITY_USCC: set the detachment's own 统一社会信用代码"),
+    ({"AUTHORITY_USCC": "11120110MB1234567X"}, "CREDITFLOW_AUTHORITY_USCC: not a valid "
+                                               "统一社会信用代码 (check)"),
+    ({"AUTHORITY_USCC": "11120110mb0000001p"}, "CREDITFLOW_AUTHORITY_USCC: write the code as "
+                                               "11120110MB0000001P"),
 ]
 
 
@@ -129,6 +140,7 @@ def test_config_check_prints_the_effective_configuration_with_secrets_hidden(tmp
     done = _creditflow({"CREDITFLOW_DATABASE_URL": "postgresql://cf:pa55word@db.internal/cf",
                         "CREDITFLOW_SECRET_KEY": "s3cret-s3cret-s3cret",
                         "CREDITFLOW_AUDIT_KEY": "audit-audit-audit-audit",
+                        "CREDITFLOW_AUTHORITY_USCC": "11120110MB0000001P",
                         "CREDITFLOW_SMTP_PASSWORD": "mail-pa55",
                         "CREDITFLOW_UPLOAD_DIR": str(tmp_path / "up"),
                         "CREDITFLOW_OUTBOX_DIR": str(tmp_path / "out"),

@@ -30,7 +30,8 @@ def test_the_compose_file_follows_the_compose_specification():
     compose = subprocess.run(["docker", "compose", "version"], capture_output=True, text=True)
     if compose.returncode == 0:  # a Docker with the compose plugin checks it too
         env = {**os.environ, "POSTGRES_PASSWORD": "p", "MINIO_ROOT_PASSWORD": "m" * 8,
-               "CREDITFLOW_SECRET_KEY": "s" * 32, "CREDITFLOW_AUDIT_KEY": "a" * 32}
+               "CREDITFLOW_SECRET_KEY": "s" * 32, "CREDITFLOW_AUDIT_KEY": "a" * 32,
+               "CREDITFLOW_AUTHORITY_USCC": "11120110MB0000001P"}
         config = subprocess.run(["docker", "compose", "-f", str(ROOT / "compose.yaml"),
                                  "config", "-q"], capture_output=True, text=True, env=env)
         assert config.returncode == 0, config.stderr

@@ -29,7 +29,10 @@ def seed_items(n: int, days_ago: int = 0) -> int:
     decided = b.today_local() - dt.timedelta(days=days_ago)
     rec = b.inspection(officer, b.unit(officer).uscc, decided_on=decided)
     payload = public_payload("add", rec, None)
+    # One record's many items: the seq of its add, so none overtakes another.
+    seq = db.session.scalar(select(DisclosureItem.seq).where(DisclosureItem.record_id == rec.id))
     rows = [{"category": "inspection", "op": "add", "record_id": rec.id, "unit_id": rec.unit_id,
+             "seq": seq,
              "payload": payload, "due_by": rec.publish_by, "status": "pending",
              "created_at": rec.created_at} for _ in range(n - 1)]
     db.session.execute(insert(DisclosureItem.__table__), rows)

@@ -29,6 +29,7 @@ from app.services.notifications.reminders import _failed, _finish
 from tests.conftest import PG_URL
 from tests.integration.helpers import row_counts
 from tests.integration.test_faults import env_for, seed_items, wait_for
+from tests.platform import receipt_for
 
 PAST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
@@ -205,16 +206,17 @@ class HoldingPlatform:
                 pass
 
             def do_POST(self) -> None:  # noqa: N802
-                self.rfile.read(int(self.headers["Content-Length"]))
+                body = self.rfile.read(int(self.headers["Content-Length"]))
                 with platform.lock:
                     platform.keys.append(self.headers["Idempotency-Key"])
                     first = len(platform.keys) == 1
                 if first:
                     platform.arrived.set()
                     platform.release.wait(60)
-                self.send_response(platform.final_status if first else 200)
+                status = platform.final_status if first else 200
+                self.send_response(status)
                 self.end_headers()
-                self.wfile.write(b"held" if first else b"ok")
+                self.wfile.write(receipt_for(body) if status == 200 else b"held")
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -231,7 +233,7 @@ class HoldingPlatform:
 
 def platform_env(database_url: str, tmp_path, platform: HoldingPlatform, **extra: str):  # type: ignore[no-untyped-def]
     return env_for(database_url, tmp_path / "outbox", CREDITFLOW_PUBLISHER="http",
-                   CREDITFLOW_PLATFORM_URL=platform.url, CREDITFLOW_PLATFORM_SECRET="s",
+                   CREDITFLOW_PLATFORM_URL=platform.url, CREDITFLOW_PLATFORM_SECRET="s" * 16,
                    CREDITFLOW_PLATFORM_READ_TIMEOUT="120",
                    CREDITFLOW_DELIVERY_LEASE_SECONDS="2", **extra)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import random
 import socket
@@ -18,8 +16,10 @@ from app.extensions import db
 from app.models import DisclosureBatch, DisclosureItem
 from app.services.disclosure import pipeline
 from tests import builders as b
+from tests.platform import documented_receiver, receipt_for
 
-SECRET = "shared-secret"
+SECRET = "shared-secret-of-the-platform"
+VERIFY = documented_receiver()["verify"]
 
 
 class Platform:
@@ -54,20 +54,18 @@ def make_handler(platform: Platform):  # type: ignore[no-untyped-def]
             if roll < platform.failure_share:
                 self.connection.shutdown(socket.SHUT_RDWR)  # drop the connection
                 return
-            expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-            if self.headers["X-Creditflow-Signature"] != expected:
+            if VERIFY(SECRET.encode(), "POST", self.path, self.headers, body):
                 platform.bad_signatures += 1
                 self.send_response(401)
                 self.end_headers()
                 return
-            assert hashlib.sha256(body).hexdigest() == self.headers["X-Creditflow-Sha256"]
             key = self.headers["Idempotency-Key"]
             with platform.lock:
                 if key not in platform.accepted:
-                    platform.accepted[key] = [json.loads(x) for x in body.decode().splitlines()]
+                    platform.accepted[key] = [json.loads(x) for x in body.decode().splitlines()[1:]]
             self.send_response(200)
             self.end_headers()
-            self.wfile.write(b"ok")
+            self.wfile.write(receipt_for(body))
 
     return Handler
 
@@ -111,7 +109,7 @@ def test_a_permanent_refusal_is_marked_failed(platform):
     platform.failure_share = 0
     from flask import current_app
 
-    current_app.config["PLATFORM_SECRET"] = "wrong"  # the gateway answers 401
+    current_app.config["PLATFORM_SECRET"] = "wrong-secret-of-someone"  # the gateway answers 401
     officer = b.staff("officer")
     b.inspection(officer, b.unit(officer).uscc)
     summary = pipeline.run_disclosure()

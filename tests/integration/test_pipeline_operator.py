@@ -24,6 +24,7 @@ from app.services.disclosure import claims, pipeline
 from app.services.disclosure.batches import resend_batch, retry_batch
 from app.services.staff.queue import work_queue
 from tests import builders as b
+from tests.platform import receipt_for
 
 
 class Scripted:
@@ -55,10 +56,12 @@ def platform(ctx) -> Iterator[Scripted]:  # type: ignore[no-untyped-def]
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
+            if status == 200:
+                self.wfile.write(receipt_for(body))
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    ctx.config.update(PUBLISHER="http", PLATFORM_SECRET="s",
+    ctx.config.update(PUBLISHER="http", PLATFORM_SECRET="s" * 16,
                       PLATFORM_URL=f"http://127.0.0.1:{server.server_port}/batches",
                       RETRY_BASE_SECONDS=60)
     yield state

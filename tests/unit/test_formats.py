@@ -85,7 +85,8 @@ def test_penalty_uses_the_national_codes_and_amounts_in_wan_yuan():
 
 
 def item(i, category, p):
-    return Item(i, p["op"], category, i, json.dumps(public_fields(category, p), ensure_ascii=False))
+    fields = json.dumps(public_fields(category, p), ensure_ascii=False)
+    return Item(i, p["op"], category, i, i, fields)
 
 
 def test_personal_data_is_masked_in_payloads():

@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Text, cast, column, func, select, text, update
+from sqlalchemy import Text, cast, column, exists, func, select, text, update
 from sqlalchemy.orm import Session
 
 from app.database import unit_of_work
@@ -24,7 +24,7 @@ from app.extensions import db
 from app.models import BatchAttempt, DisclosureBatch, DisclosureItem, EnforcementRecord
 from app.models._types import utcnow
 from app.publishers import formats
-from app.publishers.base import BatchInfo
+from app.publishers.base import BatchInfo, Receipt
 from app.publishers.formats import Item
 from app.services.audit import admin_trail
 from app.workflows import batch as machine
@@ -38,9 +38,9 @@ RECORDS = EnforcementRecord.__table__
 STREAM_CHUNK = 2000
 
 # One statement claims the rows and returns them (SQLite >= 3.35 and PostgreSQL: RETURNING).
-_RETURNING = " RETURNING id, op, category, record_id, payload"
+_RETURNING = " RETURNING id, op, category, record_id, seq, payload"
 # The payload as the text it was stored as (not decoded): it is the line's "fields".
-_COLUMNS = (ITEMS.c.id, ITEMS.c.op, ITEMS.c.category, ITEMS.c.record_id,
+_COLUMNS = (ITEMS.c.id, ITEMS.c.op, ITEMS.c.category, ITEMS.c.record_id, ITEMS.c.seq,
             column("payload", Text))
 _CLAIM_PG = text(
     "UPDATE disclosure_items SET status = 'claimed', batch_id = :batch "
@@ -70,16 +70,17 @@ def stream_items(batch_id: str) -> Iterator[Item]:
             ITEMS.c.op,
             ITEMS.c.category,
             ITEMS.c.record_id,
+            ITEMS.c.seq,
             cast(ITEMS.c.payload, Text).label("payload"),
         )
-        .where(ITEMS.c.batch_id == batch_id)
+        .where(ITEMS.c.batch_id == batch_id, ITEMS.c.status != "superseded")
         .order_by(ITEMS.c.id)
         .limit(STREAM_CHUNK)
     )
     while True:
         rows = db.session.execute(query.where(ITEMS.c.id > last)).all()
         for row in rows:
-            yield Item(row.id, row.op, row.category, row.record_id, row.payload)
+            yield Item(row.id, row.op, row.category, row.record_id, row.seq, row.payload)
         if len(rows) < STREAM_CHUNK:
             return
         last = rows[-1].id
@@ -118,7 +119,8 @@ def claim_batch(
 def batch_info(batch: DisclosureBatch) -> BatchInfo:
     """What the publisher is told about a batch."""
     counts = db.session.execute(
-        select(ITEMS.c.op, func.count()).where(ITEMS.c.batch_id == batch.id).group_by(ITEMS.c.op)
+        select(ITEMS.c.op, func.count())
+        .where(ITEMS.c.batch_id == batch.id, ITEMS.c.status != "superseded").group_by(ITEMS.c.op)
     ).all()
     ops = {str(op): int(n) for op, n in counts}
     return BatchInfo(batch.id, batch.category, batch.created_at.isoformat(), batch.item_count,
@@ -161,23 +163,65 @@ def _held(batch_id: str, token: str) -> Any:
     )
 
 
-def mark_delivered(batch_id: str, token: str, publisher: str) -> bool:
-    """Record a successful delivery: the batch and its items, in one transaction.
+def mark_delivered(batch_id: str, token: str, publisher: str,
+                   receipt: Receipt | None = None) -> bool:
+    """Record a successful delivery: the batch, its items, and the items the receipt says
+    the platform refused (``rejected``, with the reason), in one transaction.
 
     False, and nothing written, when another attempt has taken the batch over meanwhile.
     """
-    now = utcnow()
+    now, receipt = utcnow(), receipt or Receipt()
+    in_batch = (ITEMS.c.batch_id == batch_id) & (ITEMS.c.status != "superseded")
     with unit_of_work() as session:
         held = session.execute(BATCHES.update().where(_held(batch_id, token)).values(
             status=machine.dest("deliver"), delivered_at=now, lease_until=None, last_error=None,
-            next_attempt_at=None, publisher=publisher)).rowcount  # type: ignore[attr-defined]
+            next_attempt_at=None, publisher=publisher, receipt=receipt.text or None,
+        )).rowcount  # type: ignore[attr-defined]
         if held:
-            session.execute(
-                ITEMS.update().where(ITEMS.c.batch_id == batch_id).values(status="delivered")
-            )
+            session.execute(ITEMS.update().where(in_batch)
+                            .values(status="delivered", rejection=None))
+            for item_id, reason in receipt.rejected.items():
+                session.execute(ITEMS.update().where(in_batch, ITEMS.c.id == item_id)
+                                .values(status="rejected", rejection=reason or "—"))
+            refused = session.scalar(select(func.count()).where(
+                ITEMS.c.batch_id == batch_id, ITEMS.c.status == "rejected"))
+            session.execute(BATCHES.update().where(BATCHES.c.id == batch_id)
+                            .values(rejected_count=refused))
             _publish_records(session, batch_id)
             _close_attempt(session, token, "delivered", None)
     return bool(held)
+
+
+def drop_superseded(batch_id: str, token: str) -> tuple[int, bool]:
+    """Before a batch goes out again (a retry or a re-send), leave out every item a newer
+    item of the same record overtook on the platform (a higher ``seq``, delivered): sending
+    it would offer an older state after a newer one (items of one record within the batch go
+    in ``seq`` order, as first sent). The batch's count and sha256 follow what remains; a
+    batch with nothing left is ``superseded`` (its attempt says so). Returns how many were
+    left out and whether anything remains to send."""
+    newer = ITEMS.alias("newer")
+    overtaken = exists(select(newer.c.id).where(
+        newer.c.record_id == ITEMS.c.record_id, newer.c.seq > ITEMS.c.seq,
+        newer.c.status == "delivered", newer.c.batch_id != batch_id))
+    with unit_of_work() as session:
+        if session.scalar(select(BATCHES.c.id).where(_held(batch_id, token))) is None:
+            return 0, True  # taken over: the attempt that holds it decides
+        left_out = session.execute(update(ITEMS).where(
+            ITEMS.c.batch_id == batch_id, ITEMS.c.status != "superseded", overtaken,
+        ).values(status="superseded")).rowcount  # type: ignore[attr-defined]
+        if not left_out:
+            return 0, True
+        remaining = list(stream_items(batch_id))
+        if not remaining:
+            session.execute(BATCHES.update().where(_held(batch_id, token)).values(
+                status=machine.dest("supersede"), lease_until=None, next_attempt_at=None,
+                last_error=None))
+            _close_attempt(session, token, "superseded", None)
+            return left_out, False
+        sha, _size = formats.digest(formats.jsonl(remaining))
+        session.execute(BATCHES.update().where(BATCHES.c.id == batch_id)
+                        .values(item_count=len(remaining), sha256=sha))
+    return left_out, True
 
 
 def _close_attempt(session: Session, token: str, outcome: str, error: str | None) -> None:
@@ -188,7 +232,8 @@ def _close_attempt(session: Session, token: str, outcome: str, error: str | None
 def _publish_records(session: Session, batch_id: str) -> None:
     """Penalty records whose addition this batch delivered are now public (the machine's
     ``publish``), in one statement for the whole batch."""
-    added = select(ITEMS.c.record_id).where(ITEMS.c.batch_id == batch_id, ITEMS.c.op == "add")
+    added = select(ITEMS.c.record_id).where(ITEMS.c.batch_id == batch_id, ITEMS.c.op == "add",
+                                            ITEMS.c.status == "delivered")
     session.execute(
         update(RECORDS)
         .where(RECORDS.c.id.in_(added),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import ColumnElement, case, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -29,7 +30,26 @@ def snapshot_columns() -> tuple[str, ...]:
     return (*record_kinds.stored_columns(), *BOOKKEEPING)
 
 
-_INSERT_ITEM = insert(DisclosureItem.__table__)  # Core: no ORM bulk machinery per row
+ITEMS = DisclosureItem.__table__
+_INSERT_ITEM = insert(ITEMS)  # Core: no ORM bulk machinery per row
+
+
+def clock_seq() -> int:
+    """The floor of a new sequence number: the clock in microseconds. A sequence number
+    taken after a restore from backup is above every one taken before it (the clock does not
+    go back with the database), so a change made after a restore is never mistaken for an
+    older one by a receiver that already holds what the lost changes sent."""
+    return time.time_ns() // 1000
+
+
+def next_seq(record_id: int) -> ColumnElement[int]:
+    """The sequence number of a record's next item, in the statement that inserts it: above
+    the record's last (changes of one record are serialised by the row locks of the change)
+    and never below the clock (``clock_seq``)."""
+    after = func.coalesce(select(func.max(ITEMS.c.seq)).where(ITEMS.c.record_id == record_id)
+                          .scalar_subquery(), 0) + 1
+    floor = literal(clock_seq())
+    return case((after > floor, after), else_=floor)
 
 
 _PLAIN = frozenset({str, int, float, bool})
@@ -162,8 +182,10 @@ def due(op: str, category: str, on: dt.date, correction: bool = False,
 def item_row(op: str, category: str, record_id: int, unit_id: int, payload: dict[str, str],
              when: Due, listing_id: int | None = None) -> dict[str, Any]:
     """A pending disclosure item as its table takes it (one writer for ``enqueue`` and the
-    bulk writer of records)."""
-    return {"category": category, "op": op, "record_id": record_id, "unit_id": unit_id,
+    bulk writer of records, whose new records' first items take ``clock_seq``; ``enqueue``
+    replaces it by ``next_seq``)."""
+    return {"category": category, "op": op, "record_id": record_id, "seq": clock_seq(),
+            "unit_id": unit_id,
             "listing_id": listing_id, "payload": payload, "due_by": when.day,
             "due_from": when.start, "due_workdays": when.workdays,
             "due_provisional": when.provisional, "status": "pending", "batch_id": None,
@@ -183,6 +205,7 @@ def enqueue(
     of working days after ``on`` (kept with the item, so that a year's official schedule
     re-dates it when it arrives)."""
     when = due(op, record.category, on, correction)
-    session.execute(_INSERT_ITEM, item_row(op, record.category, record.id, record.unit_id,
-                                           public_payload(op, record, listing, note), when,
-                                           listing.id if listing else None))
+    row = item_row(op, record.category, record.id, record.unit_id,
+                   public_payload(op, record, listing, note), when, listing.id if listing else None)
+    del row["seq"]
+    session.execute(_INSERT_ITEM.values(seq=next_seq(record.id)), row)

@@ -44,6 +44,8 @@ class RunSummary:
     items: dict[str, int] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)
     superseded: list[str] = field(default_factory=list)  # outcomes discarded: lease lost
+    overtaken: list[str] = field(default_factory=list)  # nothing left to send: all newer
+    refused_items: int = 0  # items the platform's receipts refused
 
     def add(self, batch: BatchInfo, ok: bool) -> None:
         if ok:
@@ -80,13 +82,21 @@ def deliver(
     token = claims.take_lease(batch_id, lease)
     if token is None:
         return
+    if claimed is None:  # a retry or re-send: never offer a state a newer one overtook
+        left_out, remaining = claims.drop_superseded(batch_id, token)
+        if left_out:
+            log.warning("batch %s: %d items left out, a newer item of their record was "
+                        "delivered since", batch_id, left_out)
+        if not remaining:
+            summary.overtaken.append(batch_id)
+            return
     batch = db.session.get_one(DisclosureBatch, batch_id, populate_existing=True)
     info, attempts, age = claims.batch_info(batch), batch.attempts, utcnow() - batch.created_at
     if claimed is None:  # read the items now: no transaction stays open across the network
         claimed = list(claims.stream_items(batch_id))
     db.session.rollback()
     try:
-        publisher.deliver(info, lambda: claimed)
+        receipt = publisher.deliver(info, lambda: claimed)
     except DeliveryError as exc:
         # Doubling from RETRY_BASE_SECONDS, up to a quarter more at random (batches that
         # failed together do not retry together), never sooner than the receiver asked.
@@ -107,11 +117,15 @@ def deliver(
             log.error("batch %s (%s) failed for good after attempt %d: %s", batch_id,
                       info.category, attempts, error)
     else:
-        held = claims.mark_delivered(batch_id, token, publisher.name)
+        held = claims.mark_delivered(batch_id, token, publisher.name, receipt)
         outcome = "delivered"
         if held:
+            summary.refused_items += len(receipt.rejected)
             log.info("batch %s (%s) delivered: %d items via %s, attempt %d", batch_id,
                      info.category, info.item_count, publisher.name, attempts)
+            if receipt.rejected:
+                log.error("batch %s: the platform refused %d items: %s", batch_id,
+                          len(receipt.rejected), dict(list(receipt.rejected.items())[:5]))
     if not held:
         log.warning("batch %s: lost the delivery lease while delivering; this attempt's outcome "
                     "(%s) is discarded, the attempt that took over records its own",

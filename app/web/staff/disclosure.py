@@ -9,7 +9,6 @@ from flask import Response, flash, redirect, render_template, request, stream_wi
 from flask_babel import gettext as _
 
 from app.errors import DomainError
-from app.models.disclosure import BATCH_STATUSES
 from app.models.records import CATEGORIES
 from app.services.disclosure import batches
 from app.services.disclosure.runs import ask_for_run, recent_runs
@@ -17,6 +16,7 @@ from app.web.forms import VersionForm
 from app.web.pages import apply_error, page_args, page_count
 from app.web.security import current_actor, staff_page
 from app.web.staff.blueprint import bp
+from app.workflows import vocabulary
 from app.workflows.facts import Actor
 
 FORMATS = {"jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
@@ -28,11 +28,12 @@ def batch_list() -> Any:
     """Batches, newest first, by category and status."""
     page, per_page = page_args(request.args)
     category = request.args.get("category") if request.args.get("category") in CATEGORIES else None
-    status = request.args.get("status") if request.args.get("status") in BATCH_STATUSES else None
+    statuses = vocabulary.BATCH_STATUSES.values
+    status = request.args.get("status") if request.args.get("status") in statuses else None
     rows, total = batches.list_batches(category, status, page, per_page)
     return render_template("staff/batches.html", batches=rows, total=total, page=page,
                            pages=page_count(total, per_page), category=category,
-                           status=status, categories=CATEGORIES, statuses=BATCH_STATUSES,
+                           status=status, categories=CATEGORIES, statuses=statuses,
                            runs=recent_runs(5), button=VersionForm())
 
 
