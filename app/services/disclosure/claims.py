@@ -232,8 +232,11 @@ def _close_attempt(session: Session, token: str, outcome: str, error: str | None
 def _publish_records(session: Session, batch_id: str) -> None:
     """Penalty records whose addition this batch delivered are now public (the machine's
     ``publish``), in one statement for the whole batch."""
-    added = select(ITEMS.c.record_id).where(ITEMS.c.batch_id == batch_id, ITEMS.c.op == "add",
-                                            ITEMS.c.status == "delivered")
+    # NOT IN, not "= 'delivered'": an equality on status would lead the planner to the status
+    # index and through every item ever delivered instead of this batch's.
+    added = select(ITEMS.c.record_id).where(
+        ITEMS.c.batch_id == batch_id, ITEMS.c.op == "add",
+        ITEMS.c.status.notin_(("rejected", "superseded")))
     session.execute(
         update(RECORDS)
         .where(RECORDS.c.id.in_(added),
