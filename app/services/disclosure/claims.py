@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Text, cast, column, exists, func, select, text, update
+from sqlalchemy import Text, bindparam, cast, column, exists, func, select, text, update
 from sqlalchemy.orm import Session
 
 from app.database import unit_of_work
@@ -180,9 +180,12 @@ def mark_delivered(batch_id: str, token: str, publisher: str,
         if held:
             session.execute(ITEMS.update().where(in_batch)
                             .values(status="delivered", rejection=None))
-            for item_id, reason in receipt.rejected.items():
-                session.execute(ITEMS.update().where(in_batch, ITEMS.c.id == item_id)
-                                .values(status="rejected", rejection=reason or "—"))
+            if receipt.rejected:  # one statement for every refusal (executemany)
+                session.execute(
+                    ITEMS.update().where(in_batch, ITEMS.c.id == bindparam("item"))
+                    .values(status="rejected", rejection=bindparam("reason")),
+                    [{"item": item_id, "reason": reason or "—"}
+                     for item_id, reason in receipt.rejected.items()])
             refused = session.scalar(select(func.count()).where(
                 ITEMS.c.batch_id == batch_id, ITEMS.c.status == "rejected"))
             session.execute(BATCHES.update().where(BATCHES.c.id == batch_id)
