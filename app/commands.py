@@ -309,6 +309,9 @@ def import_command(file: str | None, dry_run: bool, template_to: str | None) -> 
         click.echo(f"{problem.sheet} row {problem.row}, {problem.column}: {problem.message}")
     if report.problem_count > len(report.problems):
         click.echo(f"… and {report.problem_count - len(report.problems)} more problems")
+    for note in report.notes:
+        where = f"{note.sheet} row {note.row}" if note.row else note.sheet
+        click.echo(f"{where}: {note.message}")
     for example in report.examples:
         click.echo(f"{example.sheet} row {example.row}: the template's example, left out "
                    "(delete it)")

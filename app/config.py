@@ -170,9 +170,15 @@ class Settings(Schema):
     WITHDRAWAL_WORKDAYS = fields.Integer(load_default=3, validate=POSITIVE)
     # A restoration decision is due this many working days after the application (Order No. 36).
     RESTORATION_DECISION_WORKDAYS = fields.Integer(load_default=10, validate=POSITIVE)
-    # Policy: stop-business orders and licence revocations decided before this date stay
-    # published and cannot be restored (发改办财金〔2019〕527号). Empty string switches it off.
-    RESTORATION_BAR_BEFORE = fields.String(load_default="2023-01-01", validate=_iso_date)
+    # From this month the work queue says so while next year's official schedule is missing
+    # (the State Council publishes it in the autumn: 2026's came on 2025-11-04).
+    CALENDAR_WARN_FROM_MONTH = fields.Integer(load_default=11, validate=validate.Range(1, 12))
+    # A bar on restoring stop-business orders and licence revocations decided before this date
+    # (empty: none, the default). NDRC Order No. 58 (2023) and Order No. 36 (2025) 第2条 allow a
+    # bar only where a law, an administrative regulation or central policy sets one, so a bar
+    # is set with the source that sets it (RESTORATION_BAR_SOURCE, named in every refusal).
+    RESTORATION_BAR_BEFORE = fields.String(load_default="", validate=_iso_date)
+    RESTORATION_BAR_SOURCE = fields.String(load_default="", validate=validate.Length(max=200))
     # Optional local policy: no restoration within N days of the last one, and at most
     # M restorations in 5 years. 0 switches each rule off (no national limit exists).
     RESTORATION_COOLDOWN_DAYS = fields.Integer(load_default=0, validate=NOT_NEGATIVE)
@@ -385,6 +391,11 @@ class Settings(Schema):
                 "set the detachment's own 统一社会信用代码: every published item names it "
                 "(the placeholder only serves a trial on the embedded database)",
                 "AUTHORITY_USCC")
+        if data.get("RESTORATION_BAR_BEFORE") and not (
+                data.get("RESTORATION_BAR_SOURCE") or "").strip():
+            raise ValidationError(
+                "a restoration bar needs its legal source (the law, regulation or central "
+                "policy that sets it): set RESTORATION_BAR_SOURCE", "RESTORATION_BAR_SOURCE")
         if data.get("STORAGE") == "s3":
             if not data.get("S3_BUCKET"):
                 raise ValidationError("the s3 storage needs a bucket", "S3_BUCKET")

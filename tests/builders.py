@@ -139,3 +139,14 @@ def revoke_listing(proposer: Actor, approver: Actor, uscc: str, reason: str = "�
 def unit_records_of(unit_id: int):  # type: ignore[no-untyped-def]
     """The unit's records, newest decision first."""
     return records.records_of(unit_id)
+
+
+def with_statutory_days(year: int, days: list[Any]) -> list[Any]:
+    """A test's schedule for ``year`` with every statutory holiday not already listed added
+    as a day off (a schedule without them is refused: 《全国年节及纪念日放假办法》)."""
+    from app.calendar.statutory import statutory_holidays
+    from app.services.staff.holidays import ScheduleDay
+
+    listed = {d.day for d in days}
+    return [*days, *(ScheduleDay(d, "holiday") for d in sorted(statutory_holidays(year))
+                     if d not in listed)]

@@ -54,6 +54,9 @@ class ReportOut(ma.Schema):
                        "penalties, and decisions whose publicity had already ended"})
     examples = f.List(f.Nested(ExampleOut), metadata={
         "description": "the template's example rows still in the file, left out"})
+    notes = f.List(f.Nested(ProblemOut), metadata={
+        "description": "what the reader did that is worth knowing (a sheet read as a "
+                       "template sheet, its header under title rows, hidden rows left out)"})
     problem_count = f.Integer()
     problems = f.List(f.Nested(ProblemOut), metadata={"description": "the first 1,000"})
 

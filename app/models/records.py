@@ -81,6 +81,7 @@ class EnforcementRecord(db.Model):  # type: ignore[name-defined]
     confiscation_amount: Mapped[Decimal | None] = mapped_column(Money)  # 没收金额, yuan
     licence_affected: Mapped[str | None] = mapped_column(Text)  # 暂扣或吊销证照名称及编号
     effective_until: Mapped[dt.date | None] = mapped_column(Date)  # 处罚有效期
+    violation_type: Mapped[str | None] = mapped_column(String(200))  # 违法行为类型
     # inspection
     hazards_found: Mapped[int | None] = mapped_column(Integer)
     hazards_rectified: Mapped[int | None] = mapped_column(Integer)
@@ -100,6 +101,7 @@ class EnforcementRecord(db.Model):  # type: ignore[name-defined]
     lifted_on: Mapped[dt.date | None] = mapped_column(Date)
     # licensing
     licence_type: Mapped[str | None] = mapped_column(String(20))
+    licence_item: Mapped[str | None] = mapped_column(String(30))  # 许可事项 (None: 公众聚集场所)
     licence_no: Mapped[str | None] = mapped_column(String(100))
     valid_from: Mapped[dt.date | None] = mapped_column(Date)
     valid_to: Mapped[dt.date | None] = mapped_column(Date)

@@ -9,20 +9,33 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from app.i18n import N_
 from app.workflows import record_kinds
 from app.workflows.record_kinds import Field
 from app.workflows.vocabulary import (
     ID_TYPES,
+    LICENCE_DOCUMENT_OTHER,
+    LICENCE_DOCUMENTS,
+    LICENCE_DOCUMENTS_BEFORE,
     LICENCE_TYPES,
+    LONG_TERM_UNTIL,
+    PENALTY_CLASSES,
     PENALTY_TYPES,
     TIERS,
     UNDER_OBJECTION,
 )
 
-SUBJECT = ["行政相对人名称", "行政相对人类别", "行政相对人代码_1（统一社会信用代码）", "法定代表人",
+# 行政相对人代码_1 … _6, in the standard's order (DOMAIN.md, 双公示 fields). Since 三证合一 a
+# unit's 统一社会信用代码 replaces the other five, which creditflow does not hold: they are
+# published empty, in their places.
+SUBJECT_CODES = ["行政相对人代码_1（统一社会信用代码）", "行政相对人代码_2（工商注册号）",
+                 "行政相对人代码_3（组织机构代码）", "行政相对人代码_4（税务登记号）",
+                 "行政相对人代码_5（事业单位证书号）", "行政相对人代码_6（社会组织登记证号）"]
+SUBJECT = ["行政相对人名称", "行政相对人类别", *SUBJECT_CODES, "法定代表人",
            "法定代表人证件类型", "法定代表人证件号码", "证件类型", "证件号码"]
 SOURCE = ["数据来源单位", "数据来源单位统一社会信用代码", "备注"]
 
@@ -166,7 +179,7 @@ def _penalty(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
     if p.get("fine_amount"):
         parts.append(f"罚款人民币{p['fine_amount']}元")
     return {
-        "违法行为类型": "消防安全违法行为",
+        "违法行为类型": mask(p.get("violation_type")) or violation_of(p.get("facts")),
         "处罚类别": ";".join(sorted({code for code, _ in kinds})), "处罚内容": "；".join(parts),
         # In effect until then (a one-off penalty: its decision date); not its publicity.
         "处罚有效期": p.get("effective_until") or p["decided_on"],
@@ -175,9 +188,31 @@ def _penalty(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
     }
 
 
+_FIRST_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+VIOLATION_TYPE_SIZE = 200
+
+
+def violation_of(facts: str | None) -> str:
+    """违法行为类型 of a penalty entered without one: the first sentence of its facts (masked,
+    at most ``VIOLATION_TYPE_SIZE`` characters): what the record itself says was done."""
+    found = _FIRST_SENTENCE.search(mask(facts).strip())
+    return found.group().strip()[:VIOLATION_TYPE_SIZE] if found else ""
+
+
+def licence_document(p: dict[str, Any]) -> str:
+    """行政许可决定文书名称 by 许可事项 and decision date (LICENCE_DOCUMENTS): an "other" item
+    its 许可证书名称, else the generic name."""
+    item = p.get("licence_item") or "public_gathering"
+    since, before = LICENCE_DOCUMENTS_BEFORE
+    if str(p.get("decided_on") or "") < since and item in before:
+        return before[item]
+    return LICENCE_DOCUMENTS.get(item) or p.get("certificate_name") or LICENCE_DOCUMENT_OTHER
+
+
 def _licensing(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
     return {
-        "行政许可决定文书名称": "公众聚集场所投入使用、营业前消防安全检查合格证",
+        "行政许可决定文书名称": licence_document(p),
+        "有效期至": p.get("valid_to") or LONG_TERM_UNTIL,
         "许可类别": LICENCE_TYPES.code(p["licence_type"]) if p.get("licence_type") else "",
         "许可机关": a["name"], "许可机关统一社会信用代码": a["uscc"],
         "当前状态": licence_state(p),
@@ -236,3 +271,86 @@ def public_fields(category: str, payload: dict[str, Any]) -> dict[str, str]:
     values = {**_common(payload), **_declared(category, payload),
               **(computed(payload, payload["authority"]) if computed else {})}
     return {name: values.get(name, "") for name in FIELDS[category]}
+
+
+# The public page's words for the published columns (names, not exchange field names): each
+# column's label (a message id) and how its value reads; columns not listed here are not
+# shown on the page (the authority's code, the empty legacy subject codes, the 公示截止期 the
+# page gives in the record's heading). ``test_every_published_column_reads_plainly`` holds
+# every kind's columns to this list.
+TEXT_, WORD, WAN, CLASSES, LICENCE_CLASS, UNTIL = "text", "word", "wan", "classes", "class", "until"
+PLAIN: dict[str, tuple[str, str]] = {
+    "行政相对人名称": (N_("名称"), TEXT_), "行政相对人类别": (N_("主体类别"), WORD),
+    "行政相对人代码_1（统一社会信用代码）": (N_("统一社会信用代码"), TEXT_),
+    "行政处罚决定书文号": (N_("决定书文号"), TEXT_), "违法行为类型": (N_("违法行为"), TEXT_),
+    "违法事实": (N_("违法事实"), TEXT_), "处罚依据": (N_("处罚依据"), TEXT_),
+    "处罚类别": (N_("处罚种类"), CLASSES), "处罚内容": (N_("处罚内容"), TEXT_),
+    "罚款金额（万元）": (N_("罚款金额"), WAN),
+    "没收违法所得、没收非法财物的金额（万元）": (N_("没收金额"), WAN),
+    "暂扣或吊销证照名称及编号": (N_("暂扣或吊销的证照"), TEXT_),
+    "处罚决定日期": (N_("决定日期"), TEXT_), "处罚有效期": (N_("处罚有效期至"), TEXT_),
+    "处罚机关": (N_("处罚机关"), TEXT_),
+    "行政许可决定文书名称": (N_("决定文书"), TEXT_),
+    "行政许可决定文书号": (N_("决定书文号"), TEXT_),
+    "许可类别": (N_("许可类别"), LICENCE_CLASS), "许可证书名称": (N_("许可证书名称"), TEXT_),
+    "许可编号": (N_("许可编号"), TEXT_), "许可内容": (N_("许可内容"), TEXT_),
+    "许可决定日期": (N_("决定日期"), TEXT_), "有效期自": (N_("有效期自"), TEXT_),
+    "有效期至": (N_("有效期至"), UNTIL), "许可机关": (N_("许可机关"), TEXT_),
+    "当前状态": (N_("当前状态"), WORD),
+    "检查文书号": (N_("检查文书号"), TEXT_), "检查类别": (N_("检查类别"), WORD),
+    "检查日期": (N_("检查日期"), TEXT_), "检查结果": (N_("检查结果"), TEXT_),
+    "检查依据": (N_("检查依据"), TEXT_), "发现隐患数": (N_("发现隐患数"), TEXT_),
+    "已整改隐患数": (N_("已整改隐患数"), TEXT_), "检查机关": (N_("检查机关"), TEXT_),
+    "行政强制决定书文号": (N_("决定书文号"), TEXT_), "强制措施种类": (N_("强制措施种类"), WORD),
+    "实施依据": (N_("实施依据"), TEXT_), "决定日期": (N_("决定日期"), TEXT_),
+    "措施开始日期": (N_("措施开始日期"), TEXT_), "措施解除日期": (N_("措施解除日期"), TEXT_),
+    "实施机关": (N_("实施机关"), TEXT_), "数据来源单位": (N_("数据来源单位"), TEXT_),
+    "备注": (N_("备注"), TEXT_),
+}
+NOT_SHOWN = frozenset({*SUBJECT_CODES[1:], "公示截止期", "处罚机关统一社会信用代码",
+                       "许可机关统一社会信用代码", "检查机关统一社会信用代码",
+                       "实施机关统一社会信用代码", "数据来源单位统一社会信用代码",
+                       "法定代表人", "法定代表人证件类型", "法定代表人证件号码", "证件类型",
+                       "证件号码"})
+
+
+@dataclass(frozen=True)
+class Plain:
+    """One line of a record on the public page: a label and a value, both message ids to
+    translate (``words``), or a value to show as it is; ``yuan``: an amount in yuan."""
+
+    label: str
+    value: str
+    words: tuple[str, ...] = ()
+    yuan: str = ""
+
+
+def plain(fields: Mapping[str, str]) -> list[Plain]:
+    """A published item's fields as a reader is told them: in the item's order, under plain
+    labels, codes as their names, amounts in yuan, a long-term licence as 长期."""
+    out = []
+    for column, value in fields.items():
+        how = PLAIN.get(column)
+        if how is None or not value:
+            continue
+        label, kind = how
+        if kind == WORD:
+            out.append(Plain(label, "", (value,)))
+        elif kind == CLASSES:
+            out.append(Plain(label, "", tuple(PENALTY_CLASSES.zh(c) for c in value.split(";"))))
+        elif kind == LICENCE_CLASS:
+            out.append(Plain(label, "", (LICENCE_TYPES.zh(LICENCE_TYPES.by_code(value)),)))
+        elif kind == WAN:
+            yuan = (Decimal(value) * 10000).quantize(Decimal("0.01"))
+            out.append(Plain(label, "", yuan=f"{yuan:,.2f}".removesuffix(".00")))
+        elif kind == UNTIL and value == LONG_TERM_UNTIL:
+            out.append(Plain(label, "", (LONG_TERM,)))
+        else:
+            out.append(Plain(label, value))
+    return out
+
+
+LONG_TERM = N_("长期")
+# The published words the page translates (行政相对人类别, 当前状态, 检查类别).
+PLAIN_WORDS = (N_("法人及非法人组织"), N_("个体工商户"), N_("自然人"), N_("有效"), N_("撤销"),
+               N_("过期"), N_("消防监督检查"))

@@ -22,7 +22,9 @@ from typing import Any
 
 from app.publishers.fields import FIELDS
 
-SCHEMA = "creditflow-disclosure/2"  # /2: every item carries its record's ``seq``
+# /2: every item carries its record's ``seq``; /3: the subject codes 行政相对人代码_2 … _6 in
+# their places (the penalty file has the standard's 30 columns, licensing 28)
+SCHEMA = "creditflow-disclosure/3"
 BOM = "\ufeff"
 
 

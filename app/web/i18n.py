@@ -114,6 +114,7 @@ LABELS = {
     "step": {
         "minimum_period": _l("最短公示期届满"), "fines_paid": _l("罚款已缴清"),
         "hazards_rectified": _l("隐患已整改、强制措施已解除"),
+        "reinspection_passed": _l("经复查合格"),
         "commitment_signed": _l("签署信用承诺书"), "no_open_request": _l("没有待审核的修复申请"),
     },
     "source": {

@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from app.errors import DomainError, ValidationFailed
 from app.extensions import limiter
 from app.freshness import etag_of, not_modified, revalidate, unchanged
+from app.publishers.fields import plain
 from app.services.base.context import setting_int, setting_str, today
 from app.services.online import objections, public
 from app.web.forms_unit import ObjectionForm
@@ -71,6 +72,8 @@ def unit(uscc: str) -> Any:
     if unchanged(etag):
         return not_modified(etag, _scope())
     as_of = dt.datetime.now(ZoneInfo(setting_str("TIMEZONE"))).strftime("%Y-%m-%d %H:%M")
+    for record in data["records"]:  # in words, not the exchange format's field names
+        record["plain"] = plain(record["fields"])
     page = make_response(render_template("public/unit.html", unit=data, as_of=as_of))
     return revalidate(page, etag, _scope())
 

@@ -115,6 +115,10 @@ class RecordFacts:
     commitment_signed: bool = False
     reason: str | None = None
     bar_reasons: tuple[str, ...] = ()
+    # A 三停 is lifted only after a re-inspection finds it put right (消防法 第70条第1款:
+    # 经检查合格，方可恢复): whether the record is one, and the passing inspection's number.
+    reinspection_needed: bool = False
+    reinspection: str | None = None
 
 
 @dataclass(frozen=True)

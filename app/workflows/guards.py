@@ -182,6 +182,13 @@ def record_fine_paid(f: RecordFacts) -> Unmet | None:
     return Unmet("fines_unpaid", {"outstanding": str(f.fine_outstanding)})
 
 
+def record_reinspection_passed(f: RecordFacts) -> Unmet | None:
+    """A 三停's publicity ends early only after the re-inspection passed (消防法 第70条)."""
+    if not f.reinspection_needed or f.reinspection:
+        return None
+    return Unmet("reinspection_not_passed")
+
+
 def record_revoked(f: RecordFacts) -> Unmet | None:
     return None if f.revoked else Unmet("record_not_revoked")
 

@@ -67,6 +67,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "提交申请的执法人员不能审核同一申请，请由另一名审核人审核。",
         "en": "The officer who filed the request cannot decide it; another supervisor must.",
     },
+    "reinspection_not_passed": {
+        "zh": "责令停止施工、停止使用或者停产停业的，须经复查合格（本机关登记的、决定之后的"
+        "监督检查，隐患均已整改）方可终止公示。",
+        "en": "A stop order's publicity ends only after a re-inspection passed (an inspection "
+        "recorded here after the decision, with every hazard rectified).",
+    },
     "fines_unpaid": {
         "zh": "罚款尚未缴清，未缴金额 {outstanding} 元。",
         "en": "Fines are not fully paid; CNY {outstanding} outstanding.",

@@ -35,7 +35,7 @@ TRANSITIONS: tuple[Transition[RecordFacts], ...] = (
         ("restoration_requested",),
         "ended_early",
         (g.decider_is_supervisor, g.reviewer_is_not_preparer, g.record_fine_paid,
-         g.commitment_signed),
+         g.record_reinspection_passed, g.commitment_signed),
     ),
     Transition(
         "reject_record_restoration",

@@ -61,6 +61,10 @@ class Vocabulary:
         term = self._by_value.get(value)
         return term.code or "" if term else ""
 
+    def by_code(self, code: str) -> str:
+        """The first value whose 双公示 code is ``code`` (the code itself when none has it)."""
+        return next((t.value for t in self.terms if t.code == code), code)
+
     def sql_in(self, column: str) -> str:
         """``column IN ('a','b',…)``: the check constraint of a column holding these values."""
         return f"{column} IN (" + ",".join(f"'{v}'" for v in self.values) + ")"
@@ -102,6 +106,14 @@ PENALTY_TYPES = Vocabulary(
     Term("stop_order", N_("责令停止施工、停止使用或者停产停业"), "4", offered=False),
 )
 
+# 处罚类别 by its code, as a reader is told it (the public page): the standard's classes
+# (DOMAIN.md, 双公示 codes), of which PENALTY_TYPES' codes are one each.
+PENALTY_CLASSES = Vocabulary(
+    Term("1", N_("警告")), Term("2", N_("罚款")), Term("3", N_("没收违法所得、没收非法财物")),
+    Term("4", N_("责令停产停业")), Term("5", N_("暂扣或者吊销许可证、执照")),
+    Term("6", N_("行政拘留")), Term("9", N_("其他")),
+)
+
 # The "三停" (消防法 第58、60、61、70条): what the annual report counts as 责令"三停".
 STOP_ORDERS = frozenset({"stop_construction", "stop_use", "suspension", "stop_order"})
 
@@ -133,6 +145,24 @@ LICENCE_TYPES = Vocabulary(
     Term("registration", N_("登记"), "5"),
     Term("other", N_("其他"), "9"),
 )
+
+# 许可事项: what a fire-rescue authority still licenses, with the 行政许可决定文书名称 each is
+# published under. Since the 2019 reform (厅字〔2019〕34号) and 消防法 (2021年4月29日修正)
+# 第15条 the fire-rescue licence is the 公众聚集场所投入使用、营业前消防安全检查, decided by a
+# 《公众聚集场所投入使用、营业前消防安全检查意见书》; before that amendment its decision was the
+# 合格证. Design review and acceptance of construction went to housing departments in 2019;
+# the technical-service qualification licence ended with the 2021 amendment ("other").
+LICENCE_ITEMS = Vocabulary(
+    Term("public_gathering", N_("公众聚集场所投入使用、营业前消防安全检查")),
+    Term("other", N_("其他许可事项")),
+)
+LICENCE_DOCUMENTS = {"public_gathering": "公众聚集场所投入使用、营业前消防安全检查意见书"}
+LICENCE_DOCUMENTS_BEFORE = ("2021-04-29", {
+    "public_gathering": "公众聚集场所投入使用、营业前消防安全检查合格证"})
+LICENCE_DOCUMENT_OTHER = "行政许可决定书"  # "other": its 许可证书名称 when given, else this
+
+# 有效期至 of a licence valid without end (长期): the date the 双公示 templates ask for then.
+LONG_TERM_UNTIL = "2099-12-31"
 
 # The unit's credit status (the credit machine's states, app/workflows/credit.py).
 CREDIT_STATUSES = Vocabulary(

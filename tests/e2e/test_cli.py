@@ -12,6 +12,7 @@ import urllib.request
 
 from sqlalchemy import func, select
 
+from app.calendar.statutory import statutory_holidays
 from app.extensions import db
 from app.models import ApiToken, Unit, User
 from app.services.staff.accounts import user_for_token
@@ -87,8 +88,14 @@ def test_serve_creates_the_database_and_answers(tmp_path):
 
 def test_calendar_load_and_show(app, runner, tmp_path):
     schedule = tmp_path / "2027.csv"
+    statutory = "".join(f"{d},holiday\n" for d in sorted(statutory_holidays(2027))
+                        if d != dt.date(2027, 1, 1))
     schedule.write_text("# notice\n2027-01-01,holiday,元旦\n2027-01-04,holiday\n"
                         "2027-01-09,workday,调休\n", encoding="utf-8")
+    refused = runner.invoke(args=["calendar", "load", "2027", str(schedule)])
+    assert refused.exit_code != 0 and "2027-10-01" in refused.output  # 国庆 missing
+    schedule.write_text("# notice\n2027-01-01,holiday,元旦\n2027-01-04,holiday\n"
+                        "2027-01-09,workday,调休\n" + statutory, encoding="utf-8")
     loaded = runner.invoke(args=["calendar", "load", "2027", str(schedule)])
     assert loaded.exit_code == 0, loaded.output
     shown = runner.invoke(args=["calendar", "show", "2027"])

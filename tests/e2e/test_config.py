@@ -68,6 +68,8 @@ REFUSED = [
                                                "统一社会信用代码 (check)"),
     ({"AUTHORITY_USCC": "11120110mb0000001p"}, "CREDITFLOW_AUTHORITY_USCC: write the code as "
                                                "11120110MB0000001P"),
+    ({"RESTORATION_BAR_BEFORE": "2023-01-01"}, "CREDITFLOW_RESTORATION_BAR_SOURCE: a "
+                                               "restoration bar needs its legal source"),
 ]
 
 

@@ -69,3 +69,44 @@ def test_a_stop_order_with_a_large_fine_cannot_be_called_minor(app, client) -> N
     assert "tier" in answer.get_json()["errors"]
     with app.app_context():
         assert row_counts() == before
+
+
+def test_the_public_page_reads_in_words_in_both_languages(app, client, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.services.disclosure.pipeline import run_disclosure
+
+    app.config["OUTBOX_DIR"] = str(tmp_path / "outbox")
+    with app.app_context():
+        officer = b.staff("officer")
+        code = b.unit(officer).uscc
+        b.penalty(officer, code, decided_on=b.today_local() - dt.timedelta(days=10),
+                  penalty_types=["fine", "suspension"], fine_amount="20000",
+                  violation_type="占用、堵塞、封闭疏散通道、安全出口")
+        run_disclosure("penalty")
+    chinese = client.get(f"/public/units/{code}").get_data(as_text=True)
+    assert "罚款、责令停产停业" in chinese and "20,000 元" in chinese
+    assert "占用、堵塞、封闭疏散通道、安全出口" in chinese
+    for exchange in ("行政相对人代码_1", "处罚类别", "（万元）", "2.000000", "2;4"):
+        assert exchange not in chinese
+    english = Session(app, lang="en").text(f"/public/units/{code}")
+    assert "Fine, Order to stop production or business" in english
+    assert "CNY 20,000" in english and "Type of violation" not in english
+    assert "Violation" in english and "罚款金额" not in english
+
+
+def test_staff_are_told_next_years_schedule_is_missing_and_a_wrong_one_is_refused(app) -> None:  # type: ignore[no-untyped-def]
+    from app.services.staff.holidays import missing_schedule
+
+    with app.app_context():
+        b.staff("admin", "zhao")
+        year = missing_schedule(b.today_local())
+    admin = Session(app, "zhao")
+    queue = admin.text("/staff/")
+    if year is None:  # before November, or next year is known
+        assert "data-schedule-missing" not in queue
+        return
+    assert f'data-schedule-missing="{year}"' in queue and "录入放假安排" in queue
+    before = admin.counts()
+    page = f"/staff/admin/calendar?year={year}"
+    refused = admin.submit(page, {"year": str(year), "schedule": f"{year}-01-01,holiday,元旦"})
+    assert refused.status_code == 422 and "法定节假日" in refused.get_data(as_text=True)
+    assert admin.counts() == before

@@ -63,11 +63,11 @@ def test_a_calendar_change_that_re_dates_deadlines_is_in_the_trail(ctx):
     admin = b.staff("admin")
     days = [holidays.ScheduleDay(dt.date(2027, 1, 1), "holiday"),
             holidays.ScheduleDay(dt.date(2027, 1, 9), "workday")]
-    holidays.set_year_schedule(2027, days, admin)
+    holidays.set_year_schedule(2027, b.with_statutory_days(2027, days), admin)
     event = db.session.scalars(select(AdminEvent).order_by(AdminEvent.seq.desc())).first()
     assert (event.action, event.subject, event.actor_id) == ("calendar_changed",
                                                              "calendar:2027", admin.id)
-    assert event.details["holidays"] == 1 and event.details["workdays"] == 1
+    assert event.details["holidays"] == 13 and event.details["workdays"] == 1  # 13 statutory
     assert set(event.details["re_dated"]) >= {"items"}
 
 

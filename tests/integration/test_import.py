@@ -133,12 +133,13 @@ def test_renamed_or_missing_columns_are_named(ctx):
     book = Workbook()
     sheet = book.active
     sheet.title = "单位"
-    sheet.append(["统一社会信用代码", "企业名称"])  # renamed: 单位名称
+    sheet.append(["统一社会信用代码", "单位名字"])  # 单位名称 misspelt
     sheet.append([code(1), "某公司"])
     out = io.BytesIO()
     book.save(out)
     report = importing.import_file(b.staff("officer"), out.getvalue(), "x.xlsx")
-    assert {(p.row, p.column) for p in report.problems} >= {(1, "单位名称"), (1, "企业名称")}
+    assert {(p.row, p.column) for p in report.problems} >= {(0, ""), (1, "单位名字")}
+    assert "单位名称" in str(report.problems[0].message)  # the required column it lacks
 
 
 def test_formulas_and_merged_cells_are_refused(ctx):

@@ -173,7 +173,8 @@ def test_the_deadline_counts_working_days_across_a_holiday(world):
     start = b.today_local()
     holidays = [start + dt.timedelta(days=n) for n in range(1, 4)
                 if (start + dt.timedelta(days=n)).year == start.year]
-    set_year_schedule(start.year, [ScheduleDay(d, "holiday", "测试假日") for d in holidays])
+    set_year_schedule(start.year, b.with_statutory_days(
+        start.year, [ScheduleDay(d, "holiday", "测试假日") for d in holidays]))
     forget_calendar()
     objection = file(world)
     day, left = start, 5  # five working days: no weekend, none of the holidays

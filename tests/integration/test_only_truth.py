@@ -118,3 +118,21 @@ def test_last_years_register_publishes_only_what_is_still_public(ctx) -> None:
         EnforcementRecord.document_no == n)) for n in ("罚-2023-1", "罚-2023-2"))
     assert _items(paid.id) == [] and len(_items(owed.id)) == 1
     assert db.session.scalar(select(func.count()).select_from(EnforcementRecord)) == 2
+
+
+def test_no_restoration_bar_unless_one_is_set_with_its_source(app, ctx) -> None:
+    from app.services.credit import listings, restoration
+
+    officer, supervisor = b.staff("officer"), b.staff("supervisor")
+    unit = b.unit(officer)
+    old = dt.date(2022, 6, 1)  # a 三停 before 2023: 527号 is not a bar of its own
+    order = b.penalty(officer, unit.uscc, penalty_types=["suspension"], fine_amount=None,
+                      decided_on=old)
+    listing = listings.propose_listing(officer, unit.uscc, "general", "拒不停业", [order.id],
+                                       "津东消信列字〔2022〕1号", old)
+    listings.approve_listing(supervisor, listing.id)
+    assert not restoration.restoration_steps(unit.uscc).barred
+    app.config.update(RESTORATION_BAR_BEFORE="2023-01-01",
+                      RESTORATION_BAR_SOURCE="《某省社会信用条例》第三十条")
+    barred = restoration.restoration_steps(unit.uscc).barred
+    assert barred and any("《某省社会信用条例》第三十条" in str(why) for why in barred)

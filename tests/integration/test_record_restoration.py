@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import DisclosureItem, EnforcementRecord
 from app.services.audit.unit_trail import unit_events, verify_chain
 from app.services.base.context import today
+from app.services.casework import records
 from app.services.credit import listings, record_restoration, restoration
 from app.services.credit.expiry import sweep_expired
 from app.services.credit.record_publicity import window
@@ -267,3 +268,26 @@ def last_payload(record_id: int) -> dict:
 
 def record_ids(uscc: str) -> set[int]:
     return {r["record_id"] for r in public.unit_page(uscc)["records"]}
+
+
+def test_a_stop_order_ends_early_only_after_a_passed_reinspection(people):
+    officer, supervisor, _ = people
+    u, rec = b.public_penalty(officer, days_ago=200, penalty_types=["suspension"],
+                              fine_amount=None)
+    uscc, unit_id, rec_id, decided = u.uscc, u.id, rec.id, rec.decided_on
+    steps = record_restoration.steps_of(rec_id, UNIT, unit_id)
+    assert [(s.key, s.done) for s in steps.steps if s.key == "reinspection_passed"] == [
+        ("reinspection_passed", False)]
+    request = record_restoration.file_record_request(UNIT, rec_id, True, unit_id=unit_id)
+    b.inspection(officer, uscc, decided_on=decided - dt.timedelta(days=3), hazards_found=0,
+                 hazards_rectified=0)  # before the order: not its re-inspection
+    failed = b.inspection(officer, uscc, decided_on=decided + dt.timedelta(days=20),
+                          hazards_found=2, hazards_rectified=1)  # found it not put right
+    error = refused(restoration.approve_request, supervisor, request.id)
+    assert [x["code"] for x in error.extra["unmet"]] == ["reinspection_not_passed"]
+    records.record_rectification(officer, failed.id, decided + dt.timedelta(days=30), 1)
+    restoration.approve_request(supervisor, request.id)
+    assert state(rec_id) == "ended_early"
+    fined = b.penalty(officer, uscc, decided_on=today() - dt.timedelta(days=150))
+    assert "reinspection_passed" not in {
+        s.key for s in record_restoration.steps_of(fined.id, UNIT, unit_id).steps}

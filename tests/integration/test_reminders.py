@@ -173,6 +173,7 @@ def test_a_refused_recipient_fails_alone(mail_app, smtp):
 def test_a_unit_barred_by_policy_is_never_told_it_may_apply(mail_app, smtp):
     officer, supervisor = b.staff("officer"), b.staff("supervisor")
     mail_app.config["RESTORATION_BAR_BEFORE"] = "2099-01-01"  # every stop order is barred
+    mail_app.config["RESTORATION_BAR_SOURCE"] = "《测试用政策》"
     u = b.unit(officer, contact_email="barred@example.cn")
     rec = b.penalty(officer, u.uscc, penalty_types=["suspension"], fine_amount=None)
     lst = listings.propose_listing(officer, u.uscc, "general", "拒不停业", [rec.id],

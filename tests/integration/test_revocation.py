@@ -102,7 +102,7 @@ def test_a_years_schedule_re_dates_every_queued_item(people, monkeypatch, ctx):
     provisional = item.due_by
     days = [ScheduleDay(dt.date(2027, 1, d), "holiday") for d in (1, 4, 5, 6, 7, 8)]
     days.append(ScheduleDay(dt.date(2027, 1, 9), "workday"))
-    counts = set_year_schedule(2027, days)
+    counts = set_year_schedule(2027, b.with_statutory_days(2027, days))
     assert counts["items"] >= 1
     db.session.refresh(item)
     assert not item.due_provisional and item.due_by > provisional

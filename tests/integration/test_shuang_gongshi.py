@@ -130,3 +130,88 @@ def test_a_natural_person_as_the_subject(officer):
     organisation = b.penalty(officer, code, penalty_types=["warning"], fine_amount=None,
                              decided_on=today() - dt.timedelta(days=30))
     assert payloads(organisation.id)[0]["证件号码"] == ""
+
+
+# The standard's columns, in order (DOMAIN.md, 双公示 fields): 30 for a penalty, 28 for a
+# licence. Written out here, not taken from the code, so a column lost or moved fails.
+PENALTY_COLUMNS = [
+    "行政相对人名称", "行政相对人类别", "行政相对人代码_1（统一社会信用代码）",
+    "行政相对人代码_2（工商注册号）", "行政相对人代码_3（组织机构代码）",
+    "行政相对人代码_4（税务登记号）", "行政相对人代码_5（事业单位证书号）",
+    "行政相对人代码_6（社会组织登记证号）", "法定代表人", "法定代表人证件类型",
+    "法定代表人证件号码",
+    "证件类型", "证件号码", "行政处罚决定书文号", "违法行为类型", "违法事实", "处罚依据",
+    "处罚类别", "处罚内容", "罚款金额（万元）", "没收违法所得、没收非法财物的金额（万元）",
+    "暂扣或吊销证照名称及编号", "处罚决定日期", "处罚有效期", "公示截止期", "处罚机关",
+    "处罚机关统一社会信用代码", "数据来源单位", "数据来源单位统一社会信用代码", "备注"]
+LICENCE_COLUMNS = [
+    *PENALTY_COLUMNS[:13], "行政许可决定文书名称", "行政许可决定文书号", "许可类别", "许可证书名称",
+    "许可编号", "许可内容", "许可决定日期", "有效期自", "有效期至", "许可机关",
+    "许可机关统一社会信用代码", "当前状态", "数据来源单位", "数据来源单位统一社会信用代码", "备注"]
+
+
+def licence(officer, uscc, **fields):
+    start = fields.pop("decided_on", today() - dt.timedelta(days=30))
+    return records.add_record(officer, uscc, {
+        "category": "licensing", "document_no": f"津东消许字〔{start.year}〕{start:%m%d}号",
+        "decided_on": start, "licence_type": "verification", "licence_no": "DLXF-1",
+        "valid_from": start, "facts": "公众聚集场所投入使用、营业前消防安全检查", **fields})
+
+
+def test_the_files_have_the_standards_columns_in_order(officer):
+    u = b.unit(officer)
+    rec = b.penalty(officer, u.uscc, decided_on=today() - dt.timedelta(days=10))
+    lic = licence(officer, u.uscc, valid_to=today() + dt.timedelta(days=300))
+    assert list(payloads(rec.id)[0]) == PENALTY_COLUMNS
+    assert list(payloads(lic.id)[0]) == LICENCE_COLUMNS
+    assert payloads(rec.id)[0]["行政相对人代码_2（工商注册号）"] == ""
+
+
+def test_the_violation_type_is_the_records_own(officer):
+    u = b.unit(officer)
+    named = b.penalty(officer, u.uscc, decided_on=today() - dt.timedelta(days=10),
+                      violation_type="占用、堵塞、封闭疏散通道、安全出口")
+    unnamed = b.penalty(officer, u.uscc, decided_on=today() - dt.timedelta(days=9),
+                        facts="埋压、圈占消火栓。经查，该单位于 2026 年堆放货物。")
+    assert payloads(named.id)[0]["违法行为类型"] == "占用、堵塞、封闭疏散通道、安全出口"
+    # without one: the facts' first sentence
+    assert payloads(unnamed.id)[0]["违法行为类型"] == "埋压、圈占消火栓"
+    with pytest.raises(ValidationFailed) as info:
+        b.penalty(officer, u.uscc, violation_type="长" * 201)
+    assert "violation_type" in info.value.errors
+
+
+def test_the_licence_decision_is_named_by_its_item_and_may_be_long_term(officer):
+    from app.publishers.fields import licence_document
+
+    u = b.unit(officer)
+    current = licence(officer, u.uscc)  # no end date: 长期
+    other = licence(officer, u.uscc, decided_on=today() - dt.timedelta(days=20),
+                    licence_item="other", certificate_name="某项许可证",
+                    valid_to=today() + dt.timedelta(days=10))
+    now = payloads(current.id)[0]
+    assert now["行政许可决定文书名称"] == "公众聚集场所投入使用、营业前消防安全检查意见书"
+    assert (now["有效期至"], now["当前状态"]) == ("2099-12-31", "有效")
+    assert current.valid_to is None  # nothing invented in the register
+    # before 消防法 (2021修正) the decision was the 合格证 (a register of old licences, exported)
+    assert licence_document({"decided_on": "2021-04-28"}).endswith("消防安全检查合格证")
+    assert payloads(other.id)[0]["行政许可决定文书名称"] == "某项许可证"
+    assert sweep_expired().licences_lapsed == []  # a long-term licence never lapses
+    with pytest.raises(ValidationFailed) as info:
+        licence(officer, u.uscc, licence_item="spaceport")
+    assert "licence_item" in info.value.errors
+
+
+def test_the_public_page_reads_in_words(officer):
+    from app.publishers.fields import plain
+
+    u = b.unit(officer)
+    rec = b.penalty(officer, u.uscc, decided_on=today() - dt.timedelta(days=10),
+                    penalty_types=["fine", "suspension"], fine_amount="20000")
+    fields = payloads(rec.id)[0]
+    assert (fields["处罚类别"], fields["罚款金额（万元）"]) == ("2;4", "2.000000")  # the exchange
+    lines = {p.label: p for p in plain(fields)}
+    assert lines["处罚种类"].words == ("罚款", "责令停产停业")
+    assert lines["罚款金额"].yuan == "20,000"
+    assert "行政相对人代码_1（统一社会信用代码）" not in lines and "统一社会信用代码" in lines
+    assert not any("（万元）" in label or "_" in label for label in lines)

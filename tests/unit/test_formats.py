@@ -150,3 +150,11 @@ def test_csv_cells_cannot_start_a_formula_while_the_json_lines_stay_exact(danger
     column = rows[0].index("检查结果")
     assert rows[1][column] == "'" + danger
     assert json.loads(formats.jsonl_line(it))["fields"]["检查结果"] == danger
+
+
+def test_every_published_column_reads_plainly():
+    from app.publishers.fields import FIELDS, NOT_SHOWN, PLAIN
+
+    for category in FIELDS:
+        unread = [c for c in FIELDS[category] if c not in PLAIN and c not in NOT_SHOWN]
+        assert not unread, f"{category}: give the public page a word for {unread}"

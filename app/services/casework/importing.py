@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -32,16 +33,22 @@ from app.models._types import utcnow
 from app.services.audit.unit_trail import append_events
 from app.services.base.context import authorize, setting, setting_decimal, setting_int, today
 from app.services.base.files import area
-from app.services.casework.record_rules import clean_record
+from app.services.casework.record_rules import clean_record, document_number
 from app.services.casework.sheets import (
+    HEADER_ROWS,
+    IGNORED,
     SHEETS,
     UNIT_CODE,
     UNIT_COLUMNS,
     Column,
     Formula,
+    SheetRows,
+    find_header,
     header_name,
     is_example,
-    read_file,
+    match_header,
+    named_sheet,
+    read_book,
     value_of,
 )
 from app.services.casework.writer import shown_on_platform, write_records
@@ -78,6 +85,9 @@ class Report:
     # publicity has already ended), by sheet; the template's example rows left out.
     unpublished: dict[str, int] = field(default_factory=dict)
     examples: list[Example] = field(default_factory=list)
+    # What the reader did that the clerk should know (nothing wrong): a sheet read as a
+    # template sheet, its header under title rows, hidden rows or sheets left out.
+    notes: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     imported: bool = False
@@ -86,6 +96,10 @@ class Report:
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(Problem(sheet, row, column, message))
+
+    def note(self, sheet: str, row: int, column: str, message: str) -> None:
+        if len(self.notes) < MAX_PROBLEMS:
+            self.notes.append(Problem(sheet, row, column, message))
 
     @property
     def ok(self) -> bool:
@@ -103,56 +117,101 @@ class Parsed:
 def check(data: bytes, filename: str) -> tuple[Report, Parsed]:
     """Read and check the whole file; nothing is written."""
     report, parsed = Report(), Parsed()
-    columns_of: dict[str, list[Column | None]] = {}
     seen_units: dict[str, int] = {}
     seen_docs: dict[tuple[str, str], tuple[str, int]] = {}
-    limit, count = setting_int("IMPORT_MAX_ROWS"), 0
+    limit, count, read = setting_int("IMPORT_MAX_ROWS"), 0, 0
     streets = set(setting("STREETS"))
     threshold = setting_decimal("DELIBERATION_FINE_THRESHOLD")
     minor_fines = setting("MINOR_FINE_LIMITS")
     day = today()  # one "today" for the whole file
-    for sheet, number, values in read_file(data, filename):
-        if sheet not in SHEETS:
-            continue  # notes, instructions: not data
-        if number == 1:
-            columns_of[sheet] = _map_header(sheet, values, report)
+    for book_sheet in read_book(data, filename):
+        found = _header(book_sheet, report)
+        if found is None:
             continue
-        if sheet not in columns_of or all(v in (None, "") for v in values):
-            continue
-        if is_example(columns_of[sheet], values):
-            report.examples.append(Example(sheet, number))
-            continue
-        count += 1
-        if count > limit:
-            raise ValidationFailed.on("file", N_("文件超过 %(n)s 行，请分成几个文件导入。",
-                                                 n=limit))
-        kind, _ = SHEETS[sheet]
-        report.rows[sheet] = report.rows.get(sheet, 0) + 1
-        row = _row(sheet, number, columns_of[sheet], values, report)
-        if row is None:
-            continue
-        if kind == "units":
-            _check_unit(sheet, number, row, streets, seen_units, report, parsed)
-        else:
-            _check_record(sheet, number, kind, row, day, (threshold, minor_fines), seen_docs,
-                          report, parsed)
-    if not columns_of:
+        sheet, columns, rows = found
+        read += 1
+        for number, values in rows:
+            if all(v in (None, "") for v in values):
+                continue
+            if number in book_sheet.hidden_rows:
+                report.note(sheet, number, "", N_("隐藏的行，未导入（如需导入请取消隐藏）。"))
+                continue
+            if is_example(columns, values):
+                report.examples.append(Example(sheet, number))
+                continue
+            count += 1
+            if count > limit:
+                raise ValidationFailed.on("file", N_("文件超过 %(n)s 行，请分成几个文件导入。",
+                                                     n=limit))
+            kind, _ = SHEETS[sheet]
+            report.rows[sheet] = report.rows.get(sheet, 0) + 1
+            row = _row(sheet, number, columns, values, report)
+            if row is None:
+                continue
+            if kind == "units":
+                _check_unit(sheet, number, row, streets, seen_units, report, parsed)
+            else:
+                _check_record(sheet, number, kind, row, day, (threshold, minor_fines),
+                              seen_docs, report, parsed)
+    if not read and not report.problem_count:
         raise ValidationFailed.on("file", N_("文件中没有模板中的表（单位、监督检查、行政处罚、"
-                                             "行政强制、行政许可）。"))
+                                             "行政强制、行政许可），也没有一张表的表头是模板的列名。"))
     _against_database(parsed, report, set(seen_units), day)
     return report, parsed
 
 
-def _map_header(sheet: str, header: list[Any], report: Report) -> list[Column | None]:
-    columns = {c.header: c for c in SHEETS[sheet][1]}
-    mapped = [columns.get(header_name(h)) for h in header]
-    for column in SHEETS[sheet][1]:
-        if column.required and column not in mapped:
-            report.add(sheet, 1, column.header, N_("缺少必填列（列名须与模板一致）。"))
+def _header(
+    book_sheet: SheetRows, report: Report
+) -> tuple[str, list[Column | None], Iterator[tuple[int, list[Any]]]] | None:
+    """A sheet of the file read as a template sheet: its header row found (title rows above
+    it are passed over) by the sheet's name or by its columns; the rest of its rows. A hidden
+    sheet, a sheet named as a template sheet without its header, or a sheet with data that
+    matches none is told in the report (the first two as problems); None: not read."""
+    name, named = book_sheet.name, named_sheet(book_sheet.name)
+    rows, first, first_values = book_sheet.rows, None, []
+    for number, values in rows:
+        if all(v in (None, "") for v in values):
+            continue
+        if first is None:
+            first, first_values = number, values
+        found = find_header(name, values)
+        if found is not None:
+            sheet, mapped = found
+            if book_sheet.hidden:
+                report.add(sheet, 0, "", N_("表“%(name)s”是隐藏的工作表：请取消隐藏后再导入，"
+                                            "或删除它。", name=name))
+                return None
+            _check_header(sheet, number, values, mapped, report)
+            if sheet != name or number > 1:
+                report.note(sheet, number, "", N_("表“%(name)s”按模板的“%(sheet)s”表读取，表头在"
+                                                  "第 %(row)s 行。", name=name, sheet=sheet,
+                                                  row=number))
+            return sheet, mapped, rows
+        if number >= (first or number) + HEADER_ROWS - 1:
+            break
+    if named is not None:
+        report.add(named, 0, "", N_("表“%(name)s”中找不到表头：须有模板的必填列 %(columns)s。",
+                                    name=name, columns="、".join(
+                                        c.header for c in SHEETS[named][1] if c.required)))
+        if first is not None:  # what its first row names that the template does not
+            _check_header(named, first, first_values,
+                          match_header(first_values, SHEETS[named][1]), report)
+    elif first is not None:
+        report.note(name, 0, "", N_("表“%(name)s”不是模板中的表，未导入。", name=name))
+    return None
+
+
+def _check_header(sheet: str, number: int, header: list[Any], mapped: list[Column | None],
+                  report: Report) -> None:
+    """A header's columns twice, or not the sheet's (a name the template does not have)."""
+    seen: set[str] = set()
     for h, m in zip(header, mapped, strict=False):
-        if m is None and header_name(h):
-            report.add(sheet, 1, header_name(h), N_("模板中没有这一列，请检查列名。"))
-    return mapped
+        if m is not None and m.field in seen:
+            report.add(sheet, number, header_name(h), N_("这一列与前面的列重复。"))
+        elif m is not None:
+            seen.add(m.field)
+        elif header_name(h) and header_name(h) not in IGNORED:
+            report.add(sheet, number, header_name(h), N_("模板中没有这一列，请检查列名。"))
 
 
 def _row(sheet: str, number: int, columns: list[Column | None], values: list[Any],
@@ -204,7 +263,7 @@ def _check_record(sheet: str, number: int, category: str, row: dict[str, Any],
                   report: Report, parsed: Parsed) -> None:
     code = row.pop("uscc")
     number_header = SHEETS[sheet][1][1].header
-    key = (category, str(row.get("document_no") or "").strip())
+    key = (category, document_number(str(row.get("document_no") or "")))
     if key in seen:  # the same decision twice in the file, whatever else is wrong with it
         report.add(sheet, number, number_header,
                    N_("文书编号与第 %(row)s 行重复。", row=seen[key][1]))

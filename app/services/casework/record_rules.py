@@ -8,6 +8,7 @@ deliberation a decision needs, a natural person's ID, a register's payment)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -129,6 +130,8 @@ def clean_record(data: dict[str, Any], today: dt.date,
     out: dict[str, Any] = {"category": category}
     for each in kind.fields:
         out[each.name] = _clean_field(each, data.get(each.name), errors)
+    if out.get("document_no"):
+        out["document_no"] = document_number(out["document_no"])
     for each in kind.fields:
         _check_required(each, out, errors)
     decided = out.get("decided_on")
@@ -148,6 +151,21 @@ def clean_record(data: dict[str, Any], today: dt.date,
     if errors:
         raise ValidationFailed(N_("记录内容有误，请按提示修改。"), dict(errors))
     return out
+
+
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)
+               if chr(code - 0xFEE0).isalnum()}
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_YEAR_BRACKETS = re.compile(r"[\[［(（【〔]\s*(\d{4})\s*[\]］)）】〕]")
+
+
+def document_number(text: str) -> str:
+    """A document number as it is kept, so that one decision is one number however it was
+    typed: full-width letters and digits as ASCII, zero-width characters and spaces removed,
+    the year in the brackets GB/T 9704-2012 gives a 发文字号 (六角括号 〔2023〕, whatever
+    were typed)."""
+    plain = "".join(text.translate(_FULL_WIDTH).translate(_INVISIBLE).split())
+    return _YEAR_BRACKETS.sub(r"〔\1〕", plain)
 
 
 def _with_choices(message: str, declared: Field) -> str:

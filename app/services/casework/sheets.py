@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
+from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from app import uscc as uscc_codes
 from app.errors import ValidationFailed
@@ -131,15 +133,36 @@ def _choices(column: Column) -> list[str]:
 
 # -- reading --------------------------------------------------------------------------------
 
-NOT_A_SPREADSHEET = N_("文件不是 Excel（.xlsx）或 CSV 表格。")
+NOT_A_SPREADSHEET = N_("文件不是 Excel（.xlsx）、OpenDocument（.ods）或 CSV 表格。")
 TOO_LARGE = N_("文件超过 %(mb)s MB，请分成几个文件导入。")
+OLD_EXCEL = N_("这是 Excel 97-2003 工作簿（.xls）：其中的公式无法与数值区分。请在 Excel 中“另存为”"
+               "Excel 工作簿（.xlsx）后再导入。")
+HEADER_ROWS = 10  # the header row is looked for among a sheet's first rows (title rows above)
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
 
 
-def read_file(data: bytes, filename: str) -> Iterator[tuple[str, int, list[Any]]]:
-    """Every row (sheet name, row number, values) of an xlsx or csv file, header first."""
+@dataclass
+class SheetRows:
+    """One sheet of a file: its name, whether it is hidden, its hidden rows (numbers) and
+    its rows (number, values), header first."""
+
+    name: str
+    rows: Iterator[tuple[int, list[Any]]]
+    hidden: bool = False
+    hidden_rows: frozenset[int] = frozenset()
+
+
+def read_book(data: bytes, filename: str) -> Iterator[SheetRows]:
+    """The sheets of an xlsx, ods or csv file. An .xls is refused by its name (its formulas
+    cannot be told from values); anything else is not a spreadsheet."""
     if len(data) > setting_int("IMPORT_MAX_BYTES"):
         raise ValidationFailed.on("file", N_(TOO_LARGE, mb=setting_int("IMPORT_MAX_BYTES")
                                              // (1024 * 1024)))
+    if data.startswith(_OLE2):
+        raise ValidationFailed.on("file", OLD_EXCEL)
+    if data[:4] == b"PK\x03\x04" and data[30:30 + len(_ODS)] == _ODS:
+        return _ods(data)
     if data[:4] == b"PK\x03\x04":
         return _xlsx(data)
     if filename.lower().endswith((".csv", ".txt")):
@@ -147,30 +170,79 @@ def read_file(data: bytes, filename: str) -> Iterator[tuple[str, int, list[Any]]
     raise ValidationFailed.on("file", NOT_A_SPREADSHEET)
 
 
-def _xlsx(data: bytes) -> Iterator[tuple[str, int, list[Any]]]:
+_HIDDEN_ROW = re.compile(rb"<row\b[^>]*?\bhidden=\"(?:1|true)\"[^>]*>")
+_ROW_NUMBER = re.compile(rb"\br=\"(\d+)\"")
+
+
+def _hidden_rows(xml: bytes) -> frozenset[int]:
+    """The numbers of the rows a worksheet's XML marks hidden."""
+    out = set()
+    for tag in _HIDDEN_ROW.finditer(xml):
+        number = _ROW_NUMBER.search(tag.group())
+        if number:
+            out.add(int(number.group(1)))
+    return frozenset(out)
+
+
+def _xlsx(data: bytes) -> Iterator[SheetRows]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        merged = any(b"<mergeCell " in archive.read(name) for name in archive.namelist()
-                     if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+        parts = {name: archive.read(name) for name in archive.namelist()
+                 if name.startswith("xl/worksheets/") and name.endswith(".xml")}
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ValidationFailed.on("file", NOT_A_SPREADSHEET) from exc
-    if merged:
+    if any(b"<mergeCell " in xml for xml in parts.values()):
         raise ValidationFailed.on("file", N_("表格中有合并的单元格，请取消合并后再导入。"))
 
-    def rows() -> Iterator[tuple[str, int, list[Any]]]:
+    def rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
+        # Values only (no cell objects): a formula comes back as its text, "=…".
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [Formula() if isinstance(v, str) and v.startswith("=") else v
+                           for v in row]
+
+    def sheets() -> Iterator[SheetRows]:
         for sheet in book.worksheets:
-            # Values only (no cell objects): a formula comes back as its text, "=…".
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield sheet.title, number, [
-                    Formula() if isinstance(v, str) and v.startswith("=") else v
-                    for v in row]
+            xml = parts.get(getattr(sheet, "_worksheet_path", ""), b"")
+            yield SheetRows(sheet.title, rows(sheet), sheet.sheet_state != "visible",
+                            _hidden_rows(xml))
         book.close()
 
-    return rows()
+    return sheets()
 
 
-def _csv(data: bytes) -> Iterator[tuple[str, int, list[Any]]]:
+_ODS_FORMULA = re.compile(rb"\btable:formula=")
+
+
+def _ods(data: bytes) -> Iterator[SheetRows]:
+    """An OpenDocument spreadsheet through python-calamine; formulas (``table:formula`` in
+    its content) and merged cells are refused as in an xlsx."""
+    try:
+        content = zipfile.ZipFile(io.BytesIO(data)).read("content.xml")
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        metadata = {m.name: m for m in book.sheets_metadata}
+        loaded = [(name, book.get_sheet_by_name(name)) for name in book.sheet_names]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, CalamineError) as exc:
+        raise ValidationFailed.on("file", NOT_A_SPREADSHEET) from exc
+    if _ODS_FORMULA.search(content):
+        raise ValidationFailed.on("file", N_("表格中有公式，请粘贴为数值后再导入。"))
+    if any(sheet.merged_cell_ranges for _, sheet in loaded):
+        raise ValidationFailed.on("file", N_("表格中有合并的单元格，请取消合并后再导入。"))
+
+    def rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
+        first = sheet.start[0] if sheet.start else 0  # rows above the used range: empty
+        for number, row in enumerate(sheet.iter_rows(), start=first + 1):
+            yield number, [None if v == "" else v for v in row]
+
+    def sheets() -> Iterator[SheetRows]:
+        for name, sheet in loaded:
+            shown = metadata[name].visible == SheetVisibleEnum.Visible if name in metadata else True
+            yield SheetRows(name, rows(sheet), not shown)
+
+    return sheets()
+
+
+def _csv(data: bytes) -> Iterator[SheetRows]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -182,17 +254,12 @@ def _csv(data: bytes) -> Iterator[tuple[str, int, list[Any]]]:
     if "\x00" in text:
         raise ValidationFailed.on("file", NOT_A_SPREADSHEET)
     reader = csv.reader(io.StringIO(text))
-    first = next(reader, None)
-    sheet = _sheet_of(first or [])
-    if sheet is None:
-        raise ValidationFailed.on("file", N_("CSV 的表头不是模板中任何一张表的列名。"))
 
-    def rows() -> Iterator[tuple[str, int, list[Any]]]:
-        yield sheet, 1, list(first or [])
-        for number, row in enumerate(reader, start=2):
-            yield sheet, number, list(row)
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        for number, row in enumerate(reader, start=1):
+            yield number, list(row)
 
-    return rows()
+    return iter([SheetRows("CSV", rows())])
 
 
 class Formula:
@@ -213,18 +280,94 @@ def is_example(columns: list[Column | None], values: list[Any]) -> bool:
     return False
 
 
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_SPACES = re.compile(r"\s+")
+_PARENTHESIS = re.compile(r"\([^)]*\)$")
+
+
+def plain_text(text: Any) -> str:
+    """Text as a comparison takes it: full-width forms folded (NFKC), zero-width characters
+    and spaces removed."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", str(text or "")).translate(_ZERO_WIDTH))
+
+
 def header_name(text: Any) -> str:
-    return re.sub(r"\s+", "", str(text or "")).rstrip("*")
+    """A column name as matched: plain text without the required mark (*, ＊) and 必填."""
+    return plain_text(text).replace("(必填)", "").strip("*")
 
 
-def _sheet_of(header: list[Any]) -> str | None:
-    """The template sheet whose required columns a CSV header has."""
-    names = {header_name(h) for h in header}
-    for sheet, (_, columns) in SHEETS.items():
-        if {c.header for c in columns if c.required} <= names:
-            if sheet == "单位" and "检查日期" in names:
-                continue
-            return sheet
+# Column names clerks' registers use for the template's columns, by field (matched as
+# header_name): the code as the 双公示 files and older registers name it, the unit's name,
+# a decision's number and date whatever the kind.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "uscc": ("社会信用代码", "信用代码", "统一代码", "统一社会信用代码证号", "行政相对人代码",
+             "行政相对人代码_1(统一社会信用代码)"),
+    "name": ("单位", "企业名称", "名称", "行政相对人名称"),
+    "document_no": ("文书号", "文号", "文书编号", "决定书文号"),
+    "decided_on": ("决定日期", "日期", "作出决定日期"),
+}
+# Columns a register has beside the data, read past without a word where they are not one of
+# the sheet's: a row number, and the unit's name on a records sheet.
+IGNORED = frozenset({"序号", "编号", "单位名称", *ALIASES["name"]})
+
+
+def column_index(columns: tuple[Column, ...]) -> dict[str, Column]:
+    """A sheet's columns by every name a header may give them: the template's header, the
+    same without its trailing unit in parentheses (罚款金额 for 罚款金额（元）) where that is
+    unambiguous, and the aliases."""
+    index = {header_name(c.header): c for c in columns}
+    short: dict[str, list[Column]] = {}
+    for c in columns:
+        bare = _PARENTHESIS.sub("", header_name(c.header))
+        short.setdefault(bare, []).append(c)
+    for bare, found in short.items():
+        if len(found) == 1:
+            index.setdefault(bare, found[0])
+    for c in columns:
+        for alias in ALIASES.get(c.field, ()):
+            index.setdefault(header_name(alias), c)
+    return index
+
+
+def match_header(values: list[Any], columns: tuple[Column, ...]) -> list[Column | None]:
+    """Each header cell's column (None: not one of the sheet's)."""
+    index = column_index(columns)
+    out: list[Column | None] = []
+    for value in values:
+        name = header_name(value)
+        out.append(index.get(name) or index.get(_PARENTHESIS.sub("", name)) if name else None)
+    return out
+
+
+def find_header(name: str, values: list[Any]) -> tuple[str, list[Column | None]] | None:
+    """Whether a row is a header, and of which template sheet: the sheet the name points to
+    (its official name, or a name that contains it: 行政处罚2023) when the row has that sheet's
+    required columns, else the sheet whose required columns it has and most of whose columns
+    it names."""
+    named = [sheet] if (sheet := named_sheet(name)) else []
+    best: tuple[int, str, list[Column | None]] | None = None
+    for sheet in named or list(SHEETS):
+        columns = SHEETS[sheet][1]
+        mapped = match_header(values, columns)
+        if not all(c in mapped for c in columns if c.required):
+            continue
+        score = sum(c is not None for c in mapped)
+        if named:
+            return sheet, mapped
+        if best is None or score > best[0]:
+            best = (score, sheet, mapped)
+    return (best[1], best[2]) if best else None
+
+
+def named_sheet(name: str) -> str | None:
+    """The template sheet a sheet's name points to: its official name, else the one whose
+    name it contains (行政处罚2023; 单位 last, as 单位 is in many names); None: it names none."""
+    plain = plain_text(name)
+    for candidates in ([s for s in SHEETS if s == plain],
+                       [s for s in SHEETS if s != UNIT_SHEET and s in plain],
+                       [s for s in SHEETS if s in plain]):
+        if candidates:
+            return candidates[0]
     return None
 
 
@@ -235,22 +378,19 @@ def value_of(column: Column, value: Any) -> Any:
     if value in (None, ""):
         return False if column.kind == "bool" else None
     if column.kind == "date":
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value).replace("/", "-"))
-        except ValueError:
-            raise ValueError(N_("日期格式应为 2023-03-01。")) from None
+        return _date(value)
     if column.kind == "int":
         if isinstance(value, float) and value.is_integer():
             return int(value)
+        if isinstance(value, str):
+            value = plain_text(value).replace(",", "")
         if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
             return int(value)
         raise ValueError(N_("应为非负整数。"))
-    if column.kind == "money":
-        return str(value)  # checked with the entry rules (two decimals at most)
+    if column.kind == "money":  # checked with the entry rules (two decimals at most)
+        if isinstance(value, str):
+            return _MONEY_NOISE.sub("", plain_text(value))
+        return str(value)
     if column.kind == "bool":
         if str(value) in YES:
             return True
@@ -274,6 +414,38 @@ def value_of(column: Column, value: Any) -> Any:
     if len(text) > 2000:
         raise ValueError(N_("内容过长。"))
     return text
+
+
+_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{4})(\d{2})(\d{2})")
+_MONEY_NOISE = re.compile(r"[,¥元]|^人民币")
+# Date serials of Excel's 1900 system (day 1 = 1900-01-01, with its phantom 1900-02-29): the
+# years a decision may have, 2000-2099.
+_EPOCH, _FIRST_SERIAL, _LAST_SERIAL = dt.date(1899, 12, 30), 36526, 73050
+BAD_DATE = N_("日期格式应为 2023-03-01（也可写作 2023/3/1、2023.3.1、2023年3月1日）。")
+
+
+def _date(value: Any) -> dt.date:
+    """A date cell: a date, a date serial, or text as 2023-05-06, 2023/5/6, 2023.5.6,
+    2023年5月6日 or 20230506 (full-width digits too)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer() and _FIRST_SERIAL <= value <= _LAST_SERIAL:
+            return _EPOCH + dt.timedelta(days=int(value))
+        raise ValueError(BAD_DATE)
+    text = plain_text(value)
+    if text.isdigit() and len(text) == 5:
+        return _date(int(text))
+    found = _DATE.fullmatch(text)
+    if found is None:
+        raise ValueError(BAD_DATE)
+    parts = [int(p) for p in found.groups() if p is not None]
+    try:
+        return dt.date(*parts)
+    except ValueError:
+        raise ValueError(BAD_DATE) from None
 
 
 def cell_value(column: Column, value: Any) -> Any:

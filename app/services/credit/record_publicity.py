@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -23,7 +23,7 @@ from app.services.audit.unit_trail import append_event
 from app.services.base import firing
 from app.services.base.context import today
 from app.services.disclosure.windows import window
-from app.workflows import application, publicity
+from app.workflows import application, publicity, vocabulary
 from app.workflows.facts import Actor, RecordFacts, RequestFacts
 from app.workflows.messages import render
 
@@ -54,12 +54,33 @@ def open_record_request(session: Session, record_id: int) -> RestorationRequest 
     return session.scalar(_OPEN_REQUEST, {"record_id": record_id})
 
 
+# The re-inspection a 三停 needs (消防法 第70条): the unit's latest active inspection on or
+# after the decision with no hazard left open.
+_REINSPECTION = (
+    select(EnforcementRecord.document_no)
+    .where(EnforcementRecord.unit_id == bindparam("unit_id"),
+           EnforcementRecord.category == "inspection", EnforcementRecord.status == "active",
+           EnforcementRecord.decided_on >= bindparam("since"),
+           func.coalesce(EnforcementRecord.hazards_found, 0)
+           <= func.coalesce(EnforcementRecord.hazards_rectified, 0))
+    .order_by(EnforcementRecord.decided_on.desc(), EnforcementRecord.id.desc()).limit(1)
+)
+
+
+def needs_reinspection(record: EnforcementRecord) -> bool:
+    """Whether the record orders a 三停 (lifted only after a passed re-inspection)."""
+    return bool(vocabulary.STOP_ORDERS & set(record.penalty_types or []))
+
+
 def record_facts(
     session: Session, record: EnforcementRecord, actor: Actor, **given: Any
 ) -> RecordFacts:
     """The guards' view of ``record`` today; ``given``: inputs of the action (reason, ...)."""
     span = window(record)
     request = open_record_request(session, record.id)
+    needed = needs_reinspection(record)
+    passed = session.scalar(_REINSPECTION, {"unit_id": record.unit_id,
+                                            "since": record.decided_on}) if needed else None
     # Published once its addition was delivered: the state already says so (``publish``).
     published = record.publicity_status not in (None, *publicity.MACHINE.sources("publish"))
     return RecordFacts(
@@ -67,7 +88,7 @@ def record_facts(
         min_until=span[0] if span else None, max_until=span[1] if span else None,
         fine_outstanding=record.fine_outstanding, revoked=record.status == "revoked",
         request=RequestFacts(request.id, request.filed_by, request.commitment_signed)
-        if request else None,
+        if request else None, reinspection_needed=needed, reinspection=passed,
         **given,
     )
 
@@ -148,6 +169,9 @@ def record_steps(
                    {"outstanding": str(facts.fine_outstanding)}),
         RecordStep("commitment_signed", bool(facts.request and facts.request.commitment_signed)),
     ]
+    if facts.reinspection_needed:
+        steps.insert(2, RecordStep("reinspection_passed", facts.reinspection is not None,
+                                   {"document_no": facts.reinspection}))
     return RecordSteps(
         record.id, record.document_no, record.decided_on, record.publicity_status,
         facts.min_until, facts.max_until, allowed and not unmet, steps,

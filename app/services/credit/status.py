@@ -88,20 +88,22 @@ def obligations(session: Session, unit_id: int, listing: Listing | None) -> Obli
     return Obligations(fine, int(row[1] or 0), int(row[2] or 0))
 
 
-# Stop-business orders (the 三停 as entered before they were told apart) and licence
-# revocations: 发改办财金〔2019〕527号 kept them published for 3 years without restoration.
+# What a bar set by an admin covers: stop-business orders (the 三停 as entered before they
+# were told apart) and licence revocations (the kinds 发改办财金〔2019〕527号 once kept
+# unrestorable; no bar applies unless RESTORATION_BAR_BEFORE and its source are set).
 UNRESTORABLE_BEFORE_CUTOFF = frozenset({"suspension", "stop_order", "licence_revocation"})
 
 
 def barred_by_cutoff(record: EnforcementRecord) -> str | None:
-    """Why policy bars restoring a decision: a stop-business order or licence revocation made
-    before ``RESTORATION_BAR_BEFORE`` (发改办财金〔2019〕527号 kept them unrestorable)."""
+    """Why a bar bars restoring a decision: a stop-business order or licence revocation made
+    before ``RESTORATION_BAR_BEFORE``, with the bar's source (``RESTORATION_BAR_SOURCE``)."""
     bar_before = setting_str("RESTORATION_BAR_BEFORE")
     if not bar_before:
         return None
     cutoff = dt.date.fromisoformat(str(bar_before))
     if record.decided_on < cutoff and UNRESTORABLE_BEFORE_CUTOFF & set(record.penalty_types or []):
-        return N_("%(day)s 前作出的责令停产停业或吊销许可决定不可修复", day=cutoff.isoformat())
+        return N_("依据%(source)s，%(day)s 前作出的责令停产停业或吊销许可决定不可修复",
+                  source=setting_str("RESTORATION_BAR_SOURCE"), day=cutoff.isoformat())
     return None
 
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, Table, bindparam, delete, extract, select, update
 from sqlalchemy.orm import Session
 
+from app.calendar.statutory import statutory_holidays
 from app.database import unit_of_work
 from app.errors import ValidationFailed
 from app.i18n import N_
@@ -56,6 +57,7 @@ def set_year_schedule(
         errors.append(N_("有日期重复列出。"))
     if not any(d.kind == "holiday" for d in days):
         errors.append(N_("正式安排中须有放假日期。"))
+    errors += statutory_gaps(year, days)
     if errors:
         raise ValidationFailed(N_("日程表有误。"), {"days": errors})
     with unit_of_work() as session:
@@ -69,6 +71,33 @@ def set_year_schedule(
             "workdays": sum(d.kind == "workday" for d in days), "re_dated": counts})
     forget_calendar()
     return counts
+
+
+# From this year on the statutory days are those of 《全国年节及纪念日放假办法》 as revised in
+# 2024 (国务院令第795号, in force 2025-01-01); earlier years come from the package.
+STATUTORY_SINCE = 2025
+
+
+def statutory_gaps(year: int, days: Iterable[ScheduleDay]) -> list[str]:
+    """Each statutory holiday of ``year`` the schedule would make a working day: one listed
+    as ``workday``, or a weekday not listed as ``holiday`` (放假办法 第二条: every statutory
+    day is a day off; 调休 only moves weekends)."""
+    if year < STATUTORY_SINCE:
+        return []
+    kinds = {d.day: d.kind for d in days}
+    return [N_("%(day)s 是法定节假日（《全国年节及纪念日放假办法》第二条），安排中须为休息日；"
+               "请核对国务院办公厅的通知。", day=day.isoformat())
+            for day in sorted(statutory_holidays(year))
+            if kinds.get(day) == "workday" or (day.weekday() < 5 and kinds.get(day) != "holiday")]
+
+
+def missing_schedule(on: dt.date) -> int | None:
+    """Next year, when from ``CALENDAR_WARN_FROM_MONTH`` its official schedule is neither
+    entered nor in the package (its deadlines would be provisional); else None."""
+    year = on.year + 1
+    if on.month < setting_int("CALENDAR_WARN_FROM_MONTH"):
+        return None
+    return year if calendar().source(year) == "provisional" else None
 
 
 def _firm_up_deadlines(session: Session) -> dict[str, int]:
@@ -129,9 +158,17 @@ def _recompute(
     return fixes
 
 
-def parse_schedule(text: str) -> list[ScheduleDay]:
-    """Lines of ``YYYY-MM-DD,holiday|workday[,name]``; blank lines and ``#`` comments skipped."""
+EXAMPLE_MARK = "# creditflow: example"  # the first line of docs/calendar/*.example.csv
+
+
+def parse_schedule(text: str, example: bool = False) -> list[ScheduleDay]:
+    """Lines of ``YYYY-MM-DD,holiday|workday[,name]``; blank lines and ``#`` comments skipped.
+    The documented example (its first line ``EXAMPLE_MARK``) is refused unless ``example``:
+    its dates are illustrative, never a year's schedule."""
     days = []
+    if not example and text.lstrip("\ufeff").startswith(EXAMPLE_MARK):
+        raise ValidationFailed.on("days", N_("这是格式示例文件，其中的日期不是正式安排；请按国务院"
+                                             "办公厅的通知填写该年的安排。"))
     for number, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):

@@ -22,6 +22,7 @@ from app.models.listings import RestorationRequest
 from app.models.units import CREDIT_STATUSES
 from app.services.base.context import calendar, today
 from app.services.disclosure.monitor import UNDELIVERED
+from app.services.staff.holidays import missing_schedule
 from app.workflows import application
 from app.workflows.vocabulary import OPEN_OBJECTIONS
 
@@ -41,6 +42,7 @@ class WorkQueue:
     totals: dict[str, int] = field(default_factory=dict)
     status_counts: dict[str, int] = field(default_factory=dict)
     horizon: dt.date | None = None
+    schedule_missing: int | None = None  # next year, while its official schedule is missing
 
 
 def _count(query: Any) -> int:
@@ -107,4 +109,5 @@ def work_queue() -> WorkQueue:
                 "due_items": _count(items)},
         status_counts=counts,
         horizon=horizon,
+        schedule_missing=missing_schedule(today()),
     )
