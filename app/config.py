@@ -33,7 +33,7 @@ from sqlalchemy.exc import ArgumentError
 from app import uscc
 from app.publishers import PUBLISHERS
 from app.storage import STORAGES
-from app.workflows.vocabulary import CATEGORIES, TIERS
+from app.workflows.vocabulary import CATEGORIES, DISCLOSURE_CATEGORIES, TIERS
 
 PREFIX = "CREDITFLOW"
 
@@ -158,13 +158,26 @@ class Settings(Schema):
     PUBLICITY_MONTHS = Table(
         TIERS.values, fields.List(fields.Integer(validate=NOT_NEGATIVE), validate=_months_pair),
         load_default={"minor": [0, 3], "general": [3, 12], "serious": [12, 36]})
+    # Which basis allows which listing level: a listing of a level needs at least one basis
+    # record of a kind listed here (a penalty by its publicity tier, or "coercive_measure").
+    # 过惩相当 (国办发〔2020〕49号 第(十一)项: the measure fits the seriousness of the act): a
+    # listing is never graver than the gravest decision it rests on; a serious listing needs a
+    # serious penalty. The law leaves the table to the authority: change it with its source.
+    LISTING_BASIS = Table(
+        TIERS.values, fields.List(fields.String(validate=validate.OneOf(
+            [*TIERS.values, "coercive_measure"])), validate=validate.Length(min=1)),
+        load_default={"minor": ["minor", "general", "serious", "coercive_measure"],
+                      "general": ["general", "serious", "coercive_measure"],
+                      "serious": ["serious"]})
     # Minor (轻微) penalties are not published in principle (Order No. 36); true publishes them,
     # for at most PUBLICITY_MONTHS["minor"][1] months.
     PUBLISH_MINOR_PENALTIES = fields.Boolean(load_default=False)
     # Disclosure deadlines in working days after the decision (国办发〔2018〕118号).
-    DISCLOSURE_WORKDAYS = Table(CATEGORIES.values, fields.Integer(validate=POSITIVE),
+    # A listing's own item: as a penalty decision, 7 working days (the listing is a decision
+    # on the same record; no rule at hand sets another).
+    DISCLOSURE_WORKDAYS = Table(DISCLOSURE_CATEGORIES.values, fields.Integer(validate=POSITIVE),
                                 load_default={"penalty": 7, "licensing": 7, "inspection": 20,
-                                              "coercive_measure": 20})
+                                              "coercive_measure": 20, "listing": 7})
     # Withdrawal or correction of a published decision: 3 working days from the revoking
     # decision (行政处罚法 2021 第48条 "三日内撤回"; 第85条: "三日" are working days).
     WITHDRAWAL_WORKDAYS = fields.Integer(load_default=3, validate=POSITIVE)
@@ -251,9 +264,10 @@ class Settings(Schema):
     BATCH_GIVE_UP_HOURS = fields.Integer(load_default=24, validate=POSITIVE)
     # Daily batch time per category (HH:MM, TIMEZONE); the urgent sweep runs every
     # URGENT_SWEEP_SECONDS; the expiry sweep at EXPIRY_SWEEP_AT.
-    DISCLOSURE_TIMES = Table(CATEGORIES.values, fields.String(validate=CLOCK),
+    DISCLOSURE_TIMES = Table(DISCLOSURE_CATEGORIES.values, fields.String(validate=CLOCK),
                              load_default={"penalty": "01:00", "licensing": "01:10",
-                                           "inspection": "01:20", "coercive_measure": "01:30"})
+                                           "inspection": "01:20", "coercive_measure": "01:30",
+                                           "listing": "01:40"})
     URGENT_SWEEP_SECONDS = fields.Integer(load_default=900, validate=POSITIVE)
     # How often the scheduler's leader looks for runs someone asked for ("run now").
     RUN_POLL_SECONDS = fields.Integer(load_default=5, validate=POSITIVE)

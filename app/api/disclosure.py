@@ -21,12 +21,12 @@ from app.api.auth import current_actor, staff_required
 from app.api.schemas import Strict, Text
 from app.errors import Unauthorized
 from app.models._types import utcnow
-from app.models.records import CATEGORIES
 from app.observability import REGISTRY
 from app.services.base.context import setting_str
 from app.services.disclosure import batches, monitor
 from app.services.disclosure.runs import ask_for_run, get_run
 from app.workflows import vocabulary
+from app.workflows.vocabulary import DISCLOSURE_CATEGORIES as CATEGORIES
 
 blp = Blueprint("disclosure", __name__, url_prefix="/api/v1/disclosure",
                 description="The disclosure pipeline")
@@ -59,9 +59,14 @@ class ItemOut(ma.Schema):
     id = f.Integer()
     category = Text()
     op = Text()
-    record_id = f.Integer()
-    seq = f.Integer(metadata={"description": "the record's sequence number: higher for every "
-                                             "later change of the record"})
+    record_id = f.Integer(allow_none=True, metadata={
+        "description": "the record it reports; null for a listing's own item (category "
+                       "listing)"})
+    listing_id = f.Integer(allow_none=True, metadata={
+        "description": "the listing (a listing's own item, or an older record item that "
+                       "carried one)"})
+    seq = f.Integer(metadata={"description": "the sequence number of its record (or listing): "
+                                             "higher for every later change of it"})
     unit_id = f.Integer()
     status = Text()
     rejection = Text(allow_none=True, metadata={"description": "why the platform refused it"})
@@ -258,7 +263,7 @@ def metrics() -> Response:
         objections.labels(category, status).set(count)
     late = Gauge("creditflow_objections_overdue", "Open objections past their deadline",
                  ["category"], registry=registry)
-    for category in (*CATEGORIES, "listing"):
+    for category in CATEGORIES:
         late.labels(category).set(0)
     for category, count in figures["objections_overdue"]:
         late.labels(category).set(count)

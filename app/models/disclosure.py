@@ -35,9 +35,11 @@ class DisclosureItem(db.Model):  # type: ignore[name-defined]
 
     __tablename__ = "disclosure_items"
     __table_args__ = (
-        CheckConstraint(
-            "category IN ('inspection','penalty','coercive_measure','licensing')", name="category"
-        ),
+        CheckConstraint(vocabulary.DISCLOSURE_CATEGORIES.sql_in("category"), name="category"),
+        # A record's item, or a listing's own (category listing, no record).
+        CheckConstraint(f"(category = '{vocabulary.LISTING}') = (record_id IS NULL)",
+                        name="subject"),
+        CheckConstraint("record_id IS NOT NULL OR listing_id IS NOT NULL", name="listing"),
         CheckConstraint(vocabulary.DISCLOSURE_OPS.sql_in("op"), name="op"),
         CheckConstraint(vocabulary.ITEM_STATUSES.sql_in("status"), name="status"),
         Index("ix_disclosure_items_status_category_id", "status", "category", "id"),
@@ -49,12 +51,14 @@ class DisclosureItem(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     category: Mapped[str] = mapped_column(String(20))
     op: Mapped[str] = mapped_column(String(10))
-    record_id: Mapped[int] = mapped_column(ForeignKey("enforcement_records.id"), index=True)
-    # The record's sequence number: higher for every later change of the same record (a
-    # receiver applies an item only above the seq it holds; outbox.next_seq).
+    # The record it reports (None: a listing's own item, ``listing_id``).
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("enforcement_records.id"),
+                                                  index=True)
+    # The sequence number of its record (or listing): higher for every later change of the
+    # same one (a receiver applies an item only above the seq it holds; outbox.next_seq).
     seq: Mapped[int] = mapped_column(BigInteger)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
-    listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id"))
+    listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id"), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     due_by: Mapped[dt.date] = mapped_column(Date)
     # How ``due_by`` was counted: working days after a date; provisional while the calendar
@@ -79,9 +83,7 @@ class DisclosureBatch(db.Model):  # type: ignore[name-defined]
 
     __tablename__ = "disclosure_batches"
     __table_args__ = (
-        CheckConstraint(
-            "category IN ('inspection','penalty','coercive_measure','licensing')", name="category"
-        ),
+        CheckConstraint(vocabulary.DISCLOSURE_CATEGORIES.sql_in("category"), name="category"),
         CheckConstraint(vocabulary.BATCH_STATUSES.sql_in("status"), name="status"),
         Index("ix_disclosure_batches_status_next_attempt_at", "status", "next_attempt_at"),
     )
@@ -168,9 +170,8 @@ class RunRequest(db.Model):  # type: ignore[name-defined]
     __tablename__ = "run_requests"
     __table_args__ = (
         CheckConstraint(vocabulary.RUN_STATUSES.sql_in("status"), name="status"),
-        CheckConstraint("category IS NULL OR category IN "
-                        "('inspection','penalty','coercive_measure','licensing')",
-                        name="category"),
+        CheckConstraint("category IS NULL OR "
+                        + vocabulary.DISCLOSURE_CATEGORIES.sql_in("category"), name="category"),
         Index("ix_run_requests_status", "status"),
     )
 

@@ -17,11 +17,13 @@ from app.i18n import N_
 from app.workflows import record_kinds
 from app.workflows.record_kinds import Field
 from app.workflows.vocabulary import (
+    DISCLOSURE_CATEGORIES,
     ID_TYPES,
     LICENCE_DOCUMENT_OTHER,
     LICENCE_DOCUMENTS,
     LICENCE_DOCUMENTS_BEFORE,
     LICENCE_TYPES,
+    LISTING,
     LONG_TERM_UNTIL,
     PENALTY_CLASSES,
     PENALTY_TYPES,
@@ -41,18 +43,29 @@ SOURCE = ["数据来源单位", "数据来源单位统一社会信用代码", "�
 
 
 
+# A listing's own columns (失信名单): no national standard at hand, so in the style of the
+# 双公示 files (docs/disclosure.md): the list, the level, the decision, its reasons and basis,
+# its window and state, and the deciding authority.
+LISTING_COLUMNS = ["失信名单名称", "失信等级", "列入决定文书号", "列入事由", "列入依据", "列入日期",
+                   "公示截止期", "移出日期", "当前状态", "认定机关", "认定机关统一社会信用代码"]
+LISTING_NAME = "消防安全领域失信名单"
+
+
 class _FieldSets(Mapping[str, list[str]]):
     """Each category's published columns: the subject's, the kind's (as declared in
-    ``app/workflows/record_kinds.py``, in the standard's order) and the source's."""
+    ``app/workflows/record_kinds.py``, in the standard's order; a listing's LISTING_COLUMNS)
+    and the source's."""
 
     def __getitem__(self, category: str) -> list[str]:
+        if category == LISTING:
+            return SUBJECT + LISTING_COLUMNS + SOURCE
         return SUBJECT + list(record_kinds.kind(category).published_columns) + SOURCE
 
     def __iter__(self) -> Iterator[str]:
-        return iter(record_kinds.KINDS)
+        return iter(DISCLOSURE_CATEGORIES)
 
     def __len__(self) -> int:
-        return len(record_kinds.KINDS)
+        return len(DISCLOSURE_CATEGORIES)
 
 
 FIELDS: Mapping[str, list[str]] = _FieldSets()
@@ -125,8 +138,27 @@ _LISTING_ENDED = {"restored": "已信用修复，移出失信名单", "expired":
                   "revoked": "失信名单已撤销"}
 
 
+EXTENDED_LISTING = "名单最长公示期已届满，义务尚未履行完毕，继续公示至履行完毕"
+
+
+def _listing_remark(p: dict[str, Any]) -> str:
+    """A listing item's 备注: why it left the list, or that it stays past its maximum."""
+    status = p.get("status")
+    if status == "revoked":
+        why = mask(p.get("end_reason"))
+        return f"失信名单已撤销：{why}" if why else "失信名单已撤销"
+    if status in _LISTING_ENDED:
+        return _LISTING_ENDED[status]
+    parts = [EXTENDED_LISTING] if p.get("extended") else []
+    if p.get("objection") and p.get("op") != "withdraw":
+        parts.insert(0, UNDER_OBJECTION)
+    return "；".join(parts)
+
+
 def _remark(p: dict[str, Any]) -> str:
-    op, listing = p.get("op"), p.get("listing")
+    op = p.get("op")
+    if p.get("category") == LISTING:
+        return _listing_remark(p)
     if p.get("note"):
         marked = p.get("objection") and op != "withdraw"
         return f"{UNDER_OBJECTION}；{mask(p['note'])}" if marked else mask(p["note"])
@@ -138,13 +170,6 @@ def _remark(p: dict[str, Any]) -> str:
             return "信用修复，提前终止公示"
         return "公示期满，终止公示"
     parts = []
-    if listing and listing.get("status") == "active":
-        level = TIERS.zh(listing["level"])
-        parts.append(f"列入消防安全{level}失信单位名单（{listing['document_no']}）")
-        if listing.get("extended"):
-            parts.append("名单最长公示期已届满，义务尚未履行完毕，继续公示至履行完毕")
-    elif listing:
-        parts.append(_LISTING_ENDED.get(listing.get("status", ""), "失信名单已撤销"))
     if p.get("extended"):
         parts.append("最长公示期已届满，罚款尚未缴清，继续公示至缴清")
     if p.get("objection") and op != "withdraw":
@@ -236,11 +261,23 @@ def _coercive(_p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
     return {"实施机关": a["name"], "实施机关统一社会信用代码": a["uscc"]}
 
 
+def _listing(p: dict[str, Any], a: dict[str, str]) -> dict[str, str]:
+    ended = p.get("status") != "active"
+    return {
+        "失信名单名称": LISTING_NAME, "失信等级": TIERS.zh(p["level"]),
+        "列入决定文书号": p["document_no"], "列入事由": mask(p.get("reason")),
+        "列入依据": "；".join(p.get("basis") or []), "列入日期": p["decided_on"],
+        "公示截止期": p.get("publicity_until") or "", "移出日期": p.get("ended_on") or "",
+        "当前状态": "已移出" if ended else "列入", "认定机关": a["name"],
+        "认定机关统一社会信用代码": a["uscc"],
+    }
+
+
 # The columns the publisher computes (from several fields, the authority, the item's date);
 # the columns a field feeds as it is are written by ``_declared``.
 _COMPUTED: dict[str, Callable[[dict[str, Any], dict[str, str]], dict[str, str]]] = {
     "penalty": _penalty, "licensing": _licensing, "inspection": _inspection,
-    "coercive_measure": _coercive,
+    "coercive_measure": _coercive, LISTING: _listing,
 }
 
 
@@ -261,6 +298,8 @@ def _as_published(declared: Field, value: Any) -> str:
 
 
 def _declared(category: str, p: dict[str, Any]) -> dict[str, str]:
+    if category not in record_kinds.KINDS:
+        return {}
     return {f.published: _as_published(f, p.get(f.name))
             for f in record_kinds.kind(category).fields if f.published}
 
@@ -305,11 +344,16 @@ PLAIN: dict[str, tuple[str, str]] = {
     "实施依据": (N_("实施依据"), TEXT_), "决定日期": (N_("决定日期"), TEXT_),
     "措施开始日期": (N_("措施开始日期"), TEXT_), "措施解除日期": (N_("措施解除日期"), TEXT_),
     "实施机关": (N_("实施机关"), TEXT_), "数据来源单位": (N_("数据来源单位"), TEXT_),
+    "失信名单名称": (N_("名单"), TEXT_), "失信等级": (N_("失信等级"), WORD),
+    "列入决定文书号": (N_("决定书文号"), TEXT_), "列入事由": (N_("列入事由"), TEXT_),
+    "列入依据": (N_("列入依据"), TEXT_), "列入日期": (N_("列入日期"), TEXT_),
+    "移出日期": (N_("移出日期"), TEXT_), "认定机关": (N_("认定机关"), TEXT_),
     "备注": (N_("备注"), TEXT_),
 }
 NOT_SHOWN = frozenset({*SUBJECT_CODES[1:], "公示截止期", "处罚机关统一社会信用代码",
                        "许可机关统一社会信用代码", "检查机关统一社会信用代码",
                        "实施机关统一社会信用代码", "数据来源单位统一社会信用代码",
+                       "认定机关统一社会信用代码",
                        "法定代表人", "法定代表人证件类型", "法定代表人证件号码", "证件类型",
                        "证件号码"})
 
@@ -353,4 +397,4 @@ def plain(fields: Mapping[str, str]) -> list[Plain]:
 LONG_TERM = N_("长期")
 # The published words the page translates (行政相对人类别, 当前状态, 检查类别).
 PLAIN_WORDS = (N_("法人及非法人组织"), N_("个体工商户"), N_("自然人"), N_("有效"), N_("撤销"),
-               N_("过期"), N_("消防监督检查"))
+               N_("过期"), N_("消防监督检查"), N_("列入"), N_("已移出"))

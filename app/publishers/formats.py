@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.publishers.fields import FIELDS
+from app.workflows.vocabulary import LISTING
 
 # /2: every item carries its record's ``seq``; /3: the subject codes 行政相对人代码_2 … _6 in
 # their places (the penalty file has the standard's 30 columns, licensing 28)
@@ -36,15 +37,24 @@ class Item:
     id: int
     op: str
     category: str
-    record_id: int
+    record_id: int | None  # None: a listing's own item
     seq: int
     fields_json: str
+    listing_id: int | None = None
+
+    @property
+    def subject(self) -> int | None:
+        """The id a receiver keeps its ``seq`` by: the record's, or a listing item's listing."""
+        return self.listing_id if self.record_id is None else self.record_id
 
 
 def jsonl_line(item: Item) -> bytes:
-    """``{"op", "item_id", "record_id", "seq", "category", "fields"}`` on one line."""
+    """``{"op", "item_id", "record_id", "seq", "category", "fields"}`` on one line; a
+    listing's own item has ``"record_id": null`` and its ``listing_id``."""
+    subject = (f'"record_id":{item.record_id}' if item.record_id is not None
+               else f'"record_id":null,"listing_id":{item.listing_id}')
     return (
-        f'{{"op":"{item.op}","item_id":{item.id},"record_id":{item.record_id},'
+        f'{{"op":"{item.op}","item_id":{item.id},{subject},'
         f'"seq":{item.seq},"category":"{item.category}","fields":{item.fields_json}}}\n'
     ).encode()
 
@@ -84,14 +94,15 @@ def csv_lines(category: str, items: Iterable[Item]) -> Iterator[bytes]:
         buffer.truncate()
         return data
 
-    writer.writerow(["操作", "条目编号", "记录编号", "顺序号", *names])
+    subject = "名单编号" if category == LISTING else "记录编号"
+    writer.writerow(["操作", "条目编号", subject, "顺序号", *names])
     yield BOM.encode() + flush()
     first, loads, count = _FORMULA_FIRST, json.loads, 0
     for item in items:
         fields = loads(item.fields_json)
         values = [fields.get(n, "") for n in names]
         # Inline, not a function per cell: a million items have twenty million cells.
-        writer.writerow([item.op, item.id, item.record_id, item.seq, *(
+        writer.writerow([item.op, item.id, item.subject, item.seq, *(
             "'" + v if isinstance(v, str) and v[:1] in first else v for v in values)])
         count += 1
         if count == CHUNK:

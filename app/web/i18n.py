@@ -50,7 +50,7 @@ def _names(words: vocabulary.Vocabulary) -> dict[str, Any]:
 
 LABELS = {
     "status": _names(vocabulary.CREDIT_STATUSES),
-    "category": _names(vocabulary.CATEGORIES),
+    "category": _names(vocabulary.DISCLOSURE_CATEGORIES),
     "tier": _names(vocabulary.TIERS),
     "role": _names(vocabulary.ROLES),
     "actor_role": _names(vocabulary.ACTORS),

@@ -24,6 +24,7 @@ TRANSITIONS: tuple[Transition[CreditFacts], ...] = (
         (
             g.proposal_awaits_decision,
             g.basis_is_own_sanction,
+            g.level_fits_basis,
             g.decider_is_supervisor,
             g.approver_is_not_proposer,
         ),

@@ -20,6 +20,13 @@ class BasisRecord:
     unit_id: int
     category: str
     status: str = "active"
+    tier: str | None = None  # a penalty's publicity tier
+
+    @property
+    def grade(self) -> str:
+        """What it counts as for a listing's level (``LISTING_BASIS``): a penalty's tier, or
+        its category."""
+        return self.tier if self.category == "penalty" and self.tier else self.category
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,9 @@ class ListingFacts:
     min_until: dt.date
     max_until: dt.date
     basis: tuple[BasisRecord, ...] = ()
+    level: str = "general"
+    # The kinds of basis each level needs one of (LISTING_BASIS; empty: no rule).
+    allowed_basis: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ what is missing in words a person can act on (codes are stable; texts live in me
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -14,6 +14,7 @@ from app.workflows import policy, vocabulary
 from app.workflows.facts import (
     SANCTION_CATEGORIES,
     Actor,
+    BasisRecord,
     CreditFacts,
     ObjectionFacts,
     ProposalFacts,
@@ -68,6 +69,31 @@ def basis_is_own_sanction(f: CreditFacts) -> Unmet | None:
     if not basis or len(usable) != len(basis):
         return Unmet("basis_not_own_sanction")
     return None
+
+
+def level_fits(level: str, allowed: tuple[str, ...],
+               basis: Iterable[BasisRecord]) -> Unmet | None:
+    """Whether ``basis`` allows a listing of ``level``: one of its records is of a kind in
+    ``allowed`` (LISTING_BASIS; empty: no rule)."""
+    if not allowed or any(r.grade in allowed for r in basis):
+        return None
+
+    def zh(grade: str) -> str:
+        words = vocabulary.TIERS if grade in vocabulary.TIERS else vocabulary.CATEGORIES
+        return words.zh(grade)
+
+    return Unmet("level_exceeds_basis", {
+        "level": level, "level_zh": vocabulary.TIERS.zh(level),
+        "allowed": ", ".join(a.replace("_", " ") for a in allowed),
+        "allowed_zh": "、".join(zh(a) for a in allowed)})
+
+
+def level_fits_basis(f: CreditFacts) -> Unmet | None:
+    """A listing is no graver than its gravest basis (LISTING_BASIS; 国办发〔2020〕49号)."""
+    listing = f.listing
+    if listing is None:
+        return None
+    return level_fits(listing.level, listing.allowed_basis, listing.basis)
 
 
 def decider_is_supervisor(f: Decision) -> Unmet | None:

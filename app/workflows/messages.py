@@ -33,6 +33,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "没有待审核的列入失信名单建议。",
         "en": "There is no listing proposal awaiting a decision.",
     },
+    "level_exceeds_basis": {
+        "zh": "列入等级不能重于所依据的决定：“{level_zh}”失信须至少依据一项{allowed_zh}的决定"
+        "（过惩相当）。",
+        "en": "A listing cannot be graver than the decisions it rests on: a {level} listing "
+        "needs at least one basis decision of {allowed}.",
+    },
     "basis_not_own_sanction": {
         "zh": "列入依据必须是本单位有效的行政处罚或行政强制记录（至少一条）。",
         "en": "The basis must be at least one of the unit's own active penalty or "

@@ -77,6 +77,12 @@ CATEGORIES = Vocabulary(
     Term("licensing", N_("行政许可")),
 )
 
+# What is published: the four categories of record, and the dishonesty list (失信名单), whose
+# listings are items of their own (a listing stays on the platform whatever happens to the
+# records it rests on). Batches, runs and deadlines go by these.
+LISTING = "listing"
+DISCLOSURE_CATEGORIES = Vocabulary(*CATEGORIES.terms, Term(LISTING, N_("失信名单")))
+
 # The dishonesty level of a listing and the publicity tier of a penalty (Order No. 36).
 TIERS = Vocabulary(
     Term("minor", N_("轻微")), Term("general", N_("一般")), Term("serious", N_("严重"))

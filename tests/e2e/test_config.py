@@ -106,7 +106,7 @@ def test_values_are_typed_and_tables_merge_over_their_defaults(clean_env, tmp_pa
     assert cfg["SESSION_COOKIE_SECURE"] is True and cfg["SCHEDULER_IN_SERVE"] is False
     assert cfg["PUBLISH_MINOR_PENALTIES"] is False and cfg["SMTP_PORT"] == 587
     assert cfg["DISCLOSURE_WORKDAYS"] == {"penalty": 5, "licensing": 7, "inspection": 20,
-                                          "coercive_measure": 20}
+                                          "coercive_measure": 20, "listing": 7}
 
 
 def test_secrets_come_from_the_environment_with_postgresql(clean_env, tmp_path):

@@ -213,7 +213,13 @@ def test_admin_forms(app, desk):
     refused(root, "/staff/admin/calendar", {"year": "2027", "schedule": "2028-01-01,holiday"},
             "2028-01-01 不在 2027 年内")
     refused(root, "/staff/admin/calendar", {"year": "1999", "schedule": ""}, "此项必填")
+    refused(root, "/staff/admin/calendar",  # 春节 worked: a statutory day
+            {"year": "2027", "schedule": "2027-01-01,holiday,元旦\n2027-02-06,workday"},
+            "2027-02-06 是法定节假日")
+    from app.calendar.statutory import statutory_holidays
+
+    days = "".join(f"{d},holiday\n" for d in sorted(statutory_holidays(2027)))
     ok = root.submit("/staff/admin/calendar",
-                     {"year": "2027", "schedule": "2027-01-01,holiday,元旦\n2027-02-06,workday"})
+                     {"year": "2027", "schedule": days + "2027-02-20,workday,春节调休"})
     assert ok.status_code == 302
-    assert "2027-02-06" in root.text("/staff/admin/calendar?year=2027")
+    assert "2027-02-20" in root.text("/staff/admin/calendar?year=2027")

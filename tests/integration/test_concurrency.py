@@ -58,10 +58,10 @@ def test_two_supervisors_approve_the_same_request_at_once(app, round_):
         assert unit.credit_status == "restored"
         events = db.session.scalar(select(func.count()).select_from(AuditEvent))
         assert events == events_before + 1
-        # the listing's end is published once (the penalty keeps its own window)
+        # the listing's end is published once, as its own item (the penalty keeps its window)
         ended = db.session.scalars(select(DisclosureItem.payload).where(
-            DisclosureItem.unit_id == unit_id, DisclosureItem.op == "update")).all()
-        assert [p["备注"] for p in ended].count("已信用修复，移出失信名单") == 1
+            DisclosureItem.unit_id == unit_id, DisclosureItem.op == "withdraw")).all()
+        assert [p["备注"] for p in ended] == ["已信用修复，移出失信名单"]
 
 
 def test_a_writer_holding_an_old_row_loses_to_the_one_that_committed(app):

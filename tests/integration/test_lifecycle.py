@@ -49,9 +49,10 @@ def test_listing_and_restoration_write_one_event_per_transition(people):
         ("approve_restoration", "restoration_requested", "restored"),
     ]
     assert verify_chain(events) is None
-    # Leaving the list updates the penalty's entry (the listing ends); the penalty keeps its
-    # own window until its own restoration (Order 36), so nothing is withdrawn.
-    assert items_for(u.id) == [("penalty", "add"), ("penalty", "update"), ("penalty", "update")]
+    # The listing is an item of its own: added at the approval, withdrawn when the unit
+    # leaves the list; the penalty keeps its own window until its own restoration (Order 36),
+    # so nothing of it changes.
+    assert items_for(u.id) == [("penalty", "add"), ("listing", "add"), ("listing", "withdraw")]
     assert db.session.get(Listing, lst.id).status == "restored"
 
 
@@ -90,7 +91,7 @@ def test_expire_listing_needs_the_maximum_period_and_met_obligations(people):
     listings.expire_listing(system, u.uscc)
     db.session.refresh(u)
     assert u.credit_status == "restored"
-    assert items_for(u.id)[-1] == ("penalty", "update")  # the listing's end, not the penalty's
+    assert items_for(u.id)[-1] == ("listing", "withdraw")  # the listing's end, not the penalty's
 
 
 def test_revoke_listing_after_the_basis_is_revoked(people):
@@ -104,7 +105,7 @@ def test_revoke_listing_after_the_basis_is_revoked(people):
     db.session.refresh(u)
     assert u.credit_status == "normal"
     assert db.session.get(type(req), req.id).status == "closed"
-    assert items_for(u.id)[-1] == ("penalty", "withdraw")
+    assert items_for(u.id)[-2:] == [("penalty", "withdraw"), ("listing", "withdraw")]
 
 
 def test_approval_by_the_proposer_or_the_filer_is_refused(ctx):

@@ -189,18 +189,26 @@ def test_listing_objections_mark_the_listing_and_end_when_the_listing_ends(ctx, 
     ctx.config.update(OUTBOX_DIR=str(tmp_path / "outbox"))
     officer, supervisor, second = b.staff("officer"), b.staff("supervisor"), b.staff("supervisor")
     unit, record, listing = b.listed_unit(officer, supervisor)
-    unit_id, uscc, record_id = unit.id, unit.uscc, record.id
+    unit_id, uscc, record_id, listing_id = unit.id, unit.uscc, record.id, listing.id
     run_disclosure()
     objection = objections.file_objection(
         Actor(None, "张三", "public"), unit_id, "listing", None, "列入依据的处罚已缴清并整改",
         None, "张三", "13800000000", [], "public")
     page = public.unit_page(uscc)
     assert page["listing"]["objection"] is True
-    assert any(i.payload["备注"].startswith("异议处理中") for i in items_of(record_id))
+    own = db.session.scalars(select(DisclosureItem).where(
+        DisclosureItem.listing_id == listing_id, DisclosureItem.record_id.is_(None))
+        .order_by(DisclosureItem.id)).all()
+    assert [(i.op, i.payload["备注"]) for i in own] == [("add", ""), ("update", "异议处理中")]
+    assert not any(i.payload["备注"].startswith("异议处理中") for i in items_of(record_id))
     with pytest.raises(Conflict):  # a listing is not corrected: it is revoked
         objections.correct(second, objection.id, {"facts": "x"}, "更正")
     b.revoke_listing(second, supervisor, uscc)
     assert db.session.get_one(Objection, objection.id, populate_existing=True).status == "revoked"
+    last = db.session.scalars(select(DisclosureItem).where(
+        DisclosureItem.listing_id == listing_id, DisclosureItem.record_id.is_(None))
+        .order_by(DisclosureItem.id.desc())).first()
+    assert last.op == "withdraw" and last.payload["备注"].startswith("失信名单已撤销")
 
 
 def test_objections_of_items_that_ended_another_way_are_closed_daily(world):

@@ -136,3 +136,32 @@ def test_no_restoration_bar_unless_one_is_set_with_its_source(app, ctx) -> None:
                       RESTORATION_BAR_SOURCE="《某省社会信用条例》第三十条")
     barred = restoration.restoration_steps(unit.uscc).barred
     assert barred and any("《某省社会信用条例》第三十条" in str(why) for why in barred)
+
+
+def test_a_listing_is_never_graver_than_its_basis(app, ctx) -> None:
+    import pytest
+
+    from app.errors import InvalidTransition, ValidationFailed
+    from app.services.credit import listings
+
+    officer, supervisor = b.staff("officer"), b.staff("supervisor")
+    unit = b.unit(officer)
+    day = b.today_local() - dt.timedelta(days=20)
+    warning = b.penalty(officer, unit.uscc, decided_on=day, penalty_types=["warning"],
+                        fine_amount=None)  # a general-tier warning
+    with pytest.raises(ValidationFailed) as refused:  # serious on one warning
+        listings.propose_listing(officer, unit.uscc, "serious", "拒不改正", [warning.id],
+                                 "津东消信列字〔2026〕31号", day)
+    assert "过惩相当" in refused.value.errors["level"][0]
+    listing = listings.propose_listing(officer, unit.uscc, "general", "拒不改正", [warning.id],
+                                       "津东消信列字〔2026〕31号", day)
+    app.config["LISTING_BASIS"] = {**app.config["LISTING_BASIS"], "general": ["serious"]}
+    with pytest.raises(InvalidTransition) as unmet:  # the approval asks the same rule
+        listings.approve_listing(supervisor, listing.id)
+    assert [u["code"] for u in unmet.value.extra["unmet"]] == ["level_exceeds_basis"]
+    serious = b.penalty(officer, unit.uscc, decided_on=day, tier="serious",
+                        penalty_types=["fine"], fine_amount="300000",
+                        deliberation_ref="东消集议〔2026〕1号", deliberation_on=day)
+    fitting = listings.propose_listing(officer, unit.uscc, "serious", "拒不改正", [serious.id],
+                                       "津东消信列字〔2026〕32号", day)
+    assert fitting.level == "serious"

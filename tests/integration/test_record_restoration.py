@@ -77,8 +77,35 @@ def test_a_listing_never_moves_a_records_publicity_end(people):
     own_end = window(rec)[1]
     payloads = db.session.scalars(select(DisclosureItem.payload)
                                   .where(DisclosureItem.record_id == rec.id)).all()
-    assert [p["公示截止期"] for p in payloads] == [own_end.isoformat()] * 2  # add, listed
-    assert "失信单位名单" in payloads[-1]["备注"]
+    assert [p["公示截止期"] for p in payloads] == [own_end.isoformat()]  # its add, untouched
+    listed = listing_items(lst.id)
+    assert [(i.op, i.payload["公示截止期"], i.payload["失信等级"]) for i in listed] == [
+        ("add", lst.max_until.isoformat(), "一般")]  # the listing's own window, its own item
+
+
+def listing_items(listing_id: int) -> list[DisclosureItem]:
+    return list(db.session.scalars(select(DisclosureItem).where(
+        DisclosureItem.listing_id == listing_id, DisclosureItem.record_id.is_(None))
+        .order_by(DisclosureItem.id)))
+
+
+def test_a_basis_records_own_restoration_leaves_the_listing_on_the_platform(people):
+    officer, supervisor, other = people
+    u, rec, lst = b.listed_unit(officer, supervisor, days_ago=200)
+    unit_id, rec_id, lst_id, uscc = u.id, rec.id, lst.id, u.uscc
+    run_disclosure()  # the penalty and the listing are on the platform
+    b.pay_in_full(officer, db.session.get_one(EnforcementRecord, rec_id))
+    request = record_restoration.file_record_request(UNIT, rec_id, True, unit_id=unit_id)
+    restoration.approve_request(other, request.id)
+    assert state(rec_id) == "ended_early"
+    assert [i.op for i in listing_items(lst_id)] == ["add"]  # never withdrawn with its basis
+    run_disclosure()
+    lines = [json.loads(line) for path in sorted(outbox_dir().glob("*/*/items.jsonl"))
+             for line in path.read_text("utf-8").splitlines()]
+    mine = [(x["category"], x["op"]) for x in sorted(lines, key=lambda x: x["item_id"])
+            if x["record_id"] == rec_id or x.get("listing_id") == lst_id]
+    assert mine == [("penalty", "add"), ("listing", "add"), ("penalty", "withdraw")]
+    assert public.unit_page(uscc)["listed"] is True
 
 
 def test_the_unit_restores_one_penalty_while_another_stays_public(people):
@@ -211,19 +238,19 @@ def test_a_minor_penalty_is_not_published_unless_the_detachment_chooses_to(peopl
     assert window(shown)[1] == shown.decided_on + relativedelta(months=3)  # at most 3 months
 
 
-def test_a_listing_based_on_an_unpublished_minor_penalty_publishes_it(people):
+def test_a_listing_on_an_unpublished_minor_penalty_is_published_the_penalty_is_not(people):
     officer, supervisor, _ = people
     u = b.unit(officer)
     minor = b.penalty(officer, u.uscc, tier="minor", penalty_types=["warning"],
                       fine_amount=None, decided_on=today() - dt.timedelta(days=20))
-    lst = listings.propose_listing(officer, u.uscc, "general", "拒不改正", [minor.id],
+    lst = listings.propose_listing(officer, u.uscc, "minor", "拒不改正", [minor.id],
                                    "津东消信列字〔2026〕8001号", today() - dt.timedelta(days=10))
     listings.approve_listing(supervisor, lst.id)
-    items = db.session.scalars(select(DisclosureItem).where(
-        DisclosureItem.record_id == minor.id)).all()
-    assert [(i.op, i.listing_id) for i in items] == [("add", lst.id)]
-    assert "失信单位名单" in items[0].payload["备注"]
-    assert state(minor.id) == "awaiting"
+    assert db.session.scalars(select(DisclosureItem).where(
+        DisclosureItem.record_id == minor.id)).all() == []  # minor: not published (Order 36)
+    own = listing_items(lst.id)
+    assert [(i.op, i.payload["列入依据"]) for i in own] == [("add", minor.document_no)]
+    assert state(minor.id) is None
 
 
 def test_a_penalty_past_its_maximum_with_its_fine_unpaid_stays_public_and_says_why(people):
@@ -252,7 +279,10 @@ def test_a_listing_kept_past_its_maximum_says_so_on_the_platform_and_the_page(pe
     uscc, rec_id = u.uscc, rec.id
     result = sweep_expired()
     assert list(result.blocked) == [uscc]
-    assert "名单最长公示期已届满" in last_payload(rec_id)["备注"]
+    extended = listing_items(lst.id)[-1]
+    assert extended.op == "update" and "名单最长公示期已届满" in extended.payload["备注"]
+    assert extended.payload["公示截止期"] == ""  # kept until the obligations are met
+    assert "名单" not in last_payload(rec_id)["备注"]  # the record says only its own
     count = len(db.session.scalars(select(DisclosureItem.id)).all())
     sweep_expired()
     assert len(db.session.scalars(select(DisclosureItem.id)).all()) == count  # told once

@@ -97,6 +97,7 @@ def test_the_credit_work_is_counted(ctx, tmp_path):
     credit = found["credit"]
     assert credit["listed"] == 1 and credit["restored_listings"] == 1
     assert credit["median_days_to_decision"] is not None and credit["median_days_to_decision"] < 1
-    assert credit["withdrawals"] == 1 and credit["withdrawals_on_time"] == 1
+    # the revoked inspection's and the listing's own (the unit left the list)
+    assert credit["withdrawals"] == 2 and credit["withdrawals_on_time"] == 2
     assert credit["disclosed"] >= 3 and credit["disclosed_late"] >= 1  # the old penalty
     assert found["enforcement"]["hazards_found"] == 3  # the revoked inspection does not count

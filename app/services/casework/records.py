@@ -91,7 +91,7 @@ def disclosure_states(record_ids: list[int]) -> dict[int, str]:
         .where(DisclosureItem.record_id.in_(record_ids))
         .order_by(DisclosureItem.id)
     )
-    return {record_id: status for record_id, status in latest}
+    return {record_id: status for record_id, status in latest if record_id is not None}
 
 
 def _active(record: EnforcementRecord) -> None:

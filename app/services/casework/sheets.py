@@ -342,8 +342,9 @@ def match_header(values: list[Any], columns: tuple[Column, ...]) -> list[Column 
 def find_header(name: str, values: list[Any]) -> tuple[str, list[Column | None]] | None:
     """Whether a row is a header, and of which template sheet: the sheet the name points to
     (its official name, or a name that contains it: 行政处罚2023) when the row has that sheet's
-    required columns, else the sheet whose required columns it has and most of whose columns
-    it names."""
+    required columns, else the sheet whose required columns it has and all of whose other
+    cells are its columns (or ``IGNORED``), naming the most of them (an export's overview of
+    every kind is no one sheet, and is passed over)."""
     named = [sheet] if (sheet := named_sheet(name)) else []
     best: tuple[int, str, list[Column | None]] | None = None
     for sheet in named or list(SHEETS):
@@ -354,6 +355,9 @@ def find_header(name: str, values: list[Any]) -> tuple[str, list[Column | None]]
         score = sum(c is not None for c in mapped)
         if named:
             return sheet, mapped
+        if any(c is None and header_name(v) and header_name(v) not in IGNORED
+               for c, v in zip(mapped, values, strict=False)):
+            continue
         if best is None or score > best[0]:
             best = (score, sheet, mapped)
     return (best[1], best[2]) if best else None

@@ -13,7 +13,7 @@ from app.errors import InvalidTransition
 from app.extensions import db
 from app.models import EnforcementRecord, Listing, Unit
 from app.services.base.context import today
-from app.services.credit.listings import expire_listing, publish_basis
+from app.services.credit.listings import expire_listing, publish_listing
 from app.services.credit.record_publicity import record_facts, transition
 from app.services.disclosure import outbox
 from app.services.disclosure.windows import window, window_may_have_passed
@@ -126,5 +126,5 @@ def sweep_expired_listings() -> SweepResult:
                 listing.expiry_blocked_on, listing.expiry_blocked_reason = today(), exc.message
                 if first:  # the platform learns once that the listing stays public, and why
                     session.flush()
-                    publish_basis(session, "update", listing, today(), correction=True)
+                    publish_listing(session, "update", listing, today(), correction=True)
     return result

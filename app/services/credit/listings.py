@@ -25,23 +25,26 @@ from app.models import (
 from app.models.records import TIERS
 from app.services.audit.unit_trail import append_event
 from app.services.base import firing
-from app.services.base.context import authorize, today
+from app.services.base.context import authorize, setting, today
 from app.services.casework.record_rules import check_date, one_of
 from app.services.casework.units import get_unit
 from app.services.credit.requests import close_request
 from app.services.credit.status import active_listing, listing_facts, obligations, transition
 from app.services.disclosure import outbox
-from app.services.disclosure.windows import on_platform, tier_window
-from app.workflows import application, publicity, reversal
+from app.services.disclosure.windows import tier_window
+from app.workflows import application, reversal
 from app.workflows import listing as listing_machine
 from app.workflows.facts import (
     SANCTION_CATEGORIES,
     SYSTEM,
     Actor,
+    BasisRecord,
     CreditFacts,
     ProposalFacts,
     ReversalFacts,
 )
+from app.workflows.guards import level_fits
+from app.workflows.messages import render
 
 DECIDED = N_("该建议已有决定。")
 
@@ -75,6 +78,10 @@ def _check_proposal(
         errors["basis_record_ids"] = [N_("列入依据须为本单位有效的行政处罚或行政强制记录。")]
     elif any(r.decided_on > decided_on for r in found):
         errors["decided_on"] = [N_("列入决定日期不能早于所依据的决定。")]
+    elif level in TIERS and (unmet := level_fits(
+            level, tuple(setting("LISTING_BASIS")[level]),
+            [BasisRecord(r.id, r.unit_id, r.category, r.status, r.tier) for r in found])):
+        errors["level"] = [render(unmet)]
     if errors:
         raise ValidationFailed(N_("列入建议内容有误。"), errors)
     return ids
@@ -122,24 +129,13 @@ def get_listing(listing_id: int) -> Listing:
     return listing
 
 
-def publish_basis(
+def publish_listing(
     session: Session, op: str, listing: Listing, on: dt.date, correction: bool = False
 ) -> None:
-    """An item for each basis record still on the platform: active, and (a penalty) inside
-    its own publicity (not ended early, expired or withdrawn). A minor penalty that was not
-    published is published by the listing based on it (an ``add`` carrying the listing)."""
-    for basis in listing.basis:
-        record = basis.record
-        if record.status != "active":
-            continue
-        if not on_platform(record):
-            if op != "update" or listing.status != "active":
-                continue  # never published: nothing to update or end
-            record.publicity_status = publicity.initial_state(record.category, True)
-            session.flush()
-            outbox.enqueue(session, "add", record, on, listing, correction)
-        elif record.publicity_status is None or record.publicity_status in publicity.SHOWN:
-            outbox.enqueue(session, op, record, on, listing, correction)
+    """The listing's own item (category ``listing``): the platform keeps the listing for its
+    own window whatever happens to the records it rests on, each of which keeps its own
+    (Order No. 36); a basis record's restoration, expiry or revocation never touches it."""
+    outbox.enqueue_listing(session, op, listing, on, correction)
 
 
 def approve_listing(actor: Actor, listing_id: int, expected_version: int | None = None) -> Listing:
@@ -161,7 +157,7 @@ def approve_listing(actor: Actor, listing_id: int, expected_version: int | None 
         listing.status = listing_machine.fire(listing.status, "approve_listing",
                                               _proposal_facts(actor, listing))
         listing.decided_by, listing.decided_at = actor.id, dt.datetime.now(dt.UTC)
-        publish_basis(session, "update", listing, listing.decided_on)
+        publish_listing(session, "add", listing, listing.decided_on)
     return listing
 
 
@@ -195,13 +191,13 @@ def _proposal_facts(actor: Actor, listing: Listing, reason: str | None = None) -
 
 def end_listing(session: Session, listing: Listing, status: str, reason: str | None) -> None:
     """Close an active listing in ``status`` (restored, expired, revoked: the listing
-    machine's end states): its publicity ends (an update of each basis record still public,
-    within 3 working days, saying the unit left the list); each basis record keeps its own
-    window, which only its own restoration, expiry or revocation ends (Order No. 36)."""
+    machine's end states): its publicity ends (a withdrawal of its item within 3 working
+    days, saying why); each basis record keeps its own window, which only its own
+    restoration, expiry or revocation ends (Order No. 36)."""
     listing.status = listing_machine.fire(listing.status, listing_machine.ENDED_BY[status],
                                           _proposal_facts(SYSTEM, listing))
     listing.ended_on, listing.end_reason = today(), reason
-    publish_basis(session, "update", listing, today(), correction=True)
+    publish_listing(session, "withdraw", listing, today(), correction=True)
     _supersede_revocations(session, listing)
 
 

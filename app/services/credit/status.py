@@ -22,7 +22,7 @@ from app.i18n import N_
 from app.models import EnforcementRecord, FinePayment, Listing, Unit
 from app.services.audit.unit_trail import append_event
 from app.services.base import firing
-from app.services.base.context import setting_int, setting_str
+from app.services.base.context import setting, setting_int, setting_str
 from app.workflows import credit
 from app.workflows.facts import Actor, BasisRecord, CreditFacts, ListingFacts, Obligations
 from app.workflows.guards import Unmet
@@ -38,9 +38,12 @@ def listing_facts(listing: Listing) -> ListingFacts:
         min_until=listing.min_until,
         max_until=listing.max_until,
         basis=tuple(
-            BasisRecord(b.record.id, b.record.unit_id, b.record.category, b.record.status)
+            BasisRecord(b.record.id, b.record.unit_id, b.record.category, b.record.status,
+                        b.record.tier)
             for b in listing.basis
         ),
+        level=listing.level,
+        allowed_basis=tuple(setting("LISTING_BASIS").get(listing.level, ())),
     )
 
 

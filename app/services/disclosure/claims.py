@@ -16,7 +16,19 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, column, exists, func, select, text, update
+from sqlalchemy import (
+    Text,
+    and_,
+    bindparam,
+    cast,
+    column,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from app.database import unit_of_work
@@ -38,10 +50,10 @@ RECORDS = EnforcementRecord.__table__
 STREAM_CHUNK = 2000
 
 # One statement claims the rows and returns them (SQLite >= 3.35 and PostgreSQL: RETURNING).
-_RETURNING = " RETURNING id, op, category, record_id, seq, payload"
+_RETURNING = " RETURNING id, op, category, record_id, seq, payload, listing_id"
 # The payload as the text it was stored as (not decoded): it is the line's "fields".
 _COLUMNS = (ITEMS.c.id, ITEMS.c.op, ITEMS.c.category, ITEMS.c.record_id, ITEMS.c.seq,
-            column("payload", Text))
+            column("payload", Text), ITEMS.c.listing_id)
 _CLAIM_PG = text(
     "UPDATE disclosure_items SET status = 'claimed', batch_id = :batch "
     "WHERE id IN (SELECT id FROM disclosure_items WHERE status = 'pending' "
@@ -72,6 +84,7 @@ def stream_items(batch_id: str) -> Iterator[Item]:
             ITEMS.c.record_id,
             ITEMS.c.seq,
             cast(ITEMS.c.payload, Text).label("payload"),
+            ITEMS.c.listing_id,
         )
         .where(ITEMS.c.batch_id == batch_id, ITEMS.c.status != "superseded")
         .order_by(ITEMS.c.id)
@@ -80,7 +93,8 @@ def stream_items(batch_id: str) -> Iterator[Item]:
     while True:
         rows = db.session.execute(query.where(ITEMS.c.id > last)).all()
         for row in rows:
-            yield Item(row.id, row.op, row.category, row.record_id, row.seq, row.payload)
+            yield Item(row.id, row.op, row.category, row.record_id, row.seq, row.payload,
+                       row.listing_id)
         if len(rows) < STREAM_CHUNK:
             return
         last = rows[-1].id
@@ -203,8 +217,11 @@ def drop_superseded(batch_id: str, token: str) -> tuple[int, bool]:
     batch with nothing left is ``superseded`` (its attempt says so). Returns how many were
     left out and whether anything remains to send."""
     newer = ITEMS.alias("newer")
+    same = or_(newer.c.record_id == ITEMS.c.record_id,  # the same record, or the same
+               and_(ITEMS.c.record_id.is_(None), newer.c.record_id.is_(None),  # listing's own
+                    newer.c.listing_id == ITEMS.c.listing_id))
     overtaken = exists(select(newer.c.id).where(
-        newer.c.record_id == ITEMS.c.record_id, newer.c.seq > ITEMS.c.seq,
+        same, newer.c.seq > ITEMS.c.seq,
         newer.c.status == "delivered", newer.c.batch_id != batch_id))
     with unit_of_work() as session:
         if session.scalar(select(BATCHES.c.id).where(_held(batch_id, token))) is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, text
+from sqlalchemy import and_, exists, false, or_, select, text
 from sqlalchemy.orm import Session
 
 from app.models import Objection
@@ -32,10 +32,9 @@ def marked(target: Any) -> Any:
     return exists().where(_OPEN_MARKED, target)
 
 
-def under_objection(session: Session, record_id: int, listing_id: int | None) -> bool:
-    """Whether a disclosure item of the record (carrying ``listing_id``) is marked: the record
-    or the listing it carries is under an open, marked objection."""
-    target = Objection.record_id == record_id
-    if listing_id is not None:
-        target = or_(target, Objection.listing_id == listing_id)
+def under_objection(session: Session, record_id: int | None, listing_id: int | None) -> bool:
+    """Whether a disclosure item of the record, or of the listing, is marked: under an open,
+    marked objection."""
+    target = or_(Objection.record_id == record_id if record_id is not None else false(),
+                 Objection.listing_id == listing_id if listing_id is not None else false())
     return session.scalar(select(Objection.id).where(_OPEN_MARKED, target).limit(1)) is not None

@@ -19,6 +19,7 @@ from app.services.base.context import calendar, setting, setting_int, setting_st
 from app.services.disclosure.objection_marks import under_objection
 from app.services.disclosure.windows import window_of
 from app.workflows import record_kinds
+from app.workflows.vocabulary import LISTING
 
 # What an item snapshots besides the fields its kind declares (record_kinds).
 BOOKKEEPING = ("status", "publicity_status", "revoked_reason", "revoked_on")
@@ -42,12 +43,13 @@ def clock_seq() -> int:
     return time.time_ns() // 1000
 
 
-def next_seq(record_id: int) -> ColumnElement[int]:
-    """The sequence number of a record's next item, in the statement that inserts it: above
-    the record's last (changes of one record are serialised by the row locks of the change)
-    and never below the clock (``clock_seq``)."""
-    after = func.coalesce(select(func.max(ITEMS.c.seq)).where(ITEMS.c.record_id == record_id)
-                          .scalar_subquery(), 0) + 1
+def next_seq(record_id: int | None, listing_id: int | None = None) -> ColumnElement[int]:
+    """The sequence number of a record's (or, ``record_id`` None, a listing's own) next item,
+    in the statement that inserts it: above its last (changes of one record or listing are
+    serialised by the row locks of the change) and never below the clock (``clock_seq``)."""
+    same = (ITEMS.c.record_id == record_id if record_id is not None
+            else (ITEMS.c.listing_id == listing_id) & ITEMS.c.record_id.is_(None))
+    after = func.coalesce(select(func.max(ITEMS.c.seq)).where(same).scalar_subquery(), 0) + 1
     floor = literal(clock_seq())
     return case((after > floor, after), else_=floor)
 
@@ -63,17 +65,18 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def snapshot(record: EnforcementRecord, listing: Listing | None = None,
-             as_of: dt.date | None = None, objection: bool | None = None) -> dict[str, Any]:
-    """The public fields of a record (and of the listing based on it) at this moment
-    (``as_of``: today, given once by a caller that snapshots many records; ``objection``:
-    whether it is under objection, given by a caller that knows, else read)."""
+def snapshot(record: EnforcementRecord, as_of: dt.date | None = None,
+             objection: bool | None = None) -> dict[str, Any]:
+    """The public fields of a record at this moment (``as_of``: today, given once by a caller
+    that snapshots many records; ``objection``: whether it is under objection, given by a
+    caller that knows, else read). A listing based on it is an item of its own
+    (``listing_snapshot``)."""
     values = {name: getattr(record, name) for name in snapshot_columns()}
     values.update(id=record.id, category=record.category,
                   publicity_blocked_on=record.publicity_blocked_on)
     if objection is None:
-        objection = under_objection(db.session(), record.id, listing.id if listing else None)
-    return snapshot_of(values, record.unit, listing, as_of, objection)
+        objection = under_objection(db.session(), record.id, None)
+    return snapshot_of(values, record.unit, as_of, objection)
 
 
 def authority() -> dict[str, str]:
@@ -81,8 +84,14 @@ def authority() -> dict[str, str]:
     return {"name": setting_str("AUTHORITY_NAME"), "uscc": setting_str("AUTHORITY_USCC")}
 
 
-def snapshot_of(values: Mapping[str, Any], unit: Any, listing: Listing | None,
-                as_of: dt.date | None, objection: bool,
+def _subject(unit: Any) -> dict[str, Any]:
+    return {"uscc": unit.uscc, "name": unit.name,
+            "legal_representative": unit.legal_representative,
+            "id_type": unit.legal_rep_id_type,
+            "id_number": unit.legal_rep_id_number}  # masked by the field set, never stored
+
+
+def snapshot_of(values: Mapping[str, Any], unit: Any, as_of: dt.date | None, objection: bool,
                 source: dict[str, str] | None = None) -> dict[str, Any]:
     """A snapshot from a record's column values (``id``, ``category`` and
     ``snapshot_columns()``) and its unit's (``uscc``, ``name``, the legal representative):
@@ -90,13 +99,7 @@ def snapshot_of(values: Mapping[str, Any], unit: Any, listing: Listing | None,
     data: dict[str, Any] = {
         "record_id": values["id"],
         "category": values["category"],
-        "unit": {
-            "uscc": unit.uscc,
-            "name": unit.name,
-            "legal_representative": unit.legal_representative,
-            "id_type": unit.legal_rep_id_type,
-            "id_number": unit.legal_rep_id_number,  # masked by the field set, never stored
-        },
+        "unit": _subject(unit),
         "as_of": (as_of or today()).isoformat(),
         "person": {"name": values.get("person_name"), "id_type": values.get("person_id_type"),
                    "id_number": values.get("person_id_number")}
@@ -111,28 +114,35 @@ def snapshot_of(values: Mapping[str, Any], unit: Any, listing: Listing | None,
     data["publicity_until"] = span[1].isoformat() if span and not blocked else None
     data["extended"] = blocked
     data["objection"] = objection
-    if listing is not None:
-        data["listing"] = {
-            "id": listing.id,
-            "level": listing.level,
-            "status": listing.status,
-            "document_no": listing.document_no,
-            "decided_on": listing.decided_on.isoformat(),
-            "publicity_until": None if listing.expiry_blocked_on else listing.max_until.isoformat(),
-            "extended": listing.expiry_blocked_on is not None,
-            "ended_on": listing.ended_on.isoformat() if listing.ended_on else None,
-        }
     return data
 
 
+def listing_snapshot(listing: Listing) -> dict[str, Any]:
+    """A listing's public fields at this moment: its subject, level, decision, reason, the
+    numbers of the decisions it rests on, its window, its state, and whether it is under
+    objection."""
+    return {
+        "listing_id": listing.id, "category": LISTING, "unit": _subject(listing.unit),
+        "authority": authority(), "level": listing.level, "status": listing.status,
+        "document_no": listing.document_no, "decided_on": listing.decided_on.isoformat(),
+        "reason": listing.reason,
+        "basis": [b.record.document_no for b in sorted(listing.basis, key=lambda b: b.record_id)],
+        "publicity_until": None if listing.expiry_blocked_on else listing.max_until.isoformat(),
+        "extended": listing.expiry_blocked_on is not None,
+        "ended_on": listing.ended_on.isoformat() if listing.ended_on else None,
+        "end_reason": listing.end_reason, "as_of": today().isoformat(),
+        "objection": under_objection(db.session(), None, listing.id),
+    }
+
+
 def public_payload(
-    op: str, record: EnforcementRecord, listing: Listing | None, note: str | None = None,
+    op: str, record: EnforcementRecord, note: str | None = None,
     as_of: dt.date | None = None, objection: bool | None = None,
 ) -> dict[str, str]:
     """What an item stores: the public fields (masked) of the record at this moment;
     ``note``: a public remark (备注) that explains a correction."""
     return public_fields(record.category,
-                         {"op": op, "note": note, **snapshot(record, listing, as_of, objection)})
+                         {"op": op, "note": note, **snapshot(record, as_of, objection)})
 
 
 def payload_of(op: str, values: Mapping[str, Any], unit: Any, as_of: dt.date,
@@ -141,7 +151,7 @@ def payload_of(op: str, values: Mapping[str, Any], unit: Any, as_of: dt.date,
     has no listing, no objection and no remark); ``source``: the authority, read once by a
     caller that writes many."""
     return public_fields(values["category"], {
-        "op": op, "note": None, **snapshot_of(values, unit, None, as_of, False, source)})
+        "op": op, "note": None, **snapshot_of(values, unit, as_of, False, source)})
 
 
 @dataclass(frozen=True)
@@ -179,7 +189,8 @@ def due(op: str, category: str, on: dt.date, correction: bool = False,
     return found
 
 
-def item_row(op: str, category: str, record_id: int, unit_id: int, payload: dict[str, str],
+def item_row(op: str, category: str, record_id: int | None, unit_id: int,
+             payload: dict[str, str],
              when: Due, listing_id: int | None = None) -> dict[str, Any]:
     """A pending disclosure item as its table takes it (one writer for ``enqueue`` and the
     bulk writer of records, whose new records' first items take ``clock_seq``; ``enqueue``
@@ -197,7 +208,6 @@ def enqueue(
     op: str,
     record: EnforcementRecord,
     on: dt.date,
-    listing: Listing | None = None,
     correction: bool = False,
     note: str | None = None,
 ) -> None:
@@ -206,6 +216,19 @@ def enqueue(
     re-dates it when it arrives)."""
     when = due(op, record.category, on, correction)
     row = item_row(op, record.category, record.id, record.unit_id,
-                   public_payload(op, record, listing, note), when, listing.id if listing else None)
+                   public_payload(op, record, note), when)
     del row["seq"]
     session.execute(_INSERT_ITEM.values(seq=next_seq(record.id)), row)
+
+
+def enqueue_listing(session: Session, op: str, listing: Listing, on: dt.date,
+                    correction: bool = False) -> None:
+    """Add one item of the listing's own (category ``listing``): ``add`` when it is decided,
+    ``update`` when what is public about it changes, ``withdraw`` when it ends; due like a
+    record's (``DISCLOSURE_WORKDAYS["listing"]``; 3 working days for a change or an end)."""
+    session.flush()
+    when = due(op, LISTING, on, correction)
+    payload = public_fields(LISTING, {"op": op, "note": None, **listing_snapshot(listing)})
+    row = item_row(op, LISTING, None, listing.unit_id, payload, when, listing.id)
+    del row["seq"]
+    session.execute(_INSERT_ITEM.values(seq=next_seq(None, listing.id)), row)

@@ -14,7 +14,6 @@ from app.database import unit_of_work
 from app.extensions import db
 from app.models import DisclosureBatch
 from app.models._types import utcnow
-from app.models.records import CATEGORIES
 from app.publishers.base import BatchInfo, DeliveryError, Publisher
 from app.publishers.files import FilePublisher
 from app.publishers.formats import Item
@@ -32,6 +31,7 @@ from app.services.base.files import area
 from app.services.disclosure import claims
 from app.workflows import batch as batch_machine
 from app.workflows.facts import Actor
+from app.workflows.vocabulary import DISCLOSURE_CATEGORIES as CATEGORIES
 
 log = logging.getLogger("creditflow.disclosure")
 

@@ -19,7 +19,7 @@ from app.services.audit import admin_trail
 from app.services.base.context import authorize
 from app.services.disclosure.pipeline import RunSummary, run_disclosure
 from app.workflows.facts import Actor
-from app.workflows.vocabulary import CATEGORIES
+from app.workflows.vocabulary import DISCLOSURE_CATEGORIES as CATEGORIES
 
 log = logging.getLogger("creditflow.disclosure")
 

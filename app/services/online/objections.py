@@ -38,7 +38,7 @@ from app.models import EnforcementRecord, Listing, Objection, ObjectionFile, Uni
 from app.services.audit.unit_trail import append_event
 from app.services.base.context import authorize, calendar, setting_int, today
 from app.services.casework.records import correct_record
-from app.services.credit.listings import publish_basis
+from app.services.credit.listings import publish_listing
 from app.services.credit.objection_ends import facts_of, move, notify
 from app.services.credit.status import active_listing
 from app.services.disclosure import outbox, windows
@@ -167,7 +167,7 @@ def _republish(session: Session, objection: Objection) -> None:
     if objection.target == "listing":
         listing = session.get_one(Listing, objection.listing_id)
         if listing.status == "active":
-            publish_basis(session, "update", listing, today(), correction=True)
+            publish_listing(session, "update", listing, today(), correction=True)
         return
     record = session.get_one(EnforcementRecord, objection.record_id)
     shown = record.category != "penalty" or record.publicity_status in publicity.PUBLIC

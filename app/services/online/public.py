@@ -140,8 +140,8 @@ def visible_records(rows: list[Any]) -> list[dict[str, Any]]:
     latest: dict[int, Any] = {}
     published: dict[int, Any] = {}
     for row in rows:
-        if row.item_id is None:
-            continue
+        if row.item_id is None or row.record_id is None:
+            continue  # no item; a listing's own (the banner shows the listing)
         latest[row.record_id] = row
         if row.item_status == "delivered" and row.op != "withdraw":
             published[row.record_id] = row

@@ -82,8 +82,12 @@ def work_queue() -> WorkQueue:
     )
     items = (
         select(DisclosureItem.id, DisclosureItem.category, DisclosureItem.op,
-               DisclosureItem.due_by, EnforcementRecord.document_no, Unit.uscc, Unit.name)
-        .join(EnforcementRecord, EnforcementRecord.id == DisclosureItem.record_id)
+               DisclosureItem.due_by,
+               func.coalesce(EnforcementRecord.document_no, Listing.document_no)
+               .label("document_no"), Unit.uscc, Unit.name)
+        .outerjoin(EnforcementRecord, EnforcementRecord.id == DisclosureItem.record_id)
+        .outerjoin(Listing, (Listing.id == DisclosureItem.listing_id)
+                   & DisclosureItem.record_id.is_(None))
         .join(Unit, Unit.id == DisclosureItem.unit_id)
         .where(DisclosureItem.status.in_(UNDELIVERED), DisclosureItem.due_by <= horizon)
     )

@@ -9,7 +9,6 @@ from flask import Response, flash, redirect, render_template, request, stream_wi
 from flask_babel import gettext as _
 
 from app.errors import DomainError
-from app.models.records import CATEGORIES
 from app.services.disclosure import batches
 from app.services.disclosure.runs import ask_for_run, recent_runs
 from app.web.forms import VersionForm
@@ -18,6 +17,7 @@ from app.web.security import current_actor, staff_page
 from app.web.staff.blueprint import bp
 from app.workflows import vocabulary
 from app.workflows.facts import Actor
+from app.workflows.vocabulary import DISCLOSURE_CATEGORIES as CATEGORIES
 
 FORMATS = {"jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
 
