@@ -80,3 +80,40 @@ def test_the_import_report_speaks_the_pages_language(app):
     assert "Must be one of" in page and "Not a street of the district" in page
     assert "The same document number as row 2." in page
     assert "不是本辖区的街道" not in page and "文书编号与第" not in page
+
+
+def test_a_clerks_own_register_reads_on_the_page_and_the_command_line(app, runner, tmp_path):
+    """A title row, 社会信用代码＊ and a renamed sheet: a report on the page (never a 500)
+    and on the command line (never a traceback)."""
+    from openpyxl import Workbook
+
+    from app.uscc import with_check_character
+
+    code = with_check_character("91120110MA0077771")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "单位2026"
+    sheet.append(["东丽区重点单位名录"])
+    sheet.append(["社会信用代码＊", "统一社会信用代码", "企业名称"])  # the code twice
+    sheet.append([code, code, "某物流公司"])
+    bad = tmp_path / "名录.xlsx"
+    book.save(bad)
+    sheet.delete_cols(2)
+    good = tmp_path / "名录2.xlsx"
+    book.save(good)
+    with app.app_context():
+        b.staff("officer", "wang")
+    staff = Session(app, "wang")
+    answer = staff.client.post("/staff/import", content_type="multipart/form-data", data={
+        "csrf_token": staff.csrf("/staff/import"), "file": (io.BytesIO(bad.read_bytes()),
+                                                             "名录.xlsx")})
+    assert answer.status_code == 422 and "这一列与前面的列重复" in answer.get_data(as_text=True)
+    answer = staff.client.post("/staff/import", content_type="multipart/form-data", data={
+        "csrf_token": staff.csrf("/staff/import"), "file": (io.BytesIO(good.read_bytes()),
+                                                             "名录2.xlsx")})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "表头在第 2 行" in page, page[:2000]
+    result = runner.invoke(args=["import", str(good), "--dry-run"])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert "单位: 1 rows, 1 new" in result.output
+    assert runner.invoke(args=["import", str(bad)]).exit_code == 1
