@@ -429,6 +429,8 @@ class Settings(Schema):
 SCHEMA = Settings()
 DEFAULTS: dict[str, Any] = {name: field.load_default for name, field in SCHEMA.fields.items()}
 SECRETS = ("SECRET_KEY", "AUDIT_KEY")
+# Flask settings that switch a protection off: CSRF on every form, the rate limits.
+PROTECTIONS = ("WTF_CSRF_ENABLED", "RATELIMIT_ENABLED")
 # Flask's and its extensions' own settings may also come from the environment.
 PASSED_THROUGH = re.compile(r"^(RATELIMIT_|WTF_|SESSION_|PREFERRED_URL_SCHEME$|SERVER_NAME$)")
 
@@ -438,6 +440,10 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
     Raises ``ConfigError`` naming the first setting that cannot be used."""
     env = Config(instance_path)
     env.from_prefixed_env(PREFIX)
+    for name in PROTECTIONS:  # a test switches them off in code, never a deployment
+        if name in env and env[name] in (False, 0, "false", "0", "False"):
+            raise ConfigError(f"{PREFIX}_{name}: switches a protection off; only the tests "
+                              "may do that (in code), a deployment may not")
     for name in env:
         if name not in DEFAULTS and not PASSED_THROUGH.match(name):
             close = difflib.get_close_matches(name, DEFAULTS, n=1)
@@ -467,6 +473,9 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
                                   "same value for every process and host); set it to a long "
                                   "random string, e.g. from `openssl rand -hex 32`")
             cfg[name] = instance_secret(instance_path, name.lower())
+    if cfg["SECRET_KEY"] == cfg["AUDIT_KEY"]:
+        raise ConfigError(f"{PREFIX}_AUDIT_KEY: must differ from {PREFIX}_SECRET_KEY (whoever "
+                          "holds the one must not hold the other)")
     cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["DATABASE_URL"])
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         cfg["SQLALCHEMY_DATABASE_URI"], cfg["DB_IDLE_IN_TRANSACTION_SECONDS"])

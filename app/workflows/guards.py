@@ -251,6 +251,14 @@ def decider_did_not_enter_it(f: ObjectionFacts) -> Unmet | None:
     return None
 
 
+def withdrawer_did_not_enter_it(f: ObjectionFacts) -> Unmet | None:
+    """Four eyes on a withdrawal too: staff who entered the contested record (or proposed the
+    listing), or filed the objection, do not withdraw it for the unit (the unit itself may)."""
+    if f.actor.id is not None and f.actor.id in (f.entered_by, f.filed_by):
+        return Unmet("objection_withdrawer_involved")
+    return None
+
+
 def objection_target_stands(f: ObjectionFacts) -> Unmet | None:
     return None if f.target_stands else Unmet("objection_target_ended")
 

@@ -17,6 +17,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Whoever entered the contested record (or proposed the listing), or filed the "
         "objection for the unit, cannot decide it; another member of staff must.",
     },
+    "objection_withdrawer_involved": {
+        "zh": "录入被异议记录（或提出列入建议）、代为提出异议的人员不能代单位撤回该异议，"
+        "请由单位自行撤回，或由另一名工作人员办理。",
+        "en": "Whoever entered the contested record (or proposed the listing), or filed the "
+        "objection, cannot withdraw it for the unit; the unit itself or another member of "
+        "staff must.",
+    },
     "objection_target_ended": {
         "zh": "被异议的记录或名单已不再公示，异议无须再处理。",
         "en": "The contested record or listing is no longer public.",

@@ -33,7 +33,8 @@ TRANSITIONS: tuple[Transition[ObjectionFacts], ...] = (
                (*DECIDE, g.objection_target_stands, g.reason_given, g.correction_given)),
     # Fired by the approval of a revocation of the contested item (its own four eyes).
     Transition("revoke_objection", OPEN, "revoked", (g.objection_target_ended,)),
-    Transition("withdraw_objection", OPEN, "withdrawn", (g.acted_for_unit,)),
+    Transition("withdraw_objection", OPEN, "withdrawn",
+               (g.acted_for_unit, g.withdrawer_did_not_enter_it)),
     # The item ended another way (restored, expired, withdrawn): nothing is left to decide.
     Transition("close_objection", OPEN, "withdrawn", (g.objection_target_ended,)),
 )

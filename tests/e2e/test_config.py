@@ -70,6 +70,10 @@ REFUSED = [
                                                "11120110MB0000001P"),
     ({"RESTORATION_BAR_BEFORE": "2023-01-01"}, "CREDITFLOW_RESTORATION_BAR_SOURCE: a "
                                                "restoration bar needs its legal source"),
+    ({"WTF_CSRF_ENABLED": "false"}, "CREDITFLOW_WTF_CSRF_ENABLED: switches a protection off"),
+    ({"RATELIMIT_ENABLED": "false"}, "CREDITFLOW_RATELIMIT_ENABLED: switches a protection off"),
+    ({"SECRET_KEY": "same-key-0123456789abcdef", "AUDIT_KEY": "same-key-0123456789abcdef"},
+     "CREDITFLOW_AUDIT_KEY: must differ from CREDITFLOW_SECRET_KEY"),
 ]
 
 

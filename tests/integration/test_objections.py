@@ -146,6 +146,18 @@ def test_the_unit_withdraws_and_the_mark_goes(world):
     assert done.status == "withdrawn" and shown(world)["objection"] is False
 
 
+def test_whoever_entered_the_record_may_not_withdraw_its_objection(world):
+    from app.errors import InvalidTransition
+
+    objection = file(world)
+    with pytest.raises(InvalidTransition) as refused:  # the officer who entered the record
+        objections.withdraw(world["officer"], objection.id)
+    assert [u["code"] for u in refused.value.extra["unmet"]] == ["objection_withdrawer_involved"]
+    assert db.session.get_one(Objection, objection.id, populate_existing=True).status == "filed"
+    done = objections.withdraw(world["checker"], objection.id)  # another officer, for the unit
+    assert done.status == "withdrawn"
+
+
 def test_bad_objections_are_refused_and_change_nothing(world, ctx):
     before = db.session.scalar(select(func.count()).select_from(Objection))
     other = b.unit(world["officer"])
