@@ -191,3 +191,43 @@ def test_a_date_that_is_not_one_is_refused_with_the_forms_it_may_take(text):
     with pytest.raises(ValueError) as refused:
         sheets.value_of(sheets.Column("处罚决定日期", "decided_on", "date"), text)
     assert "2023年3月1日" in str(refused.value.args[0])
+
+
+def test_a_macro_workbook_and_csv_cells_that_start_like_formulas_are_refused(officer):
+    def build(book):  # type: ignore[no-untyped-def]
+        book.create_sheet("行政处罚").append(PENALTY_HEAD)
+
+    plain = xlsx(build)
+    macro = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain)) as source, zipfile.ZipFile(macro, "w") as out:
+        for entry in source.infolist():
+            out.writestr(entry, source.read(entry.filename))
+        out.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 macros")
+    with pytest.raises(ValidationFailed) as refused:
+        importing.import_file(officer, macro.getvalue(), "台账.xlsm")
+    assert "宏" in str(refused.value.errors["file"])
+    recent = b.today_local() - dt.timedelta(days=10)
+    header = ",".join(PENALTY_HEAD)
+    for start in ("+", "-", "@", "=", "\t"):
+        row = [CODE, f"{start}cmd|' /C calc'!A0", recent.isoformat(), "一般", "罚款", "5000",
+               "堵塞疏散通道", "《消防法》第六十条"]
+        data = (header + "\n" + ",".join(f'"{v}"' for v in row) + "\n").encode()
+        report = importing.import_file(officer, data, "台账.csv")
+        assert not report.ok and "公式" in str(report.problems[0].message), start
+    quoted = [CODE, "'-罚-7", recent.isoformat(), "一般", "罚款", "5000", "事实", "依据"]
+    data = (header + "\n" + ",".join(quoted) + "\n").encode()  # as an export quotes it
+    report = importing.import_file(officer, data, "导出.csv")
+    assert report.ok and report.imported and decided("-罚-7") == recent
+
+
+def test_an_amount_without_its_kind_is_refused(officer):
+    from app.errors import ValidationFailed as Refused
+
+    with pytest.raises(Refused) as refused:  # a warning does not carry a fine
+        b.penalty(officer, CODE, penalty_types=["warning"], fine_amount="500")
+    assert "fine_amount" in refused.value.errors
+    assert "不应填写" in str(refused.value.errors["fine_amount"][0])
+    with pytest.raises(Refused) as refused:
+        b.penalty(officer, CODE, penalty_types=["fine"], fine_amount="500",
+                  confiscation_amount="100")
+    assert "confiscation_amount" in refused.value.errors

@@ -231,11 +231,19 @@ def _check_required(declared: Field, out: dict[str, Any], errors: _Errors) -> No
         errors.add(name, _with_choices(declared.required, declared))
         return
     when = declared.required_when
-    if when is not None and not out.get(name):  # an amount of zero is no amount
-        other = out.get(when.field)
-        held = set(other) if isinstance(other, list) else {other}
+    if when is None:
+        return
+    other = out.get(when.field)
+    held = set(other) if isinstance(other, list) else {other}
+    if not out.get(name):  # an amount of zero is no amount
         if held & when.values:
             errors.add(name, when.message)
+    elif not held & when.values and when.field not in errors:  # a fine on a warning
+        words = kinds.kind(out["category"]).field(when.field).words
+        errors.add(name, N_("%(field)s不含%(values)s，不应填写此项。",
+                            field=kinds.kind(out["category"]).field(when.field).label,
+                            values="或".join(words.zh(v) if words else v
+                                            for v in sorted(when.values))))
 
 
 MAX_COUNT = 1_000_000

@@ -23,6 +23,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 from app import uscc as uscc_codes
 from app.errors import ValidationFailed
 from app.i18n import N_
+from app.publishers.formats import FORMULA_STARTS
 from app.services.base.context import setting, setting_int
 from app.workflows import record_kinds
 from app.workflows.vocabulary import Vocabulary
@@ -137,6 +138,7 @@ NOT_A_SPREADSHEET = N_("文件不是 Excel（.xlsx）、OpenDocument（.ods）�
 TOO_LARGE = N_("文件超过 %(mb)s MB，请分成几个文件导入。")
 OLD_EXCEL = N_("这是 Excel 97-2003 工作簿（.xls）：其中的公式无法与数值区分。请在 Excel 中“另存为”"
                "Excel 工作簿（.xlsx）后再导入。")
+MACROS = N_("工作簿含有宏（.xlsm）：请另存为不含宏的 Excel 工作簿（.xlsx）后再导入。")
 HEADER_ROWS = 10  # the header row is looked for among a sheet's first rows (title rows above)
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODS = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
@@ -208,6 +210,8 @@ def _xlsx(data: bytes) -> Iterator[SheetRows]:
     hidden rows from each sheet's XML; merged cells refused."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
+        if "xl/vbaProject.bin" in archive.namelist():
+            raise ValidationFailed.on("file", MACROS)
         parts = {name: archive.read(name) for name in archive.namelist()
                  if name.startswith("xl/worksheets/") and name.endswith(".xml")}
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -280,6 +284,17 @@ def _ods(data: bytes) -> Iterator[SheetRows]:
     return sheets()
 
 
+def _csv_cell(value: str) -> Any:
+    """A CSV cell as a spreadsheet would take it: one that starts like a formula
+    (``FORMULA_STARTS``: = + - @, a tab, a CR) is a ``Formula``, refused as in an xlsx; the
+    apostrophe an export puts before such text (``formats.csv_lines``) is taken off."""
+    if value[:1] in FORMULA_STARTS:
+        return Formula()
+    if value[:1] == "'" and value[1:2] in FORMULA_STARTS:
+        return value[1:]
+    return value
+
+
 def _csv(data: bytes) -> Iterator[SheetRows]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -295,7 +310,7 @@ def _csv(data: bytes) -> Iterator[SheetRows]:
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         for number, row in enumerate(reader, start=1):
-            yield number, list(row)
+            yield number, [_csv_cell(v) for v in row]
 
     return iter([SheetRows("CSV", rows())])
 
