@@ -16,9 +16,18 @@ from app.i18n import N_
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _SHAPE = re.compile(rf"^[{ALPHABET}]{{2}}[0-9]{{6}}[{ALPHABET}]{{10}}$")
-# Spaces, dashes and dots typed between groups, and the invisible characters a copy from a web
-# page or a Word file carries (zero-width space, joiners, word joiner, byte-order mark).
-_SEPARATORS = re.compile("[\\s\\-_.·\u200b\u200c\u200d\u2060\ufeff]+")
+# The invisible characters a copy from a web page or a Word file carries (zero-width space,
+# joiners, word joiner, byte-order mark, soft hyphen): removed from codes, document numbers and
+# spreadsheet headers alike.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+# Spaces, dashes and dots typed between groups, and the invisible characters.
+_SEPARATORS = re.compile(f"[\\s\\-_.·{INVISIBLE}]+")
+
+
+def without_invisible(text: str) -> str:
+    """``text`` without the ``INVISIBLE`` characters."""
+    return text.translate(_INVISIBLE)
 
 
 class InvalidUSCC(ValueError):

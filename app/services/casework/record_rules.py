@@ -18,6 +18,7 @@ from stdnum.cn import ric
 from app.config import DEFAULTS
 from app.errors import ValidationFailed
 from app.i18n import N_
+from app.uscc import without_invisible
 from app.workflows import record_kinds as kinds
 from app.workflows.record_kinds import Field
 from app.workflows.vocabulary import (
@@ -155,7 +156,6 @@ def clean_record(data: dict[str, Any], today: dt.date,
 
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)
                if chr(code - 0xFEE0).isalnum()}
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _YEAR_BRACKETS = re.compile(r"[\[［(（【〔]\s*(\d{4})\s*[\]］)）】〕]")
 
 
@@ -164,7 +164,7 @@ def document_number(text: str) -> str:
     typed: full-width letters and digits as ASCII, zero-width characters and spaces removed,
     the year in the brackets GB/T 9704-2012 gives a 发文字号 (六角括号 〔2023〕, whatever
     were typed)."""
-    plain = "".join(text.translate(_FULL_WIDTH).translate(_INVISIBLE).split())
+    plain = "".join(without_invisible(text.translate(_FULL_WIDTH)).split())
     return _YEAR_BRACKETS.sub(r"〔\1〕", plain)
 
 

@@ -333,7 +333,6 @@ def is_example(columns: list[Column | None], values: list[Any]) -> bool:
     return False
 
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SPACES = re.compile(r"\s+")
 _PARENTHESIS = re.compile(r"\([^)]*\)$")
 
@@ -341,7 +340,8 @@ _PARENTHESIS = re.compile(r"\([^)]*\)$")
 def plain_text(text: Any) -> str:
     """Text as a comparison takes it: full-width forms folded (NFKC), zero-width characters
     and spaces removed."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", str(text or "")).translate(_ZERO_WIDTH))
+    return _SPACES.sub("", uscc_codes.without_invisible(unicodedata.normalize("NFKC",
+                                                                          str(text or ""))))
 
 
 def header_name(text: Any) -> str:
